@@ -1,0 +1,89 @@
+"""perfkpi: performance indicators, targets, deductions and weighting trees.
+
+Define indicators, score actuals against targets, apply deduction rules and roll
+scores up a weighting tree to a total and a grade, exactly as published budget
+performance evaluations (预算绩效评价) do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfkpi import catalog
+from perfkpi.deductions import Data, Deduction, Finding, Item
+from perfkpi.errors import (
+    DataError,
+    IncompatibleUnitError,
+    PerfKPIError,
+    PerfKPIWarning,
+    RuleError,
+    SchemeError,
+    SchemeValidationError,
+    TargetSyntaxError,
+    UnknownUnitError,
+)
+from perfkpi.evaluation import Evaluation, evaluate
+from perfkpi.files import load_data, load_scheme
+from perfkpi.grades import Band, GradeScale
+from perfkpi.indicators import Indicator
+from perfkpi.rounding import Rounding
+from perfkpi.rules import Deduct, PerUnmet, Proportional, Shortfall, Sum
+from perfkpi.scheme import Node, Scheme
+from perfkpi.targets import (
+    Comparator,
+    LabelScale,
+    Quantity,
+    Target,
+    parse_quantity,
+    parse_target,
+)
+from perfkpi.units import Unit, UnitRegistry
+
+__all__ = [
+    "Band",
+    "Comparator",
+    "Data",
+    "DataError",
+    "Deduct",
+    "Deduction",
+    "Evaluation",
+    "Finding",
+    "GradeScale",
+    "IncompatibleUnitError",
+    "Indicator",
+    "Item",
+    "LabelScale",
+    "Node",
+    "PerUnmet",
+    "PerfKPIError",
+    "PerfKPIWarning",
+    "Proportional",
+    "Quantity",
+    "Rounding",
+    "RuleError",
+    "Scheme",
+    "SchemeError",
+    "SchemeValidationError",
+    "Shortfall",
+    "Sum",
+    "Target",
+    "TargetSyntaxError",
+    "Unit",
+    "UnitRegistry",
+    "UnknownUnitError",
+    "catalog",
+    "evaluate",
+    "load_data",
+    "load_scheme",
+    "parse_quantity",
+    "parse_target",
+]
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 (module attribute hook)
+    if name == "__version__":
+        from importlib.metadata import version  # noqa: PLC0415
+
+        return version("perfkpi")
+    msg = f"module 'perfkpi' has no attribute {name!r}"
+    raise AttributeError(msg)

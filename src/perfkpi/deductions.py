@@ -1,0 +1,237 @@
+"""Findings, entity data, and the ledger of deductions.
+
+A :class:`Finding` is something an evaluator found wrong (扣分事项), with its
+points, reason and category; it belongs to a node scored by
+:class:`~perfkpi.rules.Deduct`.  An :class:`Item` is one of an entity's own
+indicators under such a node (a department's 绩效指标 with its target and
+actual).  :class:`Data` holds everything one entity brings to an evaluation.
+A :class:`Deduction` is one line of the resulting ledger, with its reason.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from perfkpi.errors import DataError
+from perfkpi.targets import Target, parse_target
+
+__all__ = ["Data", "Deduction", "Finding", "Item"]
+
+T = TypeVar("T")
+
+
+def _points(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{attribute.name!r} must be a number (got {value!r})"
+        raise DataError("", msg)
+    if not math.isfinite(value) or value < 0:
+        msg = f"{attribute.name!r} must be a finite number >= 0 (got {value!r})"
+        raise DataError("", msg)
+
+
+@attrs.frozen
+class Finding:
+    """A problem found by an evaluator, and the points it costs.
+
+    Parameters
+    ----------
+    node
+        The code of the node (scored by ``deduct``) that loses the points.
+    points
+        Points deducted; ``>= 0``.
+    reason
+        Why, in the words of the report.
+    category
+        A label that groups findings (``预算管理``, ``采购管理``).
+    """
+
+    node: str
+    points: float = attrs.field(validator=_points)
+    reason: str
+    category: str = ""
+
+
+def _to_target(value: Target | str) -> Target:
+    return value if isinstance(value, Target) else parse_target(value)
+
+
+@attrs.frozen
+class Item:
+    """One of an entity's own indicators, placed under a ``deduct`` node.
+
+    Parameters
+    ----------
+    parent
+        The code of the ``deduct`` node it counts towards.
+    name
+        指标名称.
+    target
+        指标值, as a :class:`~perfkpi.targets.Target` or its text.
+    actual
+        全年实际值: a number in the target's unit, a string with its own unit,
+        or a label.
+    code
+        Its code; by default the parent's code with a running number.
+    category
+        A grouping label for reports.
+    note
+        Where the figures come from.
+    """
+
+    parent: str
+    name: str
+    target: Target = attrs.field(converter=_to_target)
+    actual: object
+    code: str = ""
+    category: str = ""
+    note: str = ""
+
+
+def _freeze(mapping: Mapping[str, object]) -> Mapping[str, object]:
+    return types.MappingProxyType(dict(mapping))
+
+
+def _findings(values: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(values)
+
+
+def _items(values: Iterable[Item]) -> tuple[Item, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class Data:
+    """What one entity brings to an evaluation.
+
+    Parameters
+    ----------
+    actuals
+        Actual values by node code.
+    findings
+        Findings, each naming its node.
+    items
+        The entity's own indicators under ``deduct`` nodes.
+    entity
+        Who is evaluated (``广州互联网法院``).
+    period
+        The period evaluated (``2022``).
+    """
+
+    actuals: Mapping[str, object] = attrs.field(
+        factory=dict, converter=_freeze, hash=False
+    )
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
+    items: tuple[Item, ...] = attrs.field(default=(), converter=_items)
+    entity: str = ""
+    period: str = ""
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Data:
+        """Build data from its plain form.
+
+        Either the file form ``{"actuals": {...}, "findings": [...],
+        "items": [...], "entity": ..., "period": ...}`` or a plain mapping of
+        node code to actual value.
+
+        Raises
+        ------
+        DataError
+            Naming the place of every malformed entry.
+        """
+        keys = {"actuals", "findings", "items", "entity", "period"}
+        if not (set(raw) & {"actuals", "findings", "items"}):
+            return cls(actuals=raw)
+        unknown = sorted(set(raw) - keys)
+        if unknown:
+            msg = (
+                f"unknown keys {', '.join(map(repr, unknown))}; expected {sorted(keys)}"
+            )
+            raise DataError("data", msg)
+        actuals = raw.get("actuals", {})
+        if not isinstance(actuals, Mapping):
+            raise DataError(
+                "actuals", f"expected a table of code = value, got {actuals!r}"
+            )
+        findings = [
+            _build(Finding, entry, f"findings[{i}]")
+            for i, entry in enumerate(raw.get("findings", []))
+        ]
+        items = [
+            _build(Item, entry, f"items[{i}]")
+            for i, entry in enumerate(raw.get("items", []))
+        ]
+        return cls(
+            actuals=actuals,
+            findings=findings,
+            items=items,
+            entity=str(raw.get("entity", "")),
+            period=str(raw.get("period", "")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plain file form (the inverse of :meth:`from_dict`)."""
+        return {
+            "entity": self.entity,
+            "period": self.period,
+            "actuals": dict(self.actuals),
+            "findings": [attrs.asdict(f) for f in self.findings],
+            "items": [
+                {**attrs.asdict(i, recurse=False), "target": str(i.target)}
+                for i in self.items
+            ],
+        }
+
+
+def _build(cls: type[T], entry: object, where: str) -> T:
+    if not isinstance(entry, Mapping):
+        raise DataError(where, f"expected a table, got {entry!r}")
+    names = {a.name for a in attrs.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(entry) - names)
+    if unknown:
+        msg = f"unknown keys {', '.join(map(repr, unknown))}; expected {sorted(names)}"
+        raise DataError(where, msg)
+    try:
+        return cls(**entry)
+    except DataError as exc:
+        raise DataError(where, exc.problem) from None
+    except (TypeError, ValueError) as exc:
+        raise DataError(where, str(exc)) from None
+
+
+@attrs.frozen
+class Deduction:
+    """One line of the ledger: points taken off a node, and why.
+
+    Parameters
+    ----------
+    node
+        The code of the node that lost the points.
+    points
+        The points deducted, rounded as the scheme reports them.
+    reason
+        Why: a finding's reason, or a sentence built from the target and actual.
+    category
+        The grouping label.
+    kind
+        ``"finding"``, ``"unmet"``, ``"shortfall"`` or ``"proportional"``.
+    source
+        The item or leaf the deduction comes from, when it is not a finding.
+    name, target, actual
+        For a computed deduction: the indicator's name, its target and the
+        actual, as reported.
+    """
+
+    node: str
+    points: float
+    reason: str
+    category: str = ""
+    kind: Literal["finding", "unmet", "shortfall", "proportional"] = "finding"
+    source: str = ""
+    name: str = ""
+    target: str = ""
+    actual: str = ""

@@ -1,0 +1,191 @@
+"""Errors and warnings raised by perfkpi.
+
+Every error perfkpi raises derives from :class:`PerfKPIError` and also from the
+builtin exception it semantically is, so ``except ValueError`` keeps working for
+callers that do not know perfkpi.  Messages quote the input, say where the problem
+is (node code, file, line, character position) and what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Self
+
+__all__ = [
+    "DataError",
+    "IncompatibleUnitError",
+    "PerfKPIError",
+    "PerfKPIWarning",
+    "RuleError",
+    "SchemeError",
+    "SchemeValidationError",
+    "TargetSyntaxError",
+    "UnknownUnitError",
+]
+
+
+class PerfKPIError(Exception):
+    """Base class of every error raised by perfkpi."""
+
+
+class PerfKPIWarning(UserWarning):
+    """Base class of every warning issued by perfkpi."""
+
+
+class TargetSyntaxError(ValueError, PerfKPIError):
+    """A target or quantity text could not be read.
+
+    Parameters
+    ----------
+    text
+        The text as given.
+    position
+        The 0-based character position where reading failed.
+    expected
+        What would have been accepted at that position.
+    """
+
+    def __init__(self, text: str, position: int, expected: str) -> None:
+        self.text = text
+        self.position = position
+        self.expected = expected
+        super().__init__(text, position, expected)
+
+    def __str__(self) -> str:
+        return (
+            f"cannot read {self.text!r} at character {self.position}: "
+            f"expected {self.expected}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.text, self.position, self.expected))
+
+
+class UnknownUnitError(ValueError, PerfKPIError):
+    """A unit symbol is not in the unit registry.
+
+    Parameters
+    ----------
+    symbol
+        The unknown symbol.
+    suggestions
+        Known symbols that look alike, best first.
+    """
+
+    def __init__(self, symbol: str, suggestions: Sequence[str] = ()) -> None:
+        self.symbol = symbol
+        self.suggestions = tuple(suggestions)
+        super().__init__(symbol, self.suggestions)
+
+    def __str__(self) -> str:
+        msg = f"unknown unit {self.symbol!r}"
+        if self.suggestions:
+            msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions)
+            msg += "?"
+        return msg
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.symbol, self.suggestions))
+
+
+class IncompatibleUnitError(ValueError, PerfKPIError):
+    """Two quantities of different dimensions were compared or converted.
+
+    Parameters
+    ----------
+    given
+        The unit (and dimension) that came.
+    expected
+        The unit (and dimension) that was needed.
+    """
+
+    def __init__(self, given: str, expected: str) -> None:
+        self.given = given
+        self.expected = expected
+        super().__init__(given, expected)
+
+    def __str__(self) -> str:
+        return f"cannot compare {self.given} with {self.expected}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.given, self.expected))
+
+
+class SchemeError(ValueError, PerfKPIError):
+    """One problem in a scheme, at a node path or a file place.
+
+    Parameters
+    ----------
+    where
+        The place: a node code such as ``1.2``, or ``file:line``.
+    problem
+        What is wrong and what was expected.
+    """
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(where, problem)
+
+    def __str__(self) -> str:
+        return f"{self.problem} @ {self.where}" if self.where else self.problem
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.where, self.problem))
+
+
+class SchemeValidationError(ExceptionGroup[SchemeError], PerfKPIError):
+    """Every problem found in a scheme, reported at once.
+
+    It is an :class:`ExceptionGroup` of :class:`SchemeError`; ``str()`` lists
+    every problem with its place, one per line.
+    """
+
+    def __new__(cls, message: str, errors: Sequence[SchemeError]) -> Self:
+        """Create the group from a message and its problems."""
+        return super().__new__(cls, message, list(errors))
+
+    def __init__(self, message: str, errors: Sequence[SchemeError]) -> None:
+        super().__init__(message, list(errors))
+
+    def derive(  # type: ignore[override]
+        self, excs: Sequence[SchemeError]
+    ) -> SchemeValidationError:
+        """Return a group of the same class holding *excs* (used by ``except*``)."""
+        return SchemeValidationError(self.message, excs)
+
+    def __str__(self) -> str:
+        """List every problem with its place, one per line."""
+        lines = [f"{self.message} ({len(self.exceptions)} problems)"]
+        lines += [f"  - {e}" for e in self.exceptions]
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, list(self.exceptions)))
+
+
+class DataError(ValueError, PerfKPIError):
+    """An input value for an evaluation is missing, malformed or not a number.
+
+    Parameters
+    ----------
+    where
+        The node code (or data file place) the value belongs to.
+    problem
+        What is wrong and what was expected.
+    """
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(where, problem)
+
+    def __str__(self) -> str:
+        return f"{self.problem} @ {self.where}" if self.where else self.problem
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.where, self.problem))
+
+
+class RuleError(ValueError, PerfKPIError):
+    """A scoring rule was given parameters it cannot work with."""

@@ -1,0 +1,78 @@
+"""Indicators: reusable definitions, independent of any scheme.
+
+An :class:`Indicator` says what is measured and how (name, unit, direction,
+taxonomy class, formula, 指标解释, 指标值设定依据).  A scheme places it in a tree
+with a :class:`~perfkpi.scheme.Node`, which adds the points, target and rule.
+
+Examples
+--------
+>>> from perfkpi import Indicator
+>>> rate = Indicator(
+...     code="budget-execution-rate",
+...     name="预算执行率",
+...     unit="%",
+...     formula="实际支出 / 预算数",
+...     category=("产出", "时效"),
+... )
+>>> rate.name, rate.direction
+('预算执行率', 'higher')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import attrs
+
+__all__ = ["TARGET_BASES", "Indicator"]
+
+TARGET_BASES = ("计划标准", "历史标准", "行业标准", "预算支出标准", "其他标准")
+"""指标值设定依据: the recognised bases of a target value."""
+
+
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _check_basis(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if value and value not in TARGET_BASES:
+        msg = f"basis must be one of {', '.join(TARGET_BASES)} (got {value!r})"
+        raise ValueError(msg)
+
+
+@attrs.frozen
+class Indicator:
+    """A performance indicator (绩效指标) as a reusable definition.
+
+    Parameters
+    ----------
+    code
+        A stable identifier, unique within a catalogue.
+    name
+        指标名称, verbatim.
+    unit
+        计量单位 symbol (``%``, ``件``, ``小时``), or empty for a qualitative one.
+    direction
+        ``"higher"`` (正向), ``"lower"`` (反向) or ``"qualitative"`` (定性).
+    category
+        The taxonomy path, e.g. ``("产出", "数量")``.
+    formula
+        计算公式 over named raw inputs, as text (``实际支出 / 预算数``).
+    explanation
+        指标解释: what it measures and how it is counted.
+    basis
+        指标值设定依据: one of :data:`TARGET_BASES`, or empty.
+    """
+
+    code: str
+    name: str
+    unit: str = ""
+    direction: Literal["higher", "lower", "qualitative"] = attrs.field(
+        default="higher",
+        validator=attrs.validators.in_(("higher", "lower", "qualitative")),
+    )
+    category: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    formula: str = ""
+    explanation: str = ""
+    basis: str = attrs.field(default="", validator=_check_basis)

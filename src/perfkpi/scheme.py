@@ -1,0 +1,354 @@
+"""Schemes: frozen trees of nodes, validated as a whole.
+
+A :class:`Scheme` is a flat list of :class:`Node` values linked by parent codes.
+Building one checks the whole tree and reports every problem at once in a
+:class:`~perfkpi.errors.SchemeValidationError`: duplicate codes, unknown parents,
+cycles, children's points that do not add up to their parent's, rules that do
+not fit the node's place.
+
+Examples
+--------
+>>> from perfkpi import Node, Scheme, Sum, Proportional
+>>> scheme = Scheme.from_nodes("s", "两级示例", [
+...     Node("1", "产出", points=60, rule=Sum()),
+...     Node("1.1", "完成率", parent="1", points=45, target="≥100%",
+...          rule=Proportional()),
+... ], points=60)
+Traceback (most recent call last):
+...
+perfkpi.errors.SchemeValidationError: invalid scheme 's' (1 problems)
+  - children's points sum to 45, not 60 @ 1
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+
+import attrs
+
+from perfkpi.errors import SchemeError, SchemeValidationError
+from perfkpi.grades import CN_2020, GradeScale
+from perfkpi.indicators import Indicator
+from perfkpi.rounding import Rounding
+from perfkpi.rules import Deduct, Proportional, Rule, Sum
+from perfkpi.targets import Target, format_number, parse_target
+
+__all__ = ["Node", "Scheme"]
+
+_TOLERANCE = 1e-9
+
+
+def _to_target(value: Target | str | None) -> Target | None:
+    if value is None or isinstance(value, Target):
+        return value
+    return parse_target(value)
+
+
+def _to_points(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@attrs.frozen
+class Node:
+    """One place in a scheme's tree.
+
+    Parameters
+    ----------
+    code
+        The node's code in this scheme (``1.2``); unique within the scheme.
+    name
+        The name shown in reports (``预算资金支出率``).
+    parent
+        The parent's code, or ``None`` for a first-level node.
+    points
+        Full points (分值).  ``None`` marks an *item*: a target under a
+        :class:`~perfkpi.rules.Deduct` node that costs its parent points when
+        missed but has none of its own.
+    rule
+        How the node is scored; ``None`` takes the default for its place
+        (:class:`~perfkpi.rules.Sum` for a node with children, the parent's
+        ``per_unmet`` for an item).
+    target
+        The target (指标值), as a :class:`~perfkpi.targets.Target` or its text.
+    indicator
+        The reusable indicator definition this node places, if any.
+    category
+        A label that groups deductions in reports (``采购管理``).
+    note
+        Free text: the source of the node, assumptions made.
+    """
+
+    code: str
+    name: str
+    parent: str | None = None
+    points: float | None = attrs.field(default=None, converter=_to_points)
+    rule: Rule | None = None
+    target: Target | None = attrs.field(default=None, converter=_to_target)
+    indicator: Indicator | None = None
+    category: str = ""
+    note: str = ""
+
+    @property
+    def is_item(self) -> bool:
+        """Whether this node is an item (a target with no points of its own)."""
+        return self.points is None
+
+
+def _nodes(values: Iterable[Node]) -> tuple[Node, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class Scheme:
+    """A scoring scheme: a validated tree of nodes with its policies.
+
+    Parameters
+    ----------
+    id
+        A stable identifier (``gz-dept-overall``).
+    name
+        The scheme's title.
+    nodes
+        The nodes, parents before or after children: order is free.
+    points
+        The total's full points; the first-level nodes must add up to it.
+    rounding
+        The rounding policy.
+    grades
+        The grade scale applied to the rounded total.
+    description, source
+        Free text for reports and docs.
+
+    Raises
+    ------
+    SchemeValidationError
+        Listing every problem in the tree, each with its node code.
+    """
+
+    id: str
+    name: str
+    nodes: tuple[Node, ...] = attrs.field(converter=_nodes)
+    points: float = attrs.field(default=100.0, converter=float)
+    rounding: Rounding = attrs.field(factory=Rounding)
+    grades: GradeScale = CN_2020
+    description: str = ""
+    source: str = ""
+    _index: Mapping[str, Node] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _children: Mapping[str | None, tuple[str, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, Node] = {}
+        children: dict[str | None, list[str]] = {}
+        for node in self.nodes:
+            index.setdefault(node.code, node)
+            children.setdefault(node.parent, []).append(node.code)
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(
+            self, "_children", {k: tuple(v) for k, v in children.items()}
+        )
+        errors = list(_validate(self))
+        if errors:
+            raise SchemeValidationError(f"invalid scheme {self.id!r}", errors)
+
+    @classmethod
+    def from_nodes(
+        cls,
+        id: str,  # noqa: A002
+        name: str,
+        nodes: Iterable[Node],
+        **options: object,
+    ) -> Scheme:
+        """Build and validate a scheme from its nodes (options as for the class)."""
+        return cls(id, name, tuple(nodes), **options)  # type: ignore[arg-type]
+
+    # -- navigation ---------------------------------------------------------
+    def __contains__(self, code: object) -> bool:
+        return code in self._index
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.ordered())
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def node(self, code: str) -> Node:
+        """Return the node with *code*.
+
+        Raises
+        ------
+        KeyError
+            If the scheme has no such node.
+        """
+        try:
+            return self._index[code]
+        except KeyError:
+            msg = f"scheme {self.id!r} has no node {code!r}"
+            raise KeyError(msg) from None
+
+    def children(self, code: str | None) -> tuple[Node, ...]:
+        """Return the children of *code* (``None``: the first-level nodes)."""
+        return tuple(self._index[c] for c in self._children.get(code, ()))
+
+    def roots(self) -> tuple[Node, ...]:
+        """Return the first-level nodes."""
+        return self.children(None)
+
+    def ordered(self) -> tuple[Node, ...]:
+        """Return the nodes depth first, each parent before its children."""
+        out: list[Node] = []
+
+        def walk(code: str | None) -> None:
+            for child in self.children(code):
+                out.append(child)
+                walk(child.code)
+
+        walk(None)
+        return tuple(out)
+
+    def depth(self, code: str) -> int:
+        """Return the level of a node: 1 for a first-level node."""
+        level, node = 1, self.node(code)
+        while node.parent is not None:
+            level, node = level + 1, self.node(node.parent)
+        return level
+
+    def rule(self, code: str) -> Rule | None:
+        """Return the rule that scores *code*, defaults applied.
+
+        An item without a rule of its own returns ``None``: it costs its
+        parent's ``per_unmet`` when missed.
+        """
+        node = self.node(code)
+        if node.rule is not None:
+            return node.rule
+        if self._children.get(code):
+            return Sum()
+        return None
+
+    def with_nodes(self, nodes: Iterable[Node]) -> Scheme:
+        """Return a new scheme with *nodes* added (validated again)."""
+        return attrs.evolve(self, nodes=(*self.nodes, *nodes))
+
+
+def _validate(scheme: Scheme) -> Iterator[SchemeError]:
+    seen: set[str] = set()
+    for node in scheme.nodes:
+        where = node.code or "<empty code>"
+        if not node.code.strip():
+            yield SchemeError(where, f"node {node.name!r} has an empty code")
+        if node.code in seen:
+            yield SchemeError(where, f"duplicate code {node.code!r}")
+        seen.add(node.code)
+        if node.parent is not None and node.parent not in scheme:
+            yield SchemeError(where, f"unknown parent {node.parent!r}")
+        if node.points is not None and (
+            not math.isfinite(node.points) or node.points < 0
+        ):
+            yield SchemeError(where, f"points must be >= 0 (got {node.points!r})")
+    if not scheme.nodes:
+        yield SchemeError("", "a scheme needs at least one node")
+    if not math.isfinite(scheme.points) or scheme.points <= 0:
+        yield SchemeError("", f"total points must be > 0 (got {scheme.points!r})")
+
+    on_cycle = _cycle_members(scheme)
+    for code in sorted(on_cycle):
+        yield SchemeError(code, "node is its own ancestor (a cycle of parents)")
+
+    top = [n for n in scheme.nodes if n.parent is None]
+    if scheme.nodes and not top:
+        yield SchemeError("", "no first-level node (every node has a parent)")
+    if top and not on_cycle:
+        yield from _check_sum(
+            "", [n for n in top if n.code], scheme.points, "first-level nodes"
+        )
+
+    for node in scheme.nodes:
+        if node.code in on_cycle:
+            continue
+        yield from _check_place(scheme, node)
+
+
+def _cycle_members(scheme: Scheme) -> set[str]:
+    members: set[str] = set()
+    index = {n.code: n for n in scheme.nodes}
+    for node in scheme.nodes:
+        path: list[str] = []
+        current: Node | None = node
+        while current is not None and current.code not in path:
+            path.append(current.code)
+            current = index.get(current.parent) if current.parent else None
+        if current is not None:  # came back to a node on the path
+            members.update(path[path.index(current.code) :])
+    return members
+
+
+def _check_sum(
+    where: str, children: list[Node], expected: float, what: str
+) -> Iterator[SchemeError]:
+    missing = [c.code for c in children if c.points is None]
+    if missing:
+        yield SchemeError(
+            where,
+            f"{what} {', '.join(missing)} have no points, but their parent sums them",
+        )
+        return
+    total = math.fsum(c.points for c in children if c.points is not None)
+    if abs(total - expected) > _TOLERANCE:
+        label = "children's points" if where else "first-level points"
+        yield SchemeError(
+            where,
+            f"{label} sum to {format_number(total)}, not {format_number(expected)}",
+        )
+
+
+def _check_place(scheme: Scheme, node: Node) -> Iterator[SchemeError]:
+    where = node.code
+    children = list(scheme.children(node.code))
+    rule = scheme.rule(node.code)
+    parent = scheme.node(node.parent) if node.parent and node.parent in scheme else None
+    if node.is_item:
+        if parent is None or not isinstance(scheme.rule(parent.code), Deduct):
+            yield SchemeError(
+                where,
+                "a node without points is an item and must sit under a 'deduct' node",
+            )
+        if node.target is None:
+            yield SchemeError(where, "an item needs a target")
+        if rule is not None and rule.role != "penalty":
+            yield SchemeError(where, f"an item takes a penalty rule, not {rule.kind!r}")
+        if children:
+            yield SchemeError(where, "an item cannot have children")
+        return
+    if rule is None:
+        yield SchemeError(
+            where, "a leaf with points needs a rule (e.g. 'proportional')"
+        )
+        return
+    if rule.role == "penalty":
+        yield SchemeError(
+            where, f"rule {rule.kind!r} is for items (nodes without points)"
+        )
+    if children and rule.role == "score":
+        yield SchemeError(
+            where, f"rule {rule.kind!r} scores a leaf, but the node has children"
+        )
+    if isinstance(rule, Proportional) and node.target is None:
+        yield SchemeError(where, "rule 'proportional' needs a target")
+    if isinstance(rule, Sum):
+        if not children:
+            yield SchemeError(where, "rule 'sum' needs children")
+        elif node.points is not None:
+            yield from _check_sum(where, children, node.points, "children")
+    if isinstance(rule, Deduct):
+        for child in children:
+            if not child.is_item:
+                yield SchemeError(
+                    child.code,
+                    f"a child of 'deduct' node {node.code} must be an item "
+                    "(no points of its own)",
+                )
