@@ -62,6 +62,8 @@ class Evaluation:
         Each scored node's rounded score, by code.
     met
         For each node with a target, whether it was met.
+    penalties
+        For each item, by code, the points it cost its parent.
     deductions
         The ledger: every deduction with its points and reason.
     """

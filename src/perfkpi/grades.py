@@ -9,7 +9,7 @@ Examples
 >>> grades.CN_2020.grade(88.63), grades.CN_2020.grade(90), grades.CN_2020.grade(59.99)
 ('良', '优', '差')
 >>> grades.CN_OLD.grade(75)
-'中'
+'良'
 """
 
 from __future__ import annotations
@@ -80,12 +80,12 @@ class GradeScale:
 
 
 CN_2020 = GradeScale("cn-2020", [Band("优", 90), Band("良", 80), Band("中", 60)], "差")
-"""财预〔2020〕10号: 优 ≥ 90, 良 [80, 90), 中 [60, 80), 差 < 60."""
+"""The scale of 财预〔2020〕10号 (优 ≥ 90, 良 [80, 90), 中 [60, 80), 差 < 60)."""
 
 CN_OLD = GradeScale(
     "cn-80-70-60", [Band("优", 80), Band("良", 70), Band("中", 60)], "差"
 )
-"""The older scheme: 优 ≥ 80, 良 [70, 80), 中 [60, 70), 差 < 60."""
+"""The older scale (优 ≥ 80, 良 [70, 80), 中 [60, 70), 差 < 60)."""
 
 STANDARD_SCALES: dict[str, GradeScale] = {s.name: s for s in (CN_2020, CN_OLD)}
 

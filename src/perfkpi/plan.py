@@ -119,9 +119,10 @@ class Plan:
                     self.higher[cols],
                 )
             )
-        if self.deduct_pos.size:
-            # a deduct node starts from minus its findings; children add below
-            scores[:, self.deduct_pos] = 0.0
+        # findings per node; column -1 (a zero column) for nodes without findings
+        lost = np.concatenate([findings, np.zeros((n, 1))], axis=1)[
+            :, self.findings_col
+        ]
         for level in reversed(self.levels):
             sums = np.add.reduceat(
                 scores[:, level.start : level.stop], level.offsets, axis=1
@@ -131,7 +132,7 @@ class Plan:
             result = np.where(
                 is_deduct,
                 np.maximum(
-                    self.points[parents] - sums - self._findings_for(findings, parents),
+                    self.points[parents] - sums - lost[:, parents],
                     0.0,
                 ),
                 sums,
@@ -141,18 +142,13 @@ class Plan:
         lone = self.lone_deduct
         if lone.size:
             scores[:, lone] = rounding.at_nodes(
-                np.maximum(self.points[lone] - self._findings_for(findings, lone), 0.0)
+                np.maximum(self.points[lone] - lost[:, lone], 0.0)
             )
         total = scores[:, : self.n_roots].sum(axis=1)
         if rounding.stage is RoundingStage.TOTAL:
             scores = round_array(scores, rounding.places, rounding.mode)
         total = round_array(total, rounding.places, rounding.mode)
         return PlanResult(self, scores, met, total)
-
-    def _findings_for(self, findings: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        cols = self.findings_col[positions]
-        out: np.ndarray = np.where(cols >= 0, findings[:, np.maximum(cols, 0)], 0.0)
-        return out
 
 
 @attrs.frozen
