@@ -20,12 +20,16 @@ import attrs
 from perfkpi.errors import DataError
 from perfkpi.targets import Target, parse_target
 
-__all__ = ["Data", "Deduction", "Finding", "Item"]
+__all__ = ["Adjustment", "Data", "Deduction", "Finding", "Item"]
 
 T = TypeVar("T")
 
 
-def _points(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+def _points(
+    _: object, attribute: attrs.Attribute[float | None], value: float | None
+) -> None:
+    if value is None and attribute.name == "points":
+        return
     if isinstance(value, bool) or not isinstance(value, int | float):
         msg = f"{attribute.name!r} must be a number (got {value!r})"
         raise DataError("", msg)
@@ -43,7 +47,8 @@ class Finding:
     node
         The code of the node (scored by ``deduct``) that loses the points.
     points
-        Points deducted; ``>= 0``.
+        Points deducted; ``>= 0``.  ``None`` takes the node's ``per_finding``
+        (每发现一项扣N分).
     reason
         Why, in the words of the report.
     category
@@ -51,9 +56,47 @@ class Finding:
     """
 
     node: str
-    points: float = attrs.field(validator=_points)
+    points: float | None = attrs.field(validator=_points)
     reason: str
     category: str = ""
+
+
+def _reason(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        msg = "an adjustment must carry a reason (偏离度说明)"
+        raise DataError("", msg)
+
+
+def _signed(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{attribute.name!r} must be a number (got {value!r})"
+        raise DataError("", msg)
+    if not math.isfinite(value):
+        msg = f"{attribute.name!r} must be finite (got {value!r})"
+        raise DataError("", msg)
+
+
+@attrs.frozen
+class Adjustment:
+    """A manual change to a leaf's score, which must carry its reason.
+
+    "对于因指标值设定过低导致的超额完成，可适度调减": the evaluator lowers (or
+    raises) a computed score and says why.  The adjusted score stays within
+    ``[0, points]``.
+
+    Parameters
+    ----------
+    node
+        The code of the scored leaf.
+    points
+        Points added (negative: taken off).
+    reason
+        Why; required.
+    """
+
+    node: str
+    points: float = attrs.field(validator=_signed)
+    reason: str = attrs.field(validator=_reason)
 
 
 def _to_target(value: Target | str) -> Target:
@@ -104,6 +147,22 @@ def _items(values: Iterable[Item]) -> tuple[Item, ...]:
     return tuple(values)
 
 
+def _adjustments(values: Iterable[Adjustment]) -> tuple[Adjustment, ...]:
+    return tuple(values)
+
+
+def _codes(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        msg = f"not_applicable must be a list of node codes (got {values!r})"
+        raise DataError("not_applicable", msg)
+    out = tuple(values)
+    for code in out:
+        if not isinstance(code, str):
+            msg = f"not_applicable holds node codes as text (got {code!r})"  # type: ignore[unreachable]
+            raise DataError("not_applicable", msg)
+    return out
+
+
 @attrs.frozen
 class Data:
     """What one entity brings to an evaluation.
@@ -116,6 +175,12 @@ class Data:
         Findings, each naming its node.
     items
         The entity's own indicators under ``deduct`` nodes.
+    not_applicable
+        Codes of the nodes that do not apply to this entity.
+    adjustments
+        Manual adjustments of leaf scores, each with its reason.
+    inputs
+        Raw inputs for formula indicators, by name (or by node code, then name).
     entity
         Who is evaluated (``广州互联网法院``).
     period
@@ -127,6 +192,11 @@ class Data:
     )
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
     items: tuple[Item, ...] = attrs.field(default=(), converter=_items)
+    not_applicable: tuple[str, ...] = attrs.field(default=(), converter=_codes)
+    adjustments: tuple[Adjustment, ...] = attrs.field(
+        default=(), converter=_adjustments
+    )
+    inputs: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze, hash=False)
     entity: str = ""
     period: str = ""
 
@@ -135,7 +205,8 @@ class Data:
         """Build data from its plain form.
 
         Either the file form ``{"actuals": {...}, "findings": [...],
-        "items": [...], "entity": ..., "period": ...}`` or a plain mapping of
+        "items": [...], "not_applicable": [...], "adjustments": [...],
+        "inputs": {...}, "entity": ..., "period": ...}`` or a plain mapping of
         node code to actual value.
 
         Raises
@@ -143,8 +214,17 @@ class Data:
         DataError
             Naming the place of every malformed entry.
         """
-        keys = {"actuals", "findings", "items", "entity", "period"}
-        if not (set(raw) & {"actuals", "findings", "items"}):
+        keys = {
+            "actuals",
+            "findings",
+            "items",
+            "not_applicable",
+            "adjustments",
+            "inputs",
+            "entity",
+            "period",
+        }
+        if not (set(raw) & (keys - {"entity", "period"})):
             return cls(actuals=raw)
         unknown = sorted(set(raw) - keys)
         if unknown:
@@ -165,10 +245,22 @@ class Data:
             _build(Item, entry, f"items[{i}]")
             for i, entry in enumerate(raw.get("items", []))
         ]
+        adjustments = [
+            _build(Adjustment, entry, f"adjustments[{i}]")
+            for i, entry in enumerate(raw.get("adjustments", []))
+        ]
+        inputs = raw.get("inputs", {})
+        if not isinstance(inputs, Mapping):
+            raise DataError(
+                "inputs", f"expected a table of name = value, got {inputs!r}"
+            )
         return cls(
             actuals=actuals,
             findings=findings,
             items=items,
+            not_applicable=raw.get("not_applicable", ()),
+            adjustments=adjustments,
+            inputs=inputs,
             entity=str(raw.get("entity", "")),
             period=str(raw.get("period", "")),
         )
@@ -180,6 +272,9 @@ class Data:
             "period": self.period,
             "actuals": dict(self.actuals),
             "findings": [attrs.asdict(f) for f in self.findings],
+            "not_applicable": list(self.not_applicable),
+            "adjustments": [attrs.asdict(a) for a in self.adjustments],
+            "inputs": dict(self.inputs),
             "items": [
                 {**attrs.asdict(i, recurse=False), "target": str(i.target)}
                 for i in self.items
@@ -218,7 +313,9 @@ class Deduction:
     category
         The grouping label.
     kind
-        ``"finding"``, ``"unmet"``, ``"shortfall"`` or ``"proportional"``.
+        ``"finding"``, ``"unmet"``, ``"shortfall"``, ``"proportional"``,
+        ``"rule"`` (any other scoring rule below full points) or
+        ``"adjustment"`` (negative when the adjustment added points).
     source
         The item or leaf the deduction comes from, when it is not a finding.
     name, target, actual
@@ -230,7 +327,9 @@ class Deduction:
     points: float
     reason: str
     category: str = ""
-    kind: Literal["finding", "unmet", "shortfall", "proportional"] = "finding"
+    kind: Literal[
+        "finding", "unmet", "shortfall", "proportional", "rule", "adjustment"
+    ] = "finding"
     source: str = ""
     name: str = ""
     target: str = ""

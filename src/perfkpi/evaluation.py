@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import math
 import types
 from collections.abc import Mapping
 from typing import Any
@@ -30,9 +31,10 @@ from typing import Any
 import attrs
 import numpy as np
 
-from perfkpi.deductions import Data, Deduction, Item
+from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import DataError, SchemeValidationError
-from perfkpi.plan import Plan, compile_plan
+from perfkpi.grades import PEFA_GRADES
+from perfkpi.plan import Plan, compile_plan, effective_rule
 from perfkpi.rules import Deduct, Proportional, Shortfall
 from perfkpi.scheme import Node, Scheme
 from perfkpi.targets import Comparator, Target, format_number
@@ -66,6 +68,11 @@ class Evaluation:
         For each item, by code, the points it cost its parent.
     deductions
         The ledger: every deduction with its points and reason.
+    not_applicable
+        The codes of the nodes that do not apply (given in the data, graded NA
+        or NR, or all of whose children do not apply); they have no score.
+    grades
+        For nodes scored as ordinal grades, the grade label by code.
     """
 
     scheme: Scheme
@@ -76,6 +83,8 @@ class Evaluation:
     met: Mapping[str, bool] = attrs.field(converter=_freeze, hash=False)
     penalties: Mapping[str, float] = attrs.field(converter=_freeze, hash=False)
     deductions: tuple[Deduction, ...] = ()
+    not_applicable: frozenset[str] = frozenset()
+    grades: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze, hash=False)
 
     def score(self, code: str) -> float:
         """Return the rounded score of node *code*.
@@ -89,7 +98,10 @@ class Evaluation:
         try:
             return self.scores[code]
         except KeyError:
-            msg = f"no scored node {code!r} in scheme {self.scheme.id!r}"
+            if code in self.not_applicable:
+                msg = f"node {code!r} is not applicable, so it has no score"
+            else:
+                msg = f"no scored node {code!r} in scheme {self.scheme.id!r}"
             raise KeyError(msg) from None
 
     def deductions_of(self, code: str) -> tuple[Deduction, ...]:
@@ -109,8 +121,8 @@ class Evaluation:
                         "parent": node.parent,
                         "target": str(node.target),
                         "actual": _actual_text(self.data, node),
-                        "met": self.met[node.code],
-                        "penalty": self.penalties[node.code],
+                        "met": self.met.get(node.code),
+                        "penalty": self.penalties.get(node.code),
                         "category": node.category,
                     }
                 )
@@ -120,7 +132,8 @@ class Evaluation:
                 "name": node.name,
                 "parent": node.parent,
                 "points": node.points,
-                "score": self.scores[node.code],
+                "score": self.scores.get(node.code),
+                "not_applicable": node.code in self.not_applicable,
                 "deductions": [
                     {
                         "points": d.points,
@@ -135,7 +148,9 @@ class Evaluation:
             if node.target is not None:
                 entry["target"] = str(node.target)
                 entry["actual"] = _actual_text(self.data, node)
-                entry["met"] = self.met[node.code]
+                entry["met"] = self.met.get(node.code)
+            if node.code in self.grades:
+                entry["grade"] = self.grades[node.code]
             nodes.append(entry)
         return {
             "scheme": self.scheme.id,
@@ -240,39 +255,91 @@ def _plan(scheme: Scheme) -> Plan:
     return compile_plan(scheme)
 
 
-def _values(plan: Plan, data: Data) -> np.ndarray:
+def _inputs(plan: Plan, data: Data) -> tuple[np.ndarray, np.ndarray]:
+    """Read every input's actual as its rule reads it; mark N/A nodes."""
     scheme = plan.scheme
     actuals = dict(data.actuals)
     for item in data.items:
         actuals[item.code] = item.actual
+    inputs = set(plan.inputs)
     for code in actuals:
         if code not in scheme:
-            msg = f"actual given for unknown node {code!r}"
-            raise DataError(code, msg)
-        if scheme.node(code).target is None:
-            raise DataError(code, f"node {code} has no target, so it takes no actual")
-    row = np.empty(len(plan.inputs))
+            raise DataError(code, f"actual given for unknown node {code!r}")
+        if code not in inputs:
+            raise DataError(
+                code, f"node {code} is scored from others; it takes no actual"
+            )
+    na = np.zeros(len(plan.codes), dtype=bool)
+    position = {code: i for i, code in enumerate(plan.codes)}
+    for code in data.not_applicable:
+        if code not in scheme:
+            raise DataError("not_applicable", f"unknown node {code!r}")
+        na[position[code]] = True
+        for node in scheme.ordered():  # a node's descendants do not apply either
+            if _is_below(scheme, node.code, code):
+                na[position[node.code]] = True
+    row = np.zeros(len(plan.inputs))
     for col, code in enumerate(plan.inputs):
+        if na[position[code]]:
+            continue
         if code not in actuals:
             raise DataError(code, "missing actual value")
-        target = scheme.node(code).target
-        assert target is not None  # noqa: S101 (inputs have targets)
-        row[col] = target.to_value(actuals[code], where=code)
-    return row
+        rule = effective_rule(scheme, code)
+        assert rule is not None  # noqa: S101 (inputs have rules)
+        value = rule.read(actuals[code], scheme.node(code), code)
+        if math.isnan(value):  # graded NA or NR
+            na[position[code]] = True
+            continue
+        row[col] = value
+    return row, na
 
 
-def _findings(plan: Plan, data: Data) -> np.ndarray:
+def _is_below(scheme: Scheme, code: str, ancestor: str) -> bool:
+    parent = scheme.node(code).parent
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = scheme.node(parent).parent
+    return False
+
+
+def _findings(plan: Plan, data: Data) -> tuple[np.ndarray, tuple[Finding, ...]]:
     row = np.zeros(len(plan.deduct_codes))
+    resolved: list[Finding] = []
     for i, finding in enumerate(data.findings):
+        where = f"findings[{i}]"
         if finding.node not in plan.deduct_codes:
-            where = f"findings[{i}]"
             if finding.node not in plan.scheme:
                 raise DataError(where, f"finding for unknown node {finding.node!r}")
             raise DataError(
                 where,
                 f"findings go on 'deduct' nodes; {finding.node} is scored otherwise",
             )
-        row[plan.deduct_codes.index(finding.node)] += finding.points
+        points = finding.points
+        if points is None:
+            rule = plan.scheme.rule(finding.node)
+            points = rule.per_finding if isinstance(rule, Deduct) else None
+            if points is None:
+                msg = (
+                    f"the finding states no points and node {finding.node} "
+                    "sets no per_finding"
+                )
+                raise DataError(where, msg)
+        row[plan.deduct_codes.index(finding.node)] += points
+        resolved.append(attrs.evolve(finding, points=points))
+    return row, tuple(resolved)
+
+
+def _adjustments(plan: Plan, data: Data) -> np.ndarray | None:
+    if not data.adjustments:
+        return None
+    row = np.zeros(len(plan.codes))
+    scored = {plan.codes[int(i)] for i in plan.scored_leaves}
+    for i, adjustment in enumerate(data.adjustments):
+        if adjustment.node not in scored:
+            msg = f"adjustments apply to scored leaves; {adjustment.node!r} is not one"
+            raise DataError(f"adjustments[{i}]", msg)
+        row[plan.codes.index(adjustment.node)] += adjustment.points
     return row
 
 
@@ -307,20 +374,60 @@ def evaluate(scheme: Scheme, data: Data | Mapping[str, Any]) -> Evaluation:
         data = Data.from_dict(data)
     scheme, data = _with_items(scheme, data)
     plan = _plan(scheme)
-    values = _values(plan, data)[np.newaxis, :]
-    findings = _findings(plan, data)[np.newaxis, :]
-    result = plan.run(values, findings)
+    values, na = _inputs(plan, data)
+    findings, resolved = _findings(plan, data)
+    data = attrs.evolve(data, findings=resolved)
+    adjust = _adjustments(plan, data)
+    result = plan.run(
+        values[np.newaxis, :],
+        findings[np.newaxis, :],
+        na[np.newaxis, :] if na.any() else None,
+        adjust[np.newaxis, :] if adjust is not None else None,
+    )
+    if result.na[0, -1]:
+        raise DataError("", "every node is not applicable: there is nothing to score")
 
     scores: dict[str, float] = {}
     penalties: dict[str, float] = {}
+    not_applicable: set[str] = set()
     for i, code in enumerate(plan.codes):
+        if result.na[0, i]:
+            not_applicable.add(code)
+            continue
         value = float(result.scores[0, i])
         (penalties if scheme.node(code).is_item else scores)[code] = value
-    met = {code: bool(result.met[0, col]) for col, code in enumerate(plan.inputs)}
+    met = {
+        code: bool(result.met[0, col])
+        for col, code in enumerate(plan.inputs)
+        if code not in not_applicable and scheme.node(code).target is not None
+    }
     total = float(result.total[0])
     grade = scheme.grades.grade(total)
-    ledger = _ledger(scheme, data, scores, penalties, values[0], plan)
-    return Evaluation(scheme, data, total, grade, scores, met, penalties, ledger)
+    for override in scheme.overrides:
+        if met.get(override.node) is False:
+            grade = override.grade
+            break
+    grades = {
+        code: PEFA_GRADES.grade(scores[code])
+        for code in scores
+        if (rule := scheme.rule(code)) is not None and rule.kind in _ORDINAL
+    }
+    ledger = _ledger(scheme, data, scores, penalties, values, plan)
+    return Evaluation(
+        scheme,
+        data,
+        total,
+        grade,
+        scores,
+        met,
+        penalties,
+        ledger,
+        frozenset(not_applicable),
+        grades,
+    )
+
+
+_ORDINAL = ("grade", "weakest-link", "grade-table")
 
 
 def _ledger(
@@ -333,13 +440,16 @@ def _ledger(
 ) -> tuple[Deduction, ...]:
     rounding = scheme.rounding
     out: list[Deduction] = []
+    adjusted = {a.node for a in data.adjustments}
     for col, code in enumerate(plan.inputs):
         node = scheme.node(code)
-        target = node.target
-        assert target is not None  # noqa: S101
+        if code not in scores and code not in penalties:
+            continue  # not applicable
         actual = _actual_text(data, node)
-        rule = scheme.rule(code)
+        target = node.target
+        rule = effective_rule(scheme, code)
         if node.is_item:
+            assert target is not None  # noqa: S101 (items have targets)
             pts = penalties[code]
             if pts <= 0:
                 continue
@@ -372,37 +482,63 @@ def _ledger(
                     actual,
                 )
             )
-        elif isinstance(rule, Proportional) and node.points is not None:
-            lost = rounding.round(node.points - scores[code])
-            if lost <= 0:
-                continue
+            continue
+        if node.points is None or rule is None or rule.kind in _ORDINAL:
+            continue
+        if code in adjusted:
+            continue  # the adjustment's own line explains the score
+        lost = rounding.round(node.points - scores[code])
+        if lost <= 0:
+            continue
+        target_text = "" if target is None else str(target)
+        if isinstance(rule, Proportional) and target is not None:
             ratio = _ratio_text(values[col], target)
             reason = (
                 f"{node.name}：目标{target}，实际{actual}，按比例计分"
                 f"{format_number(node.points)}×{ratio}={format_number(scores[code])}，"
                 f"扣{format_number(lost)}分"
             )
-            out.append(
-                Deduction(
-                    code,
-                    lost,
-                    reason,
-                    node.category,
-                    "proportional",
-                    code,
-                    node.name,
-                    str(target),
-                    actual,
-                )
+            kind = "proportional"
+        else:
+            goal = f"目标{target}，" if target is not None else ""
+            reason = (
+                f"{node.name}：{goal}实际{actual}，{rule.describe('zh')}，"
+                f"得{format_number(scores[code])}分，扣{format_number(lost)}分"
             )
+            kind = "rule"
+        out.append(
+            Deduction(
+                code,
+                lost,
+                reason,
+                node.category,
+                kind,  # type: ignore[arg-type]
+                code,
+                node.name,
+                target_text,
+                actual,
+            )
+        )
     out.extend(
         Deduction(
             f.node,
-            rounding.round(f.points),
+            rounding.round(f.points or 0.0),
             f.reason,
             f.category or scheme.node(f.node).category,
         )
         for f in data.findings
+    )
+    out.extend(
+        Deduction(
+            a.node,
+            -rounding.round(a.points),
+            a.reason,
+            scheme.node(a.node).category,
+            "adjustment",
+            a.node,
+            scheme.node(a.node).name,
+        )
+        for a in data.adjustments
     )
     order = {node.code: i for i, node in enumerate(scheme.ordered())}
     out.sort(key=lambda d: order[d.node])

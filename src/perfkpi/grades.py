@@ -15,14 +15,32 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import math
+import types
+import unicodedata
+from collections.abc import Iterable, Mapping
 
 import attrs
 import numpy as np
 
-from perfkpi.errors import SchemeError
+from perfkpi.errors import DataError, SchemeError
 
-__all__ = ["CN_2020", "CN_OLD", "STANDARD_SCALES", "Band", "GradeScale", "grade_scale"]
+__all__ = [
+    "BUDGET_LIGHT",
+    "CN_2020",
+    "CN_OLD",
+    "HDI",
+    "LETTER",
+    "ORDINAL_SCALES",
+    "PEFA",
+    "PEFA_GRADES",
+    "RAG",
+    "STANDARD_SCALES",
+    "Band",
+    "GradeScale",
+    "OrdinalScale",
+    "grade_scale",
+]
 
 
 @attrs.frozen
@@ -87,7 +105,42 @@ CN_OLD = GradeScale(
 )
 """The older scale (优 ≥ 80, 良 [70, 80), 中 [60, 70), 差 < 60)."""
 
-STANDARD_SCALES: dict[str, GradeScale] = {s.name: s for s in (CN_2020, CN_OLD)}
+LETTER = GradeScale("letter", [Band("A", 90), Band("B", 80), Band("C", 70)], "")
+"""Start-at-100 scorecards: A 90–100, B 80–89, C 70–79, and no letter below 70."""
+
+RAG = GradeScale("rag", [Band("green", 100), Band("amber", 70)], "red")
+"""Red/amber/green on attainment in %: green ≥ 100, amber [70, 100), red < 70."""
+
+PEFA_GRADES = GradeScale(
+    "pefa",
+    [
+        Band("A", 4),
+        Band("B+", 3.5),
+        Band("B", 3),
+        Band("C+", 2.5),
+        Band("C", 2),
+        Band("D+", 1.5),
+    ],
+    "D",
+)
+"""PEFA ordinal grades on their ranks: A = 4, B+ = 3.5, …, D+ = 1.5, D below."""
+
+BUDGET_LIGHT = GradeScale("budget-light", [Band("绿灯", 80), Band("黄灯", 60)], "红灯")
+"""Budget execution warning light on the time-adjusted execution rate in %
+((Σ执行/Σ预算)/(月份/12)): 绿灯 ≥ 80, 黄灯 [60, 80), 红灯 < 60."""
+
+HDI = GradeScale(
+    "hdi",
+    [Band("very high", 0.8), Band("high", 0.7), Band("medium", 0.55)],
+    "low",
+)
+"""UNDP human development groups on the HDI rounded to three decimals: very high
+≥ 0.800, high [0.700, 0.800), medium [0.550, 0.700), low < 0.550."""
+
+STANDARD_SCALES: dict[str, GradeScale] = {
+    s.name: s for s in (CN_2020, CN_OLD, LETTER, RAG, PEFA_GRADES, BUDGET_LIGHT, HDI)
+}
+"""The grade scales a scheme file can name."""
 
 
 def grade_scale(name: str) -> GradeScale:
@@ -104,3 +157,63 @@ def grade_scale(name: str) -> GradeScale:
         known = ", ".join(sorted(STANDARD_SCALES))
         msg = f"unknown grade scale {name!r}; expected one of {known}"
         raise SchemeError("grades", msg) from None
+
+
+def _rank_table(values: Mapping[str, float]) -> Mapping[str, float]:
+    return types.MappingProxyType(dict(values))
+
+
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class OrdinalScale:
+    """Ordinal grade labels and their ranks, for leaves scored as grades.
+
+    Parameters
+    ----------
+    name
+        The identifier used by :class:`~perfkpi.rules.Grade` rules.
+    ranks
+        Each label's rank, higher is better.
+    excluded
+        Labels that mark the node not applicable (left out of aggregation).
+    """
+
+    name: str
+    ranks: Mapping[str, float] = attrs.field(converter=_rank_table, hash=False)
+    excluded: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+
+    @property
+    def top(self) -> float:
+        """The highest rank."""
+        return max(self.ranks.values())
+
+    def rank(self, label: object, where: str = "") -> float:
+        """Return the rank of *label*; NaN for an excluded label.
+
+        Raises
+        ------
+        DataError
+            If *label* is not on the scale.
+        """
+        text = unicodedata.normalize("NFKC", str(label)).strip()
+        if isinstance(label, str) and text in self.excluded:
+            return math.nan
+        if not isinstance(label, str) or text not in self.ranks:
+            known = " ".join([*self.ranks, *self.excluded])
+            raise DataError(where, f"expected a grade ({known}), got {label!r}")
+        return float(self.ranks[text])
+
+
+PEFA = OrdinalScale(
+    "pefa",
+    {"A": 4, "B+": 3.5, "B": 3, "C+": 2.5, "C": 2, "D+": 1.5, "D": 1, "D*": 1},
+    ("NA", "NR"),
+)
+"""PEFA dimension grades: A = 4 … D = 1; D* (too little information) counts as
+D; NA (not applicable) and NR (not rated) are left out."""
+
+ORDINAL_SCALES: dict[str, OrdinalScale] = {PEFA.name: PEFA}
+"""Ordinal scales by name."""

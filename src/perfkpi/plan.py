@@ -1,25 +1,37 @@
 """Compile a scheme into numpy arrays once, then score any number of entities.
 
-The plan orders nodes breadth first, so that each level of the tree is one
-contiguous block of columns and the children of each parent are contiguous
-inside it.  Scoring is then one vectorised step per rule kind for the leaves and
-one :func:`numpy.add.reduceat` per level for the inner nodes.  The one-entity
-:func:`~perfkpi.evaluation.evaluate` and the many-entity path run this same code.
+The plan orders nodes breadth first behind a virtual root (the total), so that
+each level of the tree is one contiguous block of columns and the children of
+each parent are contiguous inside it.  Scoring is then one vectorised kernel
+call per distinct leaf rule, and a few :func:`numpy.ufunc.reduceat` calls per
+level for the inner nodes.  The one-entity :func:`~perfkpi.evaluation.evaluate`
+and the many-entity :func:`~perfkpi.batch.evaluate_batch` run this same code.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import attrs
 import numpy as np
 
 from perfkpi import _kernels
+from perfkpi.grades import ORDINAL_SCALES, PEFA_GRADES
 from perfkpi.rounding import RoundingStage, round_array
-from perfkpi.rules import Deduct, PerUnmet, Proportional, Shortfall
+from perfkpi.rules import (
+    Columns,
+    Deduct,
+    GradeTable,
+    Mean,
+    PerUnmet,
+    RuleBase,
+    Sum,
+    WeakestLink,
+)
 from perfkpi.scheme import Scheme
 
-__all__ = ["Plan", "PlanResult", "compile_plan"]
+__all__ = ["Plan", "PlanResult", "compile_plan", "effective_rule"]
 
 
 def _array_field() -> np.ndarray:
@@ -27,11 +39,33 @@ def _array_field() -> np.ndarray:
 
 
 @attrs.frozen
+class _Group:
+    """Input columns scored by one rule value."""
+
+    rule: RuleBase
+    cols: np.ndarray = _array_field()
+    pos: np.ndarray = _array_field()
+    points: np.ndarray = _array_field()
+    reference: np.ndarray = _array_field()
+    higher: np.ndarray = _array_field()
+
+
+@attrs.frozen
+class _Kind:
+    """The parents of one level that aggregate the same way."""
+
+    how: str
+    segments: np.ndarray = _array_field()
+    parents: np.ndarray = _array_field()
+    rules: tuple[GradeTable, ...] = ()
+
+
+@attrs.frozen
 class _Level:
     start: int
     stop: int
-    parents: np.ndarray = _array_field()
     offsets: np.ndarray = _array_field()
+    kinds: tuple[_Kind, ...] = ()
 
 
 @attrs.frozen
@@ -41,7 +75,8 @@ class Plan:
     Attributes
     ----------
     codes
-        Node codes in column order (breadth first).
+        Node codes in column order (breadth first); column ``len(codes)`` is the
+        total.
     inputs
         Codes of the nodes that take an actual value, in input-column order.
     deduct_codes
@@ -57,31 +92,39 @@ class Plan:
     upper: np.ndarray = _array_field()
     lower_closed: np.ndarray = _array_field()
     upper_closed: np.ndarray = _array_field()
-    reference: np.ndarray = _array_field()
-    higher: np.ndarray = _array_field()
     points: np.ndarray = _array_field()
-    prop: np.ndarray = _array_field()
-    unmet: np.ndarray = _array_field()
-    unmet_points: np.ndarray = _array_field()
-    short: np.ndarray = _array_field()
-    short_points: np.ndarray = _array_field()
-    deduct_pos: np.ndarray = _array_field()
-    is_deduct: np.ndarray = _array_field()
-    lone_deduct: np.ndarray = _array_field()
     findings_col: np.ndarray = _array_field()
+    scored_leaves: np.ndarray = _array_field()
+    groups: tuple[_Group, ...] = ()
     levels: tuple[_Level, ...] = ()
-    n_roots: int = 0
 
-    def run(self, values: np.ndarray, findings: np.ndarray) -> PlanResult:
+    @property
+    def total_column(self) -> int:
+        """The column of the total in :attr:`PlanResult.scores`."""
+        return len(self.codes)
+
+    def run(
+        self,
+        values: np.ndarray,
+        findings: np.ndarray,
+        na: np.ndarray | None = None,
+        adjust: np.ndarray | None = None,
+    ) -> PlanResult:
         """Score entities.
 
         Parameters
         ----------
         values
-            Shape ``(N, len(inputs))``: each input's actual, in its target's unit
-            (label ranks for qualitative targets).
+            Shape ``(N, len(inputs))``: each input's actual as its rule reads it
+            (in the target's unit; label ranks for qualitative targets).  NaN
+            marks a bad value: the row's affected scores become NaN.
         findings
             Shape ``(N, len(deduct_codes))``: the findings' points per node.
+        na
+            Shape ``(N, len(codes))``, optional: which nodes are not applicable.
+        adjust
+            Shape ``(N, len(codes))``, optional: manual adjustments added to
+            scored leaves (clipped to ``[0, points]``).
 
         Returns
         -------
@@ -90,75 +133,169 @@ class Plan:
         """
         rounding = self.scheme.rounding
         n = values.shape[0]
-        scores = np.zeros((n, len(self.codes)))
+        width = len(self.codes) + 1
+        scores = np.zeros((n, width))
         met = _kernels.met(
             values, self.lower, self.upper, self.lower_closed, self.upper_closed
         )
-        met &= ~np.isnan(values)
-        if self.prop.size:
-            cols = self.prop
-            scores[:, self.input_pos[cols]] = rounding.at_nodes(
-                _kernels.proportional(
-                    values[:, cols],
-                    self.reference[cols],
-                    self.points[self.input_pos[cols]],
-                    self.higher[cols],
-                )
+        full_na = np.zeros((n, width), dtype=bool)
+        if na is not None:
+            full_na[:, : len(self.codes)] = na
+        for group in self.groups:
+            block = values[:, group.cols]
+            cols = Columns(
+                group.points, group.reference, group.higher, met[:, group.cols]
             )
-        if self.unmet.size:
-            penalty = _kernels.unmet_penalty(met[:, self.unmet], self.unmet_points)
-            penalty[np.isnan(values[:, self.unmet])] = np.nan
-            scores[:, self.input_pos[self.unmet]] = penalty
-        if self.short.size:
-            cols = self.short
-            scores[:, self.input_pos[cols]] = rounding.at_nodes(
-                _kernels.shortfall(
-                    values[:, cols],
-                    self.reference[cols],
-                    self.short_points,
-                    self.higher[cols],
-                )
+            scores[:, group.pos] = group.rule.score(block, cols)
+        if adjust is not None and self.scored_leaves.size:
+            leaves = self.scored_leaves
+            scores[:, leaves] = np.clip(
+                scores[:, leaves] + adjust[:, leaves], 0.0, self.points[leaves]
             )
-        # findings per node; column -1 (a zero column) for nodes without findings
+        scores[:, self.input_pos] = rounding.at_leaves(scores[:, self.input_pos])
+        if na is not None:
+            scores = np.where(full_na, np.nan, scores)
+
         lost = np.concatenate([findings, np.zeros((n, 1))], axis=1)[
             :, self.findings_col
         ]
+        any_na = na is not None and bool(full_na.any())
         for level in reversed(self.levels):
-            sums = np.add.reduceat(
-                scores[:, level.start : level.stop], level.offsets, axis=1
-            )
-            parents = level.parents
-            is_deduct = self.is_deduct[parents]
-            result = np.where(
-                is_deduct,
-                np.maximum(
-                    self.points[parents] - sums - lost[:, parents],
-                    0.0,
-                ),
-                sums,
-            )
-            scores[:, parents] = rounding.at_nodes(result)
-        # deduct nodes without children: findings only
-        lone = self.lone_deduct
-        if lone.size:
-            scores[:, lone] = rounding.at_nodes(
-                np.maximum(self.points[lone] - lost[:, lone], 0.0)
-            )
-        total = scores[:, : self.n_roots].sum(axis=1)
+            _aggregate(self, level, scores, full_na, lost, any_na=any_na)
         if rounding.stage is RoundingStage.TOTAL:
             scores = round_array(scores, rounding.places, rounding.mode)
-        total = round_array(total, rounding.places, rounding.mode)
-        return PlanResult(self, scores, met, total)
+        scores[:, -1] = round_array(scores[:, -1], rounding.places, rounding.mode)
+        return PlanResult(self, scores, met, full_na)
+
+
+def _aggregate(  # noqa: PLR0915
+    plan: Plan,
+    level: _Level,
+    scores: np.ndarray,
+    na: np.ndarray,
+    lost: np.ndarray,
+    *,
+    any_na: bool,
+) -> None:
+    rounding = plan.scheme.rounding
+    child = scores[:, level.start : level.stop]
+    child_na = na[:, level.start : level.stop]
+    weights = plan.points[level.start : level.stop]
+    offsets = level.offsets
+    for kind in level.kinds:
+        seg, parents = kind.segments, kind.parents
+        points = plan.points[parents]
+        how = kind.how
+        if how in ("sum", "sum-full", "deduct", "mean") and not any_na:
+            total = np.add.reduceat(child, offsets, axis=1)[:, seg]
+            if how == "deduct":
+                result = np.maximum(points - total - lost[:, parents], 0.0)
+            elif how == "mean":
+                result = points * total / np.add.reduceat(weights, offsets)[seg]
+            else:
+                result = total
+            all_na = None
+        elif how == "sum-full":
+            filled = np.where(child_na, weights, child)
+            result = np.add.reduceat(filled, offsets, axis=1)[:, seg]
+            all_na = np.logical_and.reduceat(child_na, offsets, axis=1)[:, seg]
+        elif how in ("sum", "mean", "deduct"):
+            applicable = np.where(child_na, 0.0, child)
+            total = np.add.reduceat(applicable, offsets, axis=1)[:, seg]
+            all_na = np.logical_and.reduceat(child_na, offsets, axis=1)[:, seg]
+            if how == "deduct":
+                result = np.maximum(points - total - lost[:, parents], 0.0)
+                all_na = None
+            else:
+                w_app = np.where(child_na, 0.0, weights)
+                den = np.add.reduceat(w_app, offsets, axis=1)[:, seg]
+                full = np.add.reduceat(weights, offsets)[seg]
+                with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                    scaled = points * total / den
+                if how == "sum":
+                    some_na = np.logical_or.reduceat(child_na, offsets, axis=1)[:, seg]
+                    result = np.where(some_na, scaled, total)
+                else:
+                    result = np.where(den == full, points * total / full, scaled)
+        elif how == "geometric":
+            w_app = np.where(child_na, 0.0, weights)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                logs = np.where(child_na, 0.0, w_app * np.log(child / weights))
+            den = np.add.reduceat(w_app, offsets, axis=1)[:, seg]
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                result = points * np.exp(
+                    np.add.reduceat(logs, offsets, axis=1)[:, seg] / den
+                )
+            all_na = den == 0
+        elif how == "weakest":
+            low = np.minimum.reduceat(
+                np.where(child_na, np.inf, child), offsets, axis=1
+            )
+            high = np.maximum.reduceat(
+                np.where(child_na, -np.inf, child), offsets, axis=1
+            )
+            low, high = low[:, seg], high[:, seg]
+            result = np.where(np.isinf(low), np.nan, low + 0.5 * (high > low))
+            all_na = np.isinf(low)
+        else:  # "table"
+            result = _table_lookup(kind, level, child, child_na, plan)
+            all_na = np.logical_and.reduceat(child_na, offsets, axis=1)[:, seg]
+        if how in ("weakest", "table"):
+            scores[:, parents] = result
+        else:
+            scores[:, parents] = rounding.at_nodes(result)
+        if all_na is not None:
+            na[:, parents] |= all_na
+            scores[:, parents] = np.where(na[:, parents], np.nan, scores[:, parents])
+
+
+def _table_lookup(
+    kind: _Kind,
+    level: _Level,
+    child: np.ndarray,
+    child_na: np.ndarray,
+    plan: Plan,
+) -> np.ndarray:
+    out = np.full((child.shape[0], kind.parents.size), np.nan)
+    bounds = [*level.offsets.tolist(), child.shape[1]]
+    scale = ORDINAL_SCALES["pefa"]
+    for j, (segment, rule) in enumerate(zip(kind.segments, kind.rules, strict=True)):
+        lo, hi = bounds[int(segment)], bounds[int(segment) + 1]
+        ranks = child[:, lo:hi]
+        skip = child_na[:, lo:hi]
+        labels = PEFA_GRADES.grade_array(np.where(skip, np.nan, ranks))
+        cache: dict[tuple[str, ...], float] = {}
+        code = plan.codes[int(kind.parents[j])]
+        for i in range(child.shape[0]):
+            if np.isnan(ranks[i][~skip[i]]).any():
+                continue
+            key = tuple(str(x) for x in labels[i] if x)
+            if not key:
+                continue
+            if key not in cache:
+                cache[key] = scale.rank(rule.lookup(key, code), code)
+            out[i, j] = cache[key]
+    return out
 
 
 @attrs.frozen
 class PlanResult:
-    """The raw arrays of one run of a plan."""
+    """The raw arrays of one run of a plan.
+
+    ``scores`` has one column per node plus a last column for the total; N/A
+    nodes hold NaN and are marked in ``na``.
+    """
 
     plan: Plan
     scores: np.ndarray = _array_field()
     met: np.ndarray = _array_field()
-    total: np.ndarray = _array_field()
+    na: np.ndarray = _array_field()
+
+    @property
+    def total(self) -> np.ndarray:
+        """The totals, one per entity."""
+        out: np.ndarray = self.scores[:, -1]
+        return out
 
     def column(self, code: str) -> np.ndarray:
         """Return the column of scores for node *code*."""
@@ -175,100 +312,188 @@ def _breadth_first(scheme: Scheme) -> list[list[str]]:
     return levels
 
 
-def compile_plan(scheme: Scheme) -> Plan:
+def _how(scheme: Scheme, code: str | None) -> str:
+    rule = Sum(scheme.not_applicable) if code is None else scheme.rule(code)
+    if isinstance(rule, Sum):
+        policy = rule.not_applicable or scheme.not_applicable
+        return "sum-full" if policy == "full" else "sum"
+    if isinstance(rule, Deduct):
+        return "deduct"
+    if isinstance(rule, Mean):
+        return "geometric" if rule.mean == "geometric" else "mean"
+    if isinstance(rule, WeakestLink):
+        return "weakest"
+    if isinstance(rule, GradeTable):
+        return "table"
+    msg = f"node {code} has children but rule {rule!r} does not aggregate"
+    raise AssertionError(msg)  # the scheme's validation prevents this
+
+
+def effective_rule(scheme: Scheme, code: str) -> RuleBase | None:
+    """Return the rule that reads and scores *code*'s actual, defaults applied.
+
+    An item without its own rule gets its parent's ``per_unmet``; a node that
+    aggregates others returns ``None``.
+    """
+    node = scheme.node(code)
+    rule = scheme.rule(code)
+    if rule is None and node.is_item:
+        parent_rule = scheme.rule(str(node.parent))
+        per = parent_rule.per_unmet if isinstance(parent_rule, Deduct) else 1.0
+        return PerUnmet(points=per)
+    if rule is not None and rule.role in ("score", "penalty"):
+        return rule
+    return None
+
+
+def compile_plan(scheme: Scheme) -> Plan:  # noqa: PLR0915
     """Compile *scheme* into a :class:`Plan`."""
     by_level = _breadth_first(scheme)
     codes = tuple(code for level in by_level for code in level)
     pos = {code: i for i, code in enumerate(codes)}
     points = np.array(
-        [p if (p := scheme.node(c).points) is not None else math.nan for c in codes]
+        [
+            *(
+                p if (p := scheme.node(c).points) is not None else math.nan
+                for c in codes
+            ),
+            scheme.points,
+        ]
     )
 
-    inputs = [c for c in codes if scheme.node(c).target is not None]
+    inputs: list[str] = []
+    rules: list[RuleBase] = []
     lower, upper, lo_closed, hi_closed, reference, higher = [], [], [], [], [], []
-    prop, unmet, unmet_points, short, short_points = [], [], [], [], []
-    for col, code in enumerate(inputs):
-        node = scheme.node(code)
-        target = node.target
-        assert target is not None  # noqa: S101 (selected above)
-        lo, hi = target.bounds()
+    for code in codes:
+        rule = effective_rule(scheme, code)
+        if rule is None:
+            continue
+        inputs.append(code)
+        rules.append(rule)
+        target = scheme.node(code).target
+        if target is None:
+            lo, hi = -math.inf, math.inf
+            lower_closed = upper_closed = True
+            ref, up = math.nan, True
+        else:
+            lo, hi = target.bounds()
+            lower_closed, upper_closed = target.lower_closed, target.upper_closed
+            ref = target.value if math.isfinite(lo) else hi
+            up = target.comparator.value not in "≤<"
         lower.append(lo)
         upper.append(hi)
-        lo_closed.append(target.lower_closed)
-        hi_closed.append(target.upper_closed)
-        higher.append(target.comparator.value not in "≤<")
-        reference.append(target.value if math.isfinite(lo) else hi)
-        rule = scheme.rule(code)
-        if isinstance(rule, Proportional):
-            prop.append(col)
-        elif isinstance(rule, Shortfall):
-            short.append(col)
-            short_points.append(rule.points)
-        elif node.is_item:
-            parent_rule = scheme.rule(node.parent) if node.parent else None
-            per = (
-                rule.points
-                if isinstance(rule, PerUnmet)
-                else (parent_rule.per_unmet if isinstance(parent_rule, Deduct) else 1.0)
-            )
-            unmet.append(col)
-            unmet_points.append(per)
+        lo_closed.append(lower_closed)
+        hi_closed.append(upper_closed)
+        reference.append(ref)
+        higher.append(up)
+
+    grouped: dict[RuleBase, list[int]] = {}
+    for col, rule in enumerate(rules):
+        grouped.setdefault(rule, []).append(col)
+    input_pos = np.array([pos[c] for c in inputs], dtype=np.intp)
+    ref_arr = np.array(reference, dtype=np.float64)
+    higher_arr = np.array(higher, dtype=bool)
+    groups = tuple(
+        _Group(
+            rule,
+            np.array(cols, dtype=np.intp),
+            input_pos[cols],
+            points[input_pos[cols]],
+            ref_arr[cols],
+            higher_arr[cols],
+        )
+        for rule, cols in grouped.items()
+    )
 
     deduct_codes = tuple(c for c in codes if isinstance(scheme.rule(c), Deduct))
+    findings_col = np.full(len(codes) + 1, -1, dtype=np.intp)
+    for i, code in enumerate(deduct_codes):
+        findings_col[pos[code]] = i
+
     levels = []
-    start = len(by_level[0])
-    for level_codes in by_level[1:]:
-        parents: list[int] = []
+    parent_levels: list[Sequence[str | None]] = [[None], *by_level[:-1]]
+    start = 0
+    for level_codes, parent_codes in zip(by_level, parent_levels, strict=True):
+        segment_of: dict[str | None, int] = {}
         offsets: list[int] = []
-        previous: str | None = None
         for i, code in enumerate(level_codes):
             parent = scheme.node(code).parent
-            if parent != previous:
-                parents.append(pos[str(parent)])
+            if parent not in segment_of:
+                segment_of[parent] = len(offsets)
                 offsets.append(i)
-                previous = parent
+        kinds: dict[str, list[str | None]] = {}
+        for parent in parent_codes:
+            if parent in segment_of:
+                kinds.setdefault(_how(scheme, parent), []).append(parent)
         levels.append(
             _Level(
                 start,
                 start + len(level_codes),
-                np.array(parents, dtype=np.intp),
                 np.array(offsets, dtype=np.intp),
+                tuple(
+                    _Kind(
+                        how,
+                        np.array([segment_of[p] for p in members], dtype=np.intp),
+                        np.array(
+                            [len(codes) if p is None else pos[p] for p in members],
+                            dtype=np.intp,
+                        ),
+                        tuple(
+                            r
+                            for p in members
+                            if p is not None
+                            and isinstance(r := scheme.rule(p), GradeTable)
+                        ),
+                    )
+                    for how, members in kinds.items()
+                ),
             )
         )
         start += len(level_codes)
 
-    def ints(values: list[int]) -> np.ndarray:
-        return np.array(values, dtype=np.intp)
+    # deduct nodes without children still aggregate: their findings alone
+    lone = [c for c in deduct_codes if not scheme.children(c)]
+    if lone:
+        levels.append(_lone_deduct_level(lone, pos, len(codes)))
 
-    deduct_pos = ints([pos[c] for c in deduct_codes])
-    is_deduct = np.zeros(len(codes), dtype=bool)
-    is_deduct[deduct_pos] = True
-    findings_col = np.full(len(codes), -1, dtype=np.intp)
-    findings_col[deduct_pos] = np.arange(deduct_pos.size)
-    with_children = {int(p) for level in levels for p in level.parents}
-
+    scored = [
+        pos[c]
+        for c, r in zip(inputs, rules, strict=True)
+        if r.role == "score" and scheme.node(c).points is not None
+    ]
     return Plan(
         scheme=scheme,
         codes=codes,
         inputs=tuple(inputs),
         deduct_codes=deduct_codes,
-        input_pos=ints([pos[c] for c in inputs]),
+        input_pos=input_pos,
         lower=np.array(lower, dtype=np.float64),
         upper=np.array(upper, dtype=np.float64),
         lower_closed=np.array(lo_closed, dtype=bool),
         upper_closed=np.array(hi_closed, dtype=bool),
-        reference=np.array(reference, dtype=np.float64),
-        higher=np.array(higher, dtype=bool),
         points=points,
-        prop=ints(prop),
-        unmet=ints(unmet),
-        unmet_points=np.array(unmet_points, dtype=np.float64),
-        short=ints(short),
-        short_points=np.array(short_points, dtype=np.float64),
-        deduct_pos=deduct_pos,
-        is_deduct=is_deduct,
-        lone_deduct=ints([int(p) for p in deduct_pos if int(p) not in with_children]),
         findings_col=findings_col,
+        groups=groups,
         levels=tuple(levels),
-        n_roots=len(by_level[0]),
+        scored_leaves=np.array(scored, dtype=np.intp),
+    )
+
+
+def _lone_deduct_level(lone: list[str], pos: dict[str, int], width: int) -> _Level:
+    """Return a pseudo-level that scores deduct nodes without children.
+
+    The total's column (index *width*) is zero while levels run deepest first,
+    so it serves as the zero child; reversed order runs this level first.
+    """
+    return _Level(
+        width,
+        width + 1,
+        np.zeros(len(lone), dtype=np.intp),
+        (
+            _Kind(
+                "deduct",
+                np.zeros(len(lone), dtype=np.intp),
+                np.array([pos[c] for c in lone], dtype=np.intp),
+            ),
+        ),
     )

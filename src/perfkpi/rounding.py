@@ -34,9 +34,9 @@ class RoundingMode(enum.StrEnum):
     """How a number is brought to a number of decimal places."""
 
     HALF_UP = "half-up"
-    """四舍五入: halves go away from zero (2.675 → 2.68)."""
+    """Halves go away from zero, 四舍五入 (2.675 → 2.68)."""
     HALF_EVEN = "half-even"
-    """Banker's rounding: halves go to the even digit (2.665 → 2.66)."""
+    """Halves go to the even digit, banker's rounding (2.665 → 2.66)."""
     TRUNCATE = "truncate"
     """Drop the further digits (9.9872 → 9.98)."""
     UP = "up"
@@ -48,6 +48,8 @@ class RoundingStage(enum.StrEnum):
 
     EACH_NODE = "each-node"
     """Every leaf, deduction and node score is rounded before it is summed."""
+    EACH_LEAF = "each-leaf"
+    """Leaf scores and item deductions are rounded; sums of them are not."""
     TOTAL = "total"
     """Only the total is rounded; node scores are reported rounded."""
 
@@ -117,7 +119,8 @@ class Rounding:
         or ``"up"``.
     stage
         ``"each-node"`` (the default, as the ministry's code does: every indicator
-        score is rounded before summing) or ``"total"``.
+        score is rounded before summing), ``"each-leaf"`` (leaves only) or
+        ``"total"`` (only the total; node scores are reported rounded).
     """
 
     places: int = attrs.field(default=2, validator=attrs.validators.ge(0))
@@ -138,8 +141,14 @@ class Rounding:
             return round_array(value, self.places, self.mode)
         return float(round_array(np.array([value]), self.places, self.mode)[0])
 
+    def at_leaves(self, values: np.ndarray) -> np.ndarray:
+        """Round leaf scores if this policy rounds leaves, else return them."""
+        if self.stage is RoundingStage.TOTAL:
+            return values
+        return round_array(values, self.places, self.mode)
+
     def at_nodes(self, values: np.ndarray) -> np.ndarray:
-        """Round *values* if this policy rounds at each node, else return them."""
+        """Round inner-node scores if this policy rounds at each node."""
         if self.stage is RoundingStage.EACH_NODE:
             return round_array(values, self.places, self.mode)
         return values

@@ -1,53 +1,184 @@
-"""Scoring and deduction rules: frozen values that say how a node is scored.
+"""Scoring, deduction and aggregation rules: frozen values that say how a node scores.
 
 A rule plays one of three roles in a tree:
 
 ``score``
-    A leaf with full points and a target is scored from its actual
-    (:class:`Proportional`).
+    A leaf with full points is scored from its actual (:class:`Proportional`,
+    :class:`Bands`, :class:`PerPoint`, :class:`Goalposts`, …).
 ``aggregate``
     A node is scored from its children and findings (:class:`Sum`,
-    :class:`Deduct`).
+    :class:`Deduct`, :class:`Mean`, :class:`WeakestLink`, :class:`GradeTable`).
 ``penalty``
-    An item under a :class:`Deduct` node, with a target but no points of its own,
-    takes points off its parent when it falls short (:class:`PerUnmet`,
+    An *item* under a :class:`Deduct` node, with a target but no points of its
+    own, takes points off its parent when it falls short (:class:`PerUnmet`,
     :class:`Shortfall`).
 
-Each rule delegates its arithmetic to a kernel in :mod:`perfkpi._kernels`, so one
-entity and a million are scored by the same code.
+Every rule is a frozen value, usable in a scheme file through
+:func:`rule_from_dict` / :func:`rule_to_dict`, and computes through a pure numpy
+kernel in :mod:`perfkpi._kernels`, so one entity and a million score alike.
+See :doc:`/rules` for each rule's source and a table from published phrases
+("扣完为止", "按比例计分", …) to rules.
 """
 
 from __future__ import annotations
 
 import math
-from typing import ClassVar, Literal
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
+import numpy as np
 
-from perfkpi.errors import RuleError
+from perfkpi import _kernels
+from perfkpi.errors import DataError, PerfKPIError, RuleError
+from perfkpi.targets import Comparator, Target, format_number, parse_target
+
+if TYPE_CHECKING:  # pragma: no cover
+    from perfkpi.scheme import Node
 
 __all__ = [
     "RULE_KINDS",
+    "AllOrNothing",
+    "Band",
+    "Bands",
+    "Categorical",
+    "Checklist",
+    "Columns",
     "Deduct",
+    "Distance",
+    "Equal",
+    "Goalposts",
+    "Grade",
+    "GradeTable",
+    "LowerLinear",
+    "Mean",
+    "PerBlock",
+    "PerPoint",
     "PerUnmet",
     "Proportional",
+    "Qualitative",
     "Rule",
     "Shortfall",
     "Sum",
+    "WeakestLink",
     "rule_from_dict",
+    "rule_to_dict",
 ]
 
 Role = Literal["score", "aggregate", "penalty"]
 
+NOT_APPLICABLE = float("nan")
+"""What :meth:`RuleBase.read` returns for an actual that marks the node N/A."""
+
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{attribute.name!r} must be a number (got {value!r})"
+        raise RuleError(msg)
     if not math.isfinite(value) or value < 0:
         msg = f"{attribute.name!r} must be a finite number >= 0 (got {value!r})"
         raise RuleError(msg)
 
 
+def _optional_points(
+    instance: object, attribute: attrs.Attribute[float | None], value: float | None
+) -> None:
+    if value is not None:
+        _non_negative(instance, attribute, value)  # type: ignore[arg-type]
+
+
+def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    _non_negative(_, attribute, value)
+    if value == 0:
+        msg = f"{attribute.name!r} must be > 0 (got {value!r})"
+        raise RuleError(msg)
+
+
+def _finite(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{attribute.name!r} must be a number (got {value!r})"
+        raise RuleError(msg)
+    if not math.isfinite(value):
+        msg = f"{attribute.name!r} must be finite (got {value!r})"
+        raise RuleError(msg)
+
+
 @attrs.frozen
-class Proportional:
+class Columns:
+    """The compiled facts of a group of input columns, handed to rule kernels.
+
+    Each array has one entry per column of the group; ``met`` and the values
+    passed alongside have one row per entity.
+    """
+
+    points: np.ndarray
+    reference: np.ndarray
+    higher: np.ndarray
+    met: np.ndarray
+
+
+class RuleBase:
+    """Behaviour shared by every rule; rules themselves are frozen attrs classes."""
+
+    kind: ClassVar[str]
+    role: ClassVar[Role]
+    needs_target: ClassVar[bool] = False
+
+    def describe(self, lang: str = "zh") -> str:  # noqa: ARG002 (overridden)
+        """Return a one-line description of the rule."""
+        return self.kind
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        if self.needs_target and node.target is None:
+            yield f"rule {self.kind!r} needs a target"
+
+    def read(self, actual: object, node: Node, where: str) -> float:
+        """Return *actual* as the number this rule's kernel works on.
+
+        The default reads it against the node's target (in the target's unit).
+        """
+        if node.target is None:
+            return _number(actual, where)
+        return node.target.to_value(actual, where=where)
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score a block of columns (one per node using this rule)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def to_dict(self) -> str | dict[str, Any]:
+        """Return the file form of the rule (see :func:`rule_to_dict`)."""
+        params = {
+            a.name: getattr(self, a.name)
+            for a in attrs.fields(type(self))  # type: ignore[arg-type]
+            if getattr(self, a.name) != a.default
+        }
+        if not params:
+            return self.kind
+        return {"kind": self.kind, **params}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> RuleBase:
+        """Build the rule from the parameters of its file form."""
+        return cls(**params)
+
+
+def _number(actual: object, where: str) -> float:
+    if isinstance(actual, bool) or not isinstance(actual, int | float | np.number):
+        msg = f"expected a number, got {actual!r}"
+        raise DataError(where, msg)
+    value = float(actual)
+    if not math.isfinite(value):
+        raise DataError(where, f"expected a finite number, got {actual!r}")
+    return value
+
+
+# -- leaf scoring -------------------------------------------------------------
+
+
+@attrs.frozen
+class Proportional(RuleBase):
     """Proportional scoring capped at full points (按比例计分，满分为止).
 
     Notes
@@ -59,8 +190,9 @@ class Proportional:
 
     References
     ----------
-    财预〔2020〕10号 项目支出绩效评价管理办法, 单位自评 (higher is better); the
-    lower-is-better form as published self-evaluation forms apply it.
+    财预〔2020〕10号 项目支出绩效评价管理办法, 单位自评 (higher is better, text and
+    the ministry's code); the lower-is-better form as published self-evaluation
+    forms apply it.
 
     Examples
     --------
@@ -77,69 +209,659 @@ class Proportional:
 
     kind: ClassVar[str] = "proportional"
     role: ClassVar[Role] = "score"
+    needs_target: ClassVar[bool] = True
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        if lang == "zh":
+            return "按比例计分，满分为止"
+        return "proportional, capped at full points"
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score ``points × min(attainment, 1)``."""
+        return _kernels.proportional(values, cols.reference, cols.points, cols.higher)
+
+
+@attrs.frozen
+class LowerLinear(RuleBase):
+    """Lower is better, falling linearly to zero at twice the target.
+
+    Notes
+    -----
+    ``w`` if ``B ≤ A``; ``w·(1 − (B − A)/A)`` if ``A < B < 2A``; ``0`` if
+    ``B ≥ 2A``.  The target must be written ``≤A`` (or ``<A``).
+
+    References
+    ----------
+    The finance ministry's project self-evaluation scoring code (反向指标).
+
+    Examples
+    --------
+    Target ≤2 hours, actual 2.5 hours, 10 points: 10 × (1 − 0.5/2) = 7.5.
+
+    >>> import numpy as np
+    >>> from perfkpi.rules import Columns, LowerLinear
+    >>> cols = Columns(np.array([10.0]), np.array([2.0]), np.array([False]),
+    ...                np.array([[False]]))
+    >>> LowerLinear().score(np.array([[2.5]]), cols)
+    array([[7.5]])
+    """
+
+    kind: ClassVar[str] = "lower-linear"
+    role: ClassVar[Role] = "score"
+    needs_target: ClassVar[bool] = True
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        if lang == "zh":
+            return "反向指标：超出目标按比例扣分，达到目标两倍不得分"
+        return "lower is better, linear to zero at twice the target"
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        yield from super().problems(node)
+        if node.target is not None and node.target.comparator not in (
+            Comparator.LE,
+            Comparator.LT,
+        ):
+            yield f"rule 'lower-linear' needs a '≤' target, not {node.target}"
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score the linear fall from the target to twice the target."""
+        return _kernels.lower_linear(values, cols.reference, cols.points)
+
+
+@attrs.frozen
+class AllOrNothing(RuleBase):
+    """Full points when the target is met, none otherwise (达成得满分，否则不得分).
+
+    Examples
+    --------
+    A qualitative ``是`` target: ``是`` scores full points, ``否`` scores 0.
+    """
+
+    kind: ClassVar[str] = "all-or-nothing"
+    role: ClassVar[Role] = "score"
+    needs_target: ClassVar[bool] = True
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
         return (
-            "按比例计分，满分为止"
-            if lang == "zh"
-            else "proportional, capped at full points"
+            "达成得满分，未达成不得分" if lang == "zh" else "full points if met, else 0"
         )
 
-
-@attrs.frozen
-class Sum:
-    """A node scores the sum of its children's scores.
-
-    Its children's full points must add up to its own.
-    """
-
-    kind: ClassVar[str] = "sum"
-    role: ClassVar[Role] = "aggregate"
-
-    def describe(self, lang: str = "zh") -> str:
-        """Return a one-line description of the rule."""
-        return "下级指标得分之和" if lang == "zh" else "sum of the children's scores"
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:  # noqa: ARG002
+        """Score ``points`` where met, else 0."""
+        out: np.ndarray = np.where(cols.met, cols.points, 0.0)
+        return out
 
 
 @attrs.frozen
-class Deduct:
-    """Start at full points and deduct, floored at zero (扣完为止).
-
-    Deductions come from findings (每发现一项扣N分, each with its points and reason)
-    and from the node's items: an item that misses its target costs
-    *per_unmet* points unless it has a penalty rule of its own.
-
-    Parameters
-    ----------
-    per_unmet
-        Points deducted for each item whose target is not met.
+class Equal(RuleBase):
+    """An equality target: full points when the actual equals it.
 
     Notes
     -----
-    ``score = max(w − Σ findings − Σ penalties, 0)``.
+    With target ``=0`` the ministry's code gives full points for any ``B ≤ 0``
+    (nothing happened that should not have); for other values equality is
+    all-or-nothing.
 
-    Examples
-    --------
-    The seed's 部门整体绩效指标完成情况: 40 points, four of its indicators missed,
-    one point each: 40 − 4 = 36.
+    References
+    ----------
+    The finance ministry's project self-evaluation scoring code (``=`` 指标).
     """
 
-    per_unmet: float = attrs.field(default=1.0, validator=_non_negative)
-
-    kind: ClassVar[str] = "deduct"
-    role: ClassVar[Role] = "aggregate"
+    kind: ClassVar[str] = "equal"
+    role: ClassVar[Role] = "score"
+    needs_target: ClassVar[bool] = True
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
-        n = f"{self.per_unmet:g}"
-        if lang == "zh":
-            return f"每发现一项问题或每项未达成扣{n}分，扣完为止"
-        return f"deduct per finding, {n} per unmet item, floored at zero"
+        return (
+            "等于目标值得满分"
+            if lang == "zh"
+            else "full points when equal to the target"
+        )
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        yield from super().problems(node)
+        if node.target is not None and node.target.comparator is not Comparator.EQ:
+            yield f"rule 'equal' needs an '=' target, not {node.target}"
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score ``points`` where equal (or ``≤ 0`` for a zero target)."""
+        zero = cols.reference == 0
+        ok = np.where(zero, values <= 0, cols.met)
+        out: np.ndarray = np.where(ok, cols.points, 0.0)
+        return np.where(np.isnan(values), np.nan, out)
 
 
 @attrs.frozen
-class PerUnmet:
+class PerPoint(RuleBase):
+    """Deduct per percentage point (or unit) past a line, floored at zero.
+
+    "≤100%计满分；每超过一个百分点扣0.5分，扣完为止".  The line is the node's
+    target: a ``≤`` target deducts for going over it, a ``≥`` target for falling
+    under it.  Part of a step counts in proportion (100.5 % loses 0.25).
+
+    Parameters
+    ----------
+    per
+        Points deducted per *step*.
+    step
+        The size of a step, in the target's unit (1 percentage point by default).
+
+    Notes
+    -----
+    ``score = max(w − per · excess / step, 0)``, ``excess`` being how far the
+    actual is past the line.
+
+    References
+    ----------
+    岳阳市 部门整体支出评分表: 财政供养人员控制率, 三公经费变动率, 三公经费控制率.
+
+    Examples
+    --------
+    5 points, ≤100 %, 0.5 per point over: 103 % loses 1.5, scoring 3.5.
+    """
+
+    per: float = attrs.field(validator=_non_negative)
+    step: float = attrs.field(default=1.0, validator=_positive)
+
+    kind: ClassVar[str] = "per-point"
+    role: ClassVar[Role] = "score"
+    needs_target: ClassVar[bool] = True
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        per, step = format_number(self.per), format_number(self.step)
+        if lang == "zh":
+            return f"每偏离{step}个单位扣{per}分，扣完为止"
+        return f"{per} points off per {step} past the target, floored at zero"
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        yield from super().problems(node)
+        yield from _one_sided(self.kind, node)
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score ``max(w − per · excess / step, 0)``."""
+        excess = _kernels.excess(values, cols.reference, cols.higher)
+        return _kernels.per_step(excess, cols.points, self.per, self.step, whole=False)
+
+
+@attrs.frozen
+class PerBlock(RuleBase):
+    """Deduct per whole block past a line, floored at zero.
+
+    "100%计满分，每低于5%扣2分，扣完为止": only whole blocks count, so 99.27 %
+    loses nothing and 94.9 % loses 2.
+
+    Parameters
+    ----------
+    per
+        Points deducted per whole block.
+    block
+        The size of a block, in the target's unit.
+
+    Notes
+    -----
+    ``score = max(w − per · ⌊excess / block⌋, 0)``.
+
+    References
+    ----------
+    Published departmental schemes (预算执行率 "每低于5%扣2分").
+    """
+
+    per: float = attrs.field(validator=_non_negative)
+    block: float = attrs.field(validator=_positive)
+
+    kind: ClassVar[str] = "per-block"
+    role: ClassVar[Role] = "score"
+    needs_target: ClassVar[bool] = True
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        per, block = format_number(self.per), format_number(self.block)
+        if lang == "zh":
+            return f"每偏离{block}扣{per}分（整段计），扣完为止"
+        return f"{per} points off per whole {block} past the target, floored at zero"
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        yield from super().problems(node)
+        yield from _one_sided(self.kind, node)
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score ``max(w − per · ⌊excess / block⌋, 0)``."""
+        excess = _kernels.excess(values, cols.reference, cols.higher)
+        return _kernels.per_step(excess, cols.points, self.per, self.block, whole=True)
+
+
+def _one_sided(kind: str, node: Node) -> Iterator[str]:
+    if node.target is not None and node.target.comparator in (
+        Comparator.RANGE,
+        Comparator.EQ,
+    ):
+        yield f"rule {kind!r} needs a one-sided target (≥ or ≤), not {node.target}"
+
+
+def _to_target(value: Target | str) -> Target:
+    if isinstance(value, Target):
+        return value
+    try:
+        return parse_target(value)
+    except PerfKPIError as exc:
+        msg = f"band condition: {exc}"
+        raise RuleError(msg) from None
+
+
+@attrs.frozen
+class Band:
+    """One band of a :class:`Bands` rule: a condition and the points it gives."""
+
+    when: Target = attrs.field(converter=_to_target)
+    score: float = attrs.field(validator=_non_negative)
+
+
+def _bands(values: Iterable[Band | Mapping[str, Any]]) -> tuple[Band, ...]:
+    out = []
+    for value in values:
+        if isinstance(value, Band):
+            out.append(value)
+        elif isinstance(value, Mapping) and set(value) == {"when", "score"}:
+            out.append(Band(value["when"], value["score"]))
+        else:
+            msg = f"a band is {{when = '…', score = …}}, got {value!r}"
+            raise RuleError(msg)
+    if not out:
+        msg = "rule 'bands' needs at least one band"
+        raise RuleError(msg)
+    return tuple(out)
+
+
+def _places(_: object, __: attrs.Attribute[int | None], value: int | None) -> None:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or value < 0
+    ):
+        msg = f"'places' must be a whole number >= 0 (got {value!r})"
+        raise RuleError(msg)
+
+
+@attrs.frozen
+class Bands(RuleBase):
+    """Stepped bands with declared inclusive ends: the first band that holds scores.
+
+    "0 → 8分；0–10%(含) → 6分；10–20%(含) → 4分；20–30%(含) → 2分；大于30%不得分".
+    Each band's condition is a target (``=0%``, ``(0%,10%]``, ``>30%``); the
+    first one the actual meets gives the points.
+
+    Parameters
+    ----------
+    bands
+        The bands, tried in order.
+    otherwise
+        The points when no band holds (0 by default).
+    places
+        Round the actual to this many decimals (half-up) before banding, for
+        tables with gaps such as "70–90 %, 50–69.99 %".
+
+    References
+    ----------
+    岳阳市 部门整体支出评分表 (预算调整率, 重点支出安排率); point tables of
+    international scorecards (5 for > 90 %, 4 for 70–90 %, …).
+    """
+
+    bands: tuple[Band, ...] = attrs.field(converter=_bands)
+    otherwise: float = attrs.field(default=0.0, validator=_non_negative)
+    places: int | None = attrs.field(default=None, validator=_places)
+
+    kind: ClassVar[str] = "bands"
+    role: ClassVar[Role] = "score"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        parts = [f"{b.when}→{format_number(b.score)}" for b in self.bands]
+        prefix = "分段计分" if lang == "zh" else "stepped bands"
+        return f"{prefix}: " + "; ".join(parts)
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        units = {b.when.unit for b in self.bands}
+        if len(units) > 1:
+            yield "the bands of one rule must share a unit"
+        for band in self.bands:
+            if node.points is not None and band.score > node.points:
+                yield (
+                    f"band {band.when} gives {format_number(band.score)}, "
+                    f"more than the node's {format_number(node.points)} points"
+                )
+
+    def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
+        """Read the actual against the bands' unit (the first band's target)."""
+        return self.bands[0].when.to_value(actual, where=where)
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:  # noqa: ARG002
+        """Score the first band that holds."""
+        if self.places is not None:
+            from perfkpi.rounding import RoundingMode, round_array  # noqa: PLC0415
+
+            values = round_array(values, self.places, RoundingMode.HALF_UP)
+        out = np.full(values.shape, self.otherwise)
+        decided = np.zeros(values.shape, dtype=bool)
+        for band in self.bands:
+            hit = band.when.met(values) & ~decided
+            out[hit] = band.score
+            decided |= hit
+        result: np.ndarray = np.where(np.isnan(values), np.nan, out)
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the file form of the rule."""
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "bands": [{"when": str(b.when), "score": b.score} for b in self.bands],
+        }
+        if self.otherwise:
+            out["otherwise"] = self.otherwise
+        if self.places is not None:
+            out["places"] = self.places
+        return out
+
+
+def _score_table(values: Mapping[str, float]) -> Mapping[str, float]:
+    if not isinstance(values, Mapping) or not values:
+        msg = f"'scores' must be a non-empty table of label = points (got {values!r})"
+        raise RuleError(msg)
+    table: dict[str, float] = {}
+    for label, points in values.items():
+        if isinstance(points, bool) or not isinstance(points, int | float):
+            msg = f"points for {label!r} must be a number (got {points!r})"
+            raise RuleError(msg)
+        if not math.isfinite(points) or points < 0:
+            msg = f"points for {label!r} must be >= 0 (got {points!r})"
+            raise RuleError(msg)
+        table[unicodedata.normalize("NFKC", str(label)).strip()] = float(points)
+    return table
+
+
+@attrs.frozen
+class Categorical(RuleBase):
+    """Points looked up by the actual's category.
+
+    "无结余3分；有结余但不超过上年结转2分；超过不得分".
+
+    Parameters
+    ----------
+    scores
+        Points for each category label.
+
+    References
+    ----------
+    岳阳市 部门整体支出评分表 (资金结余).
+    """
+
+    scores: Mapping[str, float] = attrs.field(converter=_score_table, hash=False)
+
+    kind: ClassVar[str] = "categorical"
+    role: ClassVar[Role] = "score"
+
+    def __hash__(self) -> int:
+        return hash((self.kind, tuple(self.scores.items())))
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        parts = [f"{k}→{format_number(v)}" for k, v in self.scores.items()]
+        return ("按类别计分: " if lang == "zh" else "by category: ") + "; ".join(parts)
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        for label, points in self.scores.items():
+            if node.points is not None and points > node.points:
+                yield f"category {label!r} gives more than the node's points"
+
+    def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
+        """Return the index of the actual's category."""
+        label = unicodedata.normalize("NFKC", str(actual)).strip()
+        labels = list(self.scores)
+        if not isinstance(actual, str) or label not in labels:
+            expected = " / ".join(labels)
+            raise DataError(where, f"expected one of {expected}, got {actual!r}")
+        return float(labels.index(label))
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:  # noqa: ARG002
+        """Look up each category's points."""
+        table = np.array([*self.scores.values(), np.nan])
+        index = np.where(np.isnan(values), len(self.scores), values).astype(np.intp)
+        out: np.ndarray = table[index]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the file form of the rule."""
+        return {"kind": self.kind, "scores": dict(self.scores)}
+
+
+def _labels(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        msg = f"'items' must be a list of names (got {values!r})"
+        raise RuleError(msg)
+    return tuple(unicodedata.normalize("NFKC", str(v)).strip() for v in values)
+
+
+@attrs.frozen
+class Checklist(RuleBase):
+    """An additive checklist: points for each item present, up to full points.
+
+    Parameters
+    ----------
+    per
+        Points per item present.
+    items
+        The items, when the actual lists names; an actual may also be a count.
+
+    References
+    ----------
+    岳阳市 部门整体支出评分表 (管理制度健全性: 1 point for each of 3 items).
+    """
+
+    per: float = attrs.field(default=1.0, validator=_non_negative)
+    items: tuple[str, ...] = attrs.field(default=(), converter=_labels)
+
+    kind: ClassVar[str] = "checklist"
+    role: ClassVar[Role] = "score"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        per = format_number(self.per)
+        return (
+            f"每具备一项得{per}分" if lang == "zh" else f"{per} points per item present"
+        )
+
+    def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
+        """Count the items present (a list of names, or a count)."""
+        if isinstance(actual, list | tuple):
+            names = [unicodedata.normalize("NFKC", str(a)).strip() for a in actual]
+            unknown = [n for n in names if self.items and n not in self.items]
+            if unknown:
+                msg = f"unknown checklist items {unknown}; expected {list(self.items)}"
+                raise DataError(where, msg)
+            return float(len(set(names)))
+        count = _number(actual, where)
+        if count < 0 or count != int(count):
+            raise DataError(where, f"expected a whole count >= 0, got {actual!r}")
+        if self.items and count > len(self.items):
+            msg = f"count {actual!r} exceeds the {len(self.items)} items"
+            raise DataError(where, msg)
+        return count
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score ``min(per · count, points)``."""
+        out: np.ndarray = np.minimum(self.per * values, cols.points)
+        return out
+
+
+_TIERS: tuple[tuple[tuple[str, ...], float, float, bool], ...] = (
+    (("达成年度指标",), 0.8, 1.0, True),
+    (("部分达成年度指标并具有一定效果", "部分达成年度指标"), 0.6, 0.8, False),
+    (("未达成年度指标且效果较差", "未达成年度指标"), 0.0, 0.6, False),
+)
+
+
+@attrs.frozen
+class Qualitative(RuleBase):
+    """A qualitative indicator: the evaluator picks a score inside a tier's band.
+
+    达成年度指标 ``[0.8w, w]``; 部分达成年度指标并具有一定效果 ``[0.6w, 0.8w)``;
+    未达成年度指标且效果较差 ``[0, 0.6w)``.  The actual is a table
+    ``{tier = "…", score = …}``; the score is checked against the tier's band.
+    A bare score is accepted and its tier is the band it falls in.
+
+    References
+    ----------
+    财预〔2020〕10号 项目支出绩效评价管理办法 (定性指标), and the ministry's code.
+    """
+
+    kind: ClassVar[str] = "qualitative"
+    role: ClassVar[Role] = "score"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        if lang == "zh":
+            return "定性指标：按达成程度在相应分档内评分"
+        return "qualitative: a score chosen inside the tier's band"
+
+    def read(self, actual: object, node: Node, where: str) -> float:
+        """Check the chosen score against its tier and return it."""
+        points = node.points or 0.0
+        if isinstance(actual, Mapping):
+            if set(actual) != {"tier", "score"}:
+                msg = f"expected {{tier = …, score = …}}, got {dict(actual)!r}"
+                raise DataError(where, msg)
+            tier = unicodedata.normalize("NFKC", str(actual["tier"])).strip()
+            score = _number(actual["score"], where)
+            for names, lo, hi, closed in _TIERS:
+                name = names[0]
+                if tier in names:
+                    low, high = lo * points, hi * points
+                    inside = low <= score <= high if closed else low <= score < high
+                    if not inside:
+                        bracket = "]" if closed else ")"
+                        msg = (
+                            f"score {format_number(score)} is outside {name}'s band "
+                            f"[{format_number(low)}, {format_number(high)}{bracket}"
+                        )
+                        raise DataError(where, msg)
+                    return score
+            known = " / ".join(t[0][0] for t in _TIERS)
+            raise DataError(where, f"unknown tier {tier!r}; expected {known}")
+        score = _number(actual, where)
+        if not 0 <= score <= points:
+            msg = (
+                f"score {format_number(score)} is outside [0, {format_number(points)}]"
+            )
+            raise DataError(where, msg)
+        return score
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Return the chosen scores, within ``[0, points]``."""
+        out: np.ndarray = np.clip(values, 0.0, cols.points)
+        return out
+
+
+def _check_goalposts(instance: Goalposts, _: object, __: object) -> None:
+    if instance.min == instance.max:
+        msg = "goalposts 'min' and 'max' must differ"
+        raise RuleError(msg)
+    if instance.log and (instance.min <= 0 or instance.max <= 0):
+        msg = "log goalposts need 'min' and 'max' > 0"
+        raise RuleError(msg)
+
+
+@attrs.frozen
+class Goalposts(RuleBase):
+    """Goalpost normalisation: ``(x − min)/(max − min)``, capped to ``[0, 1]``.
+
+    Parameters
+    ----------
+    min, max
+        The goalposts, in the actual's unit; ``max < min`` for a
+        lower-is-better input.
+    log
+        Take natural logarithms of the actual and the goalposts first (income
+        indices).
+
+    Notes
+    -----
+    ``score = w · clip((f(x) − f(min)) / (f(max) − f(min)), 0, 1)`` with ``f``
+    the identity or ``ln``.
+
+    References
+    ----------
+    Composite indices with goalposts, such as UNDP's Human Development Index
+    (technical notes: dimension index = (actual − minimum)/(maximum − minimum),
+    log of income).
+    """
+
+    min: float = attrs.field(validator=_finite)
+    max: float = attrs.field(validator=[_finite, _check_goalposts])
+    log: bool = False
+
+    kind: ClassVar[str] = "goalposts"
+    role: ClassVar[Role] = "score"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        lo, hi = format_number(self.min), format_number(self.max)
+        f = "ln " if self.log else ""
+        return f"({f}x − {f}{lo}) / ({f}{hi} − {f}{lo})" + (
+            "，封顶" if lang == "zh" else ", capped"
+        )
+
+    def read(self, actual: object, node: Node, where: str) -> float:
+        """Read the actual; a log transform needs it positive."""
+        value = super().read(actual, node, where)
+        if self.log and value <= 0:
+            raise DataError(
+                where, f"a log goalpost needs an actual > 0, got {actual!r}"
+            )
+        return value
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score the capped, normalised distance between the goalposts."""
+        return _kernels.goalposts(values, self.min, self.max, cols.points, log=self.log)
+
+
+@attrs.frozen
+class Distance(RuleBase):
+    """Distance to target: full points at the target, less the farther away.
+
+    Notes
+    -----
+    ``score = w · max(0, 1 − |B − A| / |A|)``; with ``A = 0`` only ``B = 0``
+    scores.
+    """
+
+    kind: ClassVar[str] = "distance"
+    role: ClassVar[Role] = "score"
+    needs_target: ClassVar[bool] = True
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        return (
+            "按偏离目标的程度计分" if lang == "zh" else "by relative distance to target"
+        )
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score ``w · max(0, 1 − |B − A|/|A|)``."""
+        return _kernels.distance(values, cols.reference, cols.points)
+
+
+# -- penalties on items ---------------------------------------------------------
+
+
+@attrs.frozen
+class PerUnmet(RuleBase):
     """An item that misses its target costs its parent fixed points.
 
     Parameters
@@ -152,15 +874,22 @@ class PerUnmet:
 
     kind: ClassVar[str] = "per-unmet"
     role: ClassVar[Role] = "penalty"
+    needs_target: ClassVar[bool] = True
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
-        n = f"{self.points:g}"
+        n = format_number(self.points)
         return f"未达成扣{n}分" if lang == "zh" else f"{n} points off when not met"
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Return the penalty: ``points`` where not met."""
+        out = _kernels.unmet_penalty(cols.met, self.points)
+        result: np.ndarray = np.where(np.isnan(values), np.nan, out)
+        return result
 
 
 @attrs.frozen
-class Shortfall:
+class Shortfall(RuleBase):
     """An item costs its parent points in proportion to its shortfall (按比例扣分).
 
     Parameters
@@ -184,36 +913,331 @@ class Shortfall:
 
     kind: ClassVar[str] = "shortfall"
     role: ClassVar[Role] = "penalty"
+    needs_target: ClassVar[bool] = True
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
-        n = f"{self.points:g}"
+        n = format_number(self.points)
+        if lang == "zh":
+            return f"按比例扣分（最多{n}分）"
+        return f"proportional deduction, at most {n}"
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Return the penalty ``points × (1 − attainment)``, clipped."""
+        return _kernels.shortfall(values, cols.reference, self.points, cols.higher)
+
+
+# -- aggregation ------------------------------------------------------------------
+
+NAPolicy = Literal["reweight", "full"]
+
+
+def _na_policy(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None and value not in ("reweight", "full"):
+        msg = f"'not_applicable' must be 'reweight' or 'full' (got {value!r})"
+        raise RuleError(msg)
+
+
+@attrs.frozen
+class Sum(RuleBase):
+    """A node scores the sum of its children's scores.
+
+    Its children's full points must add up to its own.
+
+    Parameters
+    ----------
+    not_applicable
+        What a not-applicable child does: ``"reweight"`` scales the applicable
+        children's scores up to the node's points (按百分制折算), ``"full"``
+        counts it at full points; ``None`` (the default) follows the scheme.
+    """
+
+    not_applicable: NAPolicy | None = attrs.field(default=None, validator=_na_policy)
+
+    kind: ClassVar[str] = "sum"
+    role: ClassVar[Role] = "aggregate"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        return "下级指标得分之和" if lang == "zh" else "sum of the children's scores"
+
+
+@attrs.frozen
+class Deduct(RuleBase):
+    """Start at full points and deduct, floored at zero (扣完为止).
+
+    Deductions come from findings (每发现一项扣N分, each with its points and reason)
+    and from the node's items: an item that misses its target costs
+    *per_unmet* points unless it has a penalty rule of its own.
+
+    Parameters
+    ----------
+    per_unmet
+        Points deducted for each item whose target is not met.
+    per_finding
+        Points for a finding that does not state its own (每发现一项扣N分).
+
+    Notes
+    -----
+    ``score = max(w − Σ findings − Σ penalties, 0)``.
+
+    Examples
+    --------
+    The seed's 部门整体绩效指标完成情况: 40 points, four of its indicators missed,
+    one point each: 40 − 4 = 36.
+    """
+
+    per_unmet: float = attrs.field(default=1.0, validator=_non_negative)
+    per_finding: float | None = attrs.field(default=None, validator=_optional_points)
+
+    kind: ClassVar[str] = "deduct"
+    role: ClassVar[Role] = "aggregate"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        n = format_number(self.per_unmet)
+        if lang == "zh":
+            return f"每发现一项问题或每项未达成扣{n}分，扣完为止"
+        return f"deduct per finding, {n} per unmet item, floored at zero"
+
+
+@attrs.frozen
+class Mean(RuleBase):
+    """A weighted mean of the children's attainment, times the node's points.
+
+    Each child's attainment is its score over its full points; the children's
+    full points are the weights.  Children's points need not add up to the
+    node's.
+
+    Parameters
+    ----------
+    mean
+        ``"arithmetic"`` or ``"geometric"``.
+
+    Notes
+    -----
+    Arithmetic: ``w · Σ wᵢ·(sᵢ/wᵢ) / Σ wᵢ``; geometric:
+    ``w · Π (sᵢ/wᵢ)^(wᵢ/Σ wᵢ)``.  Not-applicable children drop out and the
+    weights of the rest are renormalised.
+
+    References
+    ----------
+    Composite indices: UNDP's Human Development Index (geometric mean of the
+    dimension indices since 2010).
+    """
+
+    mean: Literal["arithmetic", "geometric"] = attrs.field(
+        default="arithmetic",
+        validator=attrs.validators.in_(("arithmetic", "geometric")),
+    )
+
+    kind: ClassVar[str] = "mean"
+    role: ClassVar[Role] = "aggregate"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        if lang == "zh":
+            return "下级指标加权" + (
+                "几何平均" if self.mean == "geometric" else "算术平均"
+            )
+        return f"weighted {self.mean} mean of the children"
+
+
+@attrs.frozen
+class WeakestLink(RuleBase):
+    """The weakest child's grade, with "+" when any other child is higher.
+
+    Children are scored as ordinal ranks (see :data:`perfkpi.grades.PEFA`):
+    A = 4, B = 3, C = 2, D = 1, a "+" adds a half.  Not-applicable children
+    (NA, NR) are excluded.
+
+    Notes
+    -----
+    ``rank = min(rᵢ) + ½ · [max(rᵢ) > min(rᵢ)]``, so C, C, A gives C+.
+
+    References
+    ----------
+    PEFA 2016 framework, scoring method M1 (weakest link).
+    """
+
+    kind: ClassVar[str] = "weakest-link"
+    role: ClassVar[Role] = "aggregate"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        return "最弱环节法" if lang == "zh" else "weakest link (M1)"
+
+
+def _table(values: Mapping[str, str]) -> Mapping[str, str]:
+    if not isinstance(values, Mapping) or not values:
+        msg = f"'table' must be a non-empty table of grades = grade (got {values!r})"
+        raise RuleError(msg)
+    return {_multiset_key(k.split(",")): str(v).strip() for k, v in values.items()}
+
+
+def _multiset_key(grades: Sequence[str]) -> str:
+    return ",".join(sorted(g.strip() for g in grades))
+
+
+@attrs.frozen
+class GradeTable(RuleBase):
+    """A published conversion table over the multiset of the children's grades.
+
+    Parameters
+    ----------
+    table
+        Maps the children's grades, comma-separated in any order (``"A,C,D"``),
+        to the node's grade.  Missing combinations are an error at evaluation.
+
+    References
+    ----------
+    PEFA 2016 framework, scoring method M2 (averaging), conversion table.
+    """
+
+    table: Mapping[str, str] = attrs.field(converter=_table, hash=False)
+
+    kind: ClassVar[str] = "grade-table"
+    role: ClassVar[Role] = "aggregate"
+
+    def __hash__(self) -> int:
+        return hash((self.kind, tuple(sorted(self.table.items()))))
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        return "按换算表确定等级" if lang == "zh" else "conversion table (M2)"
+
+    def lookup(self, grades: Sequence[str], where: str) -> str:
+        """Return the grade for the children's *grades*."""
+        key = _multiset_key(grades)
+        try:
+            return self.table[key]
+        except KeyError:
+            raise DataError(where, f"conversion table has no row for {key}") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the file form of the rule."""
+        return {"kind": self.kind, "table": dict(self.table)}
+
+
+@attrs.frozen
+class Grade(RuleBase):
+    """A leaf scored as an ordinal grade label (A, B+, …, D; D* counts as D).
+
+    The actual is the grade; NA (not applicable) and NR (not rated) mark the
+    node not applicable, so aggregations exclude it.
+
+    Parameters
+    ----------
+    scale
+        The name of the ordinal scale in :data:`perfkpi.grades.ORDINAL_SCALES`.
+    """
+
+    scale: str = "pefa"
+
+    kind: ClassVar[str] = "grade"
+    role: ClassVar[Role] = "score"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
         return (
-            f"按比例扣分（最多{n}分）"
-            if lang == "zh"
-            else f"proportional deduction, at most {n}"
+            f"等级 ({self.scale})" if lang == "zh" else f"ordinal grade ({self.scale})"
         )
 
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        from perfkpi.grades import ORDINAL_SCALES  # noqa: PLC0415
 
-Rule = Proportional | Sum | Deduct | PerUnmet | Shortfall
+        scale = ORDINAL_SCALES.get(self.scale)
+        if scale is None:
+            yield f"unknown ordinal scale {self.scale!r}"
+        elif node.points != scale.top:
+            yield f"an ordinal node's points must be its scale's top rank {scale.top:g}"
+
+    def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
+        """Return the grade's rank, or NaN-for-N/A for NA and NR."""
+        from perfkpi.grades import ORDINAL_SCALES  # noqa: PLC0415
+
+        return ORDINAL_SCALES[self.scale].rank(actual, where)
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:  # noqa: ARG002
+        """Return the ranks."""
+        return values
+
+
+Rule = (
+    Proportional
+    | LowerLinear
+    | AllOrNothing
+    | Equal
+    | PerPoint
+    | PerBlock
+    | Bands
+    | Categorical
+    | Checklist
+    | Qualitative
+    | Goalposts
+    | Distance
+    | Grade
+    | PerUnmet
+    | Shortfall
+    | Sum
+    | Deduct
+    | Mean
+    | WeakestLink
+    | GradeTable
+)
 """Any rule perfkpi knows."""
 
-RULE_KINDS: dict[str, type[Rule]] = {
-    cls.kind: cls for cls in (Proportional, Sum, Deduct, PerUnmet, Shortfall)
+RULE_KINDS: dict[str, type[RuleBase]] = {
+    cls.kind: cls
+    for cls in (
+        Proportional,
+        LowerLinear,
+        AllOrNothing,
+        Equal,
+        PerPoint,
+        PerBlock,
+        Bands,
+        Categorical,
+        Checklist,
+        Qualitative,
+        Goalposts,
+        Distance,
+        Grade,
+        PerUnmet,
+        Shortfall,
+        Sum,
+        Deduct,
+        Mean,
+        WeakestLink,
+        GradeTable,
+    )
 }
 """Rule classes by the ``kind`` name used in scheme files."""
 
 
-def rule_from_dict(spec: str | dict[str, object]) -> Rule:
+def rule_from_dict(spec: str | Mapping[str, Any]) -> Rule:
     """Build a rule from its file form: ``"proportional"`` or ``{"kind": ..., ...}``.
 
     Raises
     ------
     RuleError
         For an unknown kind or parameters the rule does not take.
+
+    Examples
+    --------
+    >>> rule_from_dict({"kind": "per-point", "per": 0.5})
+    PerPoint(per=0.5, step=1.0)
+    >>> bands = rule_from_dict({"kind": "bands", "bands": [
+    ...     {"when": "=0%", "score": 3}, {"when": "(0%,10%]", "score": 2}]})
+    >>> rule_to_dict(bands)["bands"][1]
+    {'when': '(0%,10%]', 'score': 2}
     """
     if isinstance(spec, str):
         spec = {"kind": spec}
+    if not isinstance(spec, Mapping):
+        msg = f"a rule is a kind name or a table with 'kind', got {spec!r}"  # type: ignore[unreachable]
+        raise RuleError(msg)
     params = dict(spec)
     kind = params.pop("kind", None)
     cls = RULE_KINDS.get(str(kind))
@@ -221,22 +1245,19 @@ def rule_from_dict(spec: str | dict[str, object]) -> Rule:
         known = ", ".join(sorted(RULE_KINDS))
         msg = f"unknown rule kind {kind!r}; expected one of {known}"
         raise RuleError(msg)
-    names = {a.name for a in attrs.fields(cls)}
+    names = {a.name for a in attrs.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(params) - names)
     if unknown:
         allowed = ", ".join(sorted(names)) or "no parameters"
         msg = f"rule {kind!r} takes {allowed}, not {', '.join(unknown)}"
         raise RuleError(msg)
-    for key, value in params.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            msg = f"rule {kind!r} parameter {key!r} must be a number (got {value!r})"
-            raise RuleError(msg)
-    return cls(**params)  # type: ignore[arg-type]
+    try:
+        return cls.from_params(params)  # type: ignore[return-value]
+    except TypeError as exc:
+        msg = f"rule {kind!r}: {exc}"
+        raise RuleError(msg) from None
 
 
-def rule_to_dict(rule: Rule) -> str | dict[str, object]:
+def rule_to_dict(rule: Rule) -> str | dict[str, Any]:
     """Return the file form of *rule* (the inverse of :func:`rule_from_dict`)."""
-    params = attrs.asdict(rule)
-    if not params:
-        return rule.kind
-    return {"kind": rule.kind, **params}
+    return rule.to_dict()

@@ -24,17 +24,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal
 
 import attrs
 
 from perfkpi.errors import SchemeError, SchemeValidationError
-from perfkpi.grades import CN_2020, GradeScale
+from perfkpi.grades import CN_2020, PEFA, GradeScale
 from perfkpi.indicators import Indicator
 from perfkpi.rounding import Rounding
-from perfkpi.rules import Deduct, Proportional, Rule, Sum
+from perfkpi.rules import Deduct, GradeTable, Mean, Rule, Sum, WeakestLink
 from perfkpi.targets import Target, format_number, parse_target
 
-__all__ = ["Node", "Scheme"]
+__all__ = ["Node", "Override", "Scheme"]
 
 _TOLERANCE = 1e-9
 
@@ -100,6 +101,31 @@ def _nodes(values: Iterable[Node]) -> tuple[Node, ...]:
 
 
 @attrs.frozen
+class Override:
+    """A rating that replaces the grade whatever the number.
+
+    Parameters
+    ----------
+    node
+        The code of the node whose target decides.
+    grade
+        The rating given when the node's target is not met.
+
+    Examples
+    --------
+    A programme without agreed performance measures is rated "Results Not
+    Demonstrated" whatever its score (US OMB, Program Assessment Rating Tool).
+    """
+
+    node: str
+    grade: str
+
+
+def _overrides(values: Iterable[Override]) -> tuple[Override, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
 class Scheme:
     """A scoring scheme: a validated tree of nodes with its policies.
 
@@ -119,6 +145,11 @@ class Scheme:
         The grade scale applied to the rounded total.
     description, source
         Free text for reports and docs.
+    not_applicable
+        What a not-applicable node does to its parent unless the parent's rule
+        says otherwise: ``"reweight"`` (按百分制折算, the default) or ``"full"``.
+    overrides
+        Ratings that replace the grade whatever the number.
 
     Raises
     ------
@@ -134,6 +165,10 @@ class Scheme:
     grades: GradeScale = CN_2020
     description: str = ""
     source: str = ""
+    not_applicable: Literal["reweight", "full"] = attrs.field(
+        default="reweight", validator=attrs.validators.in_(("reweight", "full"))
+    )
+    overrides: tuple[Override, ...] = attrs.field(default=(), converter=_overrides)
     _index: Mapping[str, Node] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
@@ -271,6 +306,13 @@ def _validate(scheme: Scheme) -> Iterator[SchemeError]:
         if node.code in on_cycle:
             continue
         yield from _check_place(scheme, node)
+    for override in scheme.overrides:
+        if override.node not in scheme:
+            yield SchemeError(
+                "overrides", f"override names unknown node {override.node!r}"
+            )
+        elif scheme.node(override.node).target is None:
+            yield SchemeError(override.node, "an override's node needs a target")
 
 
 def _cycle_members(scheme: Scheme) -> set[str]:
@@ -306,6 +348,9 @@ def _check_sum(
         )
 
 
+_ORDINAL_KINDS = ("grade", "weakest-link", "grade-table")
+
+
 def _check_place(scheme: Scheme, node: Node) -> Iterator[SchemeError]:
     where = node.code
     children = list(scheme.children(node.code))
@@ -323,6 +368,8 @@ def _check_place(scheme: Scheme, node: Node) -> Iterator[SchemeError]:
             yield SchemeError(where, f"an item takes a penalty rule, not {rule.kind!r}")
         if children:
             yield SchemeError(where, "an item cannot have children")
+        if rule is not None:
+            yield from (SchemeError(where, p) for p in rule.problems(node))
         return
     if rule is None:
         yield SchemeError(
@@ -337,13 +384,11 @@ def _check_place(scheme: Scheme, node: Node) -> Iterator[SchemeError]:
         yield SchemeError(
             where, f"rule {rule.kind!r} scores a leaf, but the node has children"
         )
-    if isinstance(rule, Proportional) and node.target is None:
-        yield SchemeError(where, "rule 'proportional' needs a target")
-    if isinstance(rule, Sum):
-        if not children:
-            yield SchemeError(where, "rule 'sum' needs children")
-        elif node.points is not None:
-            yield from _check_sum(where, children, node.points, "children")
+    if rule.role == "aggregate" and not children and not isinstance(rule, Deduct):
+        yield SchemeError(where, f"rule {rule.kind!r} needs children")
+    yield from (SchemeError(where, p) for p in rule.problems(node))
+    if isinstance(rule, Sum) and children and node.points is not None:
+        yield from _check_sum(where, children, node.points, "children")
     if isinstance(rule, Deduct):
         for child in children:
             if not child.is_item:
@@ -351,4 +396,24 @@ def _check_place(scheme: Scheme, node: Node) -> Iterator[SchemeError]:
                     child.code,
                     f"a child of 'deduct' node {node.code} must be an item "
                     "(no points of its own)",
+                )
+    if isinstance(rule, Mean):
+        for child in children:
+            if not child.points:
+                yield SchemeError(
+                    child.code,
+                    f"a child of 'mean' node {node.code} needs points > 0 (its weight)",
+                )
+    if isinstance(rule, WeakestLink | GradeTable):
+        if node.points != PEFA.top:
+            yield SchemeError(
+                where, f"an ordinal node's points must be the top rank {PEFA.top:g}"
+            )
+        for child in children:
+            child_rule = scheme.rule(child.code)
+            if child_rule is None or child_rule.kind not in _ORDINAL_KINDS:
+                yield SchemeError(
+                    child.code,
+                    f"a child of {rule.kind!r} node {node.code} must be graded "
+                    "(rule 'grade', 'weakest-link' or 'grade-table')",
                 )
