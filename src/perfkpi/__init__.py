@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from perfkpi import catalog
+from perfkpi.batch import BatchResult, evaluate_batch
+from perfkpi.check import CheckResult, check_report, load_stated
 from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import (
     DataError,
@@ -23,7 +25,21 @@ from perfkpi.errors import (
     UnknownUnitError,
 )
 from perfkpi.evaluation import Evaluation, evaluate
-from perfkpi.files import load_data, load_scheme
+from perfkpi.explain import Explanation
+from perfkpi.files import (
+    DataValidationError,
+    dump_data,
+    dump_scheme,
+    load_data,
+    load_scheme,
+)
+from perfkpi.formulas import (
+    Formula,
+    FormulaError,
+    FormulaZeroDivisionError,
+    compute_actuals,
+    parse_formula,
+)
 from perfkpi.grades import Band, GradeScale
 from perfkpi.indicators import Indicator
 from perfkpi.rounding import Rounding
@@ -38,16 +54,32 @@ from perfkpi.targets import (
     parse_target,
 )
 from perfkpi.units import Unit, UnitRegistry
+from perfkpi.whatif import (
+    Gap,
+    WhatIf,
+    gap_to_grade,
+    gap_to_grade_batch,
+    what_if,
+    what_if_batch,
+)
 
 __all__ = [
     "Band",
+    "BatchResult",
+    "CheckResult",
     "Comparator",
     "Data",
     "DataError",
+    "DataValidationError",
     "Deduct",
     "Deduction",
     "Evaluation",
+    "Explanation",
     "Finding",
+    "Formula",
+    "FormulaError",
+    "FormulaZeroDivisionError",
+    "Gap",
     "GradeScale",
     "IncompatibleUnitError",
     "Indicator",
@@ -71,12 +103,24 @@ __all__ = [
     "Unit",
     "UnitRegistry",
     "UnknownUnitError",
+    "WhatIf",
     "catalog",
+    "check_report",
+    "compute_actuals",
+    "dump_data",
+    "dump_scheme",
     "evaluate",
+    "evaluate_batch",
+    "gap_to_grade",
+    "gap_to_grade_batch",
     "load_data",
     "load_scheme",
+    "load_stated",
+    "parse_formula",
     "parse_quantity",
     "parse_target",
+    "what_if",
+    "what_if_batch",
 ]
 
 

@@ -1,35 +1,135 @@
 """The ``perfkpi`` command line.
 
-Exit status: 0 on success, 2 on bad input (with a message on standard error that
-names the file, the place and what was expected).
+Exit status: 0 on success, 1 when ``perfkpi check`` finds figures that do not
+add up, 2 on bad input (with a message on standard error that names the file,
+the place and what was expected).  A file argument ``-`` reads standard input
+(TOML, or JSON when the text starts with ``{``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import tomllib
 from collections.abc import Sequence
+from typing import Any, Literal
 
 from perfkpi import catalog
-from perfkpi.errors import PerfKPIError, SchemeValidationError
-from perfkpi.evaluation import evaluate
-from perfkpi.files import load_data, load_scheme
+from perfkpi.deductions import Data
+from perfkpi.errors import DataError, PerfKPIError, SchemeValidationError
+from perfkpi.evaluation import Evaluation, evaluate
+from perfkpi.files import (
+    MAX_FILE_BYTES,
+    data_from_dict,
+    load_data,
+    load_scheme,
+    scheme_from_text,
+)
 from perfkpi.report import FORMATS, LANGS
+from perfkpi.scheme import Scheme
 from perfkpi.targets import parse_target
 
 __all__ = ["main"]
 
 DEMO_SCHEME = "gz-dept-overall"
 DEMO_DATA = "gz-internet-court-2022"
+STDIN = "-"
 
 _EPILOG = """\
 examples:
   perfkpi demo
   perfkpi demo --format json --lang en
+  perfkpi demo --explain 1.2 --gap
   perfkpi evaluate scheme.toml data.toml --format markdown
+  perfkpi evaluate scheme.toml data.toml --format html > report.html
+  perfkpi batch scheme.toml departments.csv -o scores.csv
+  cat data.toml | perfkpi evaluate scheme.toml -
+  perfkpi check scheme.toml stated.toml
+  perfkpi plot scheme.toml data.toml -o waterfall.svg
   perfkpi validate scheme.toml
   perfkpi target "≤1小时" 45分钟
   perfkpi catalog
+
+exit status: 0 success, 1 a check found mismatches, 2 bad input
+"""
+
+_DEMO_EPILOG = """\
+examples:
+  perfkpi demo                          the score card and narrative in Chinese
+  perfkpi demo --format html > seed.html   one printable HTML file
+  perfkpi demo --format markdown --lang en
+  perfkpi demo --explain 1.2            where 9.98 comes from
+  perfkpi demo --explain total --lang en
+  perfkpi demo --gap                    the fewest improvements to reach 优
+  perfkpi demo --gap 优 --levers actuals
+  perfkpi demo --what-if 1.2=100% --what-if 1.1.5=是
+  perfkpi demo --check                  check the report's stated figures (exit 1)
+"""
+
+_EVALUATE_EPILOG = """\
+examples:
+  perfkpi evaluate scheme.toml data.toml
+  perfkpi evaluate scheme.toml data.json --format html > report.html
+  perfkpi evaluate scheme.toml data.toml --explain 2 --explain total
+  perfkpi evaluate scheme.toml data.toml --gap
+  perfkpi evaluate scheme.toml data.toml --what-if 1.2=100% --drop-finding 3
+  perfkpi evaluate scheme.toml - < data.toml
+
+SCHEME or DATA may be - to read standard input (not both).
+"""
+
+_CHECK_EPILOG = """\
+examples:
+  perfkpi check scheme.toml stated.toml
+  perfkpi check scheme.toml stated.toml --all --lang en
+  perfkpi check scheme.toml stated.toml --format json
+  perfkpi check scheme.toml - < stated.toml
+
+exit status: 0 every figure adds up, 1 some do not, 2 bad input.
+The stated figures file lists the scores, deductions, amounts and rates the
+report states; see the documentation page "Checking a report".
+"""
+
+_PLOT_EPILOG = """\
+examples:
+  perfkpi plot scheme.toml data.toml -o waterfall.png
+  perfkpi plot scheme.toml data.toml -o scores.svg --kind scores --lang en
+
+Needs the plot extra: pip install 'perfkpi[plot]'.
+"""
+
+_BATCH_EPILOG = """\
+examples:
+  perfkpi batch scheme.toml departments.csv -o scores.csv
+  perfkpi batch scheme.toml departments.csv --id-column 单位 -o scores.csv
+  perfkpi batch scheme.toml departments.csv --errors raise   stop at the first bad row
+
+TABLE has a header row and one row per entity: a column per input node (named by
+its code) and optional findings:CODE, na:CODE and adjust:CODE columns.  OUT gets
+the total, grade, reason (empty for a scored row) and every node's score.
+"""
+
+_VALIDATE_EPILOG = """\
+examples:
+  perfkpi validate scheme.toml
+  perfkpi validate scheme.toml data.toml   also check the data against the scheme
+  perfkpi validate - < scheme.json
+"""
+
+_TARGET_EPILOG = """\
+examples:
+  perfkpi target "不低于95%"            prints ≥95%
+  perfkpi target "≤1小时" 45分钟        prints ≤1小时  45分钟  met
+  perfkpi target "3秒内" 3.2秒
+"""
+
+_CATALOG_EPILOG = """\
+examples:
+  perfkpi catalog                       the indicators, schemes and data sets
+  perfkpi catalog 预算执行率             one indicator (by name or code)
+  perfkpi catalog cn-project-2020       one scheme, as a tree
+  perfkpi catalog --format markdown     the indicator library as a table
 """
 
 
@@ -45,6 +145,64 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_analysis(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--explain",
+        metavar="CODE",
+        action="append",
+        default=[],
+        help="print the trace of one number (a node code, or 'total') "
+        "instead of the report; repeatable",
+    )
+    parser.add_argument(
+        "--gap",
+        metavar="GRADE",
+        nargs="?",
+        const="",
+        default=None,
+        help="print the fewest improvements that reach GRADE "
+        "(default: the next grade up)",
+    )
+    parser.add_argument(
+        "--levers",
+        choices=("all", "actuals", "findings"),
+        default="all",
+        help="what --gap may change (default: all)",
+    )
+    parser.add_argument(
+        "--what-if",
+        metavar="CODE=VALUE",
+        action="append",
+        default=[],
+        help="print the change in the total when CODE's actual is VALUE; repeatable",
+    )
+    parser.add_argument(
+        "--drop-finding",
+        metavar="N",
+        type=int,
+        action="append",
+        default=[],
+        help="with --what-if: remove the N-th finding (from 0); repeatable",
+    )
+
+
+def _sub(
+    sub: Any,  # noqa: ANN401 (argparse's private subparsers type)
+    name: str,
+    help_text: str,
+    description: str,
+    epilog: str,
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfkpi",
@@ -55,59 +213,375 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser(
+    demo = _sub(
+        sub,
         "demo",
-        help="evaluate the bundled Guangzhou Internet Court 2022 self-evaluation",
-        description="Recompute the Guangzhou Internet Court's 2022 whole-department "
+        "evaluate the bundled Guangzhou Internet Court 2022 self-evaluation",
+        "Recompute the Guangzhou Internet Court's 2022 whole-department "
         "self-evaluation (88.63) with every deduction explained.",
+        _DEMO_EPILOG,
     )
     _add_output(demo)
+    _add_analysis(demo)
+    demo.add_argument(
+        "--check",
+        action="store_true",
+        help="check the report's own stated figures instead (exit 1: they do not "
+        "all add up)",
+    )
 
-    ev = sub.add_parser(
+    ev = _sub(
+        sub,
         "evaluate",
-        help="evaluate one entity's data file against a scheme file",
-        description="Evaluate DATA (TOML or JSON) against SCHEME (TOML or JSON).",
+        "evaluate one entity's data file against a scheme file",
+        "Evaluate DATA (TOML or JSON) against SCHEME (TOML or JSON).",
+        _EVALUATE_EPILOG,
     )
-    ev.add_argument("scheme", metavar="SCHEME", help="scheme file (.toml or .json)")
-    ev.add_argument("data", metavar="DATA", help="data file (.toml or .json)")
+    ev.add_argument(
+        "scheme", metavar="SCHEME", help="scheme file (.toml or .json), or -"
+    )
+    ev.add_argument("data", metavar="DATA", help="data file (.toml or .json), or -")
     _add_output(ev)
+    _add_analysis(ev)
 
-    val = sub.add_parser(
-        "validate",
-        help="check a scheme file and list every problem",
-        description="Check SCHEME and list every problem with its place.",
+    chk = _sub(
+        sub,
+        "check",
+        "check the arithmetic of the figures a report states",
+        "Recompute every sum, every score from its deductions and every rate "
+        "from its parts among the figures STATED lists, and list each mismatch "
+        "beyond rounding with both numbers and where they come from.",
+        _CHECK_EPILOG,
     )
-    val.add_argument("scheme", metavar="SCHEME")
+    chk.add_argument("scheme", metavar="SCHEME", help="scheme file, or -")
+    chk.add_argument(
+        "stated", metavar="STATED", help="stated figures file (.toml or .json), or -"
+    )
+    _add_check_output(chk)
 
-    tgt = sub.add_parser(
+    plt = _sub(
+        sub,
+        "plot",
+        "draw the deduction waterfall or the node scores to PNG or SVG",
+        "Evaluate DATA against SCHEME and draw a figure; the suffix of OUT "
+        "(.png or .svg) sets the format.",
+        _PLOT_EPILOG,
+    )
+    plt.add_argument("scheme", metavar="SCHEME", help="scheme file, or -")
+    plt.add_argument("data", metavar="DATA", help="data file, or -")
+    plt.add_argument("-o", "--output", metavar="OUT", required=True)
+    plt.add_argument(
+        "--kind",
+        choices=("waterfall", "scores"),
+        default="waterfall",
+        help="which figure (default: waterfall)",
+    )
+    plt.add_argument(
+        "--lang", choices=LANGS, default="zh", help="label language (default: zh)"
+    )
+
+    bat = _sub(
+        sub,
+        "batch",
+        "score every row of a CSV table against a scheme",
+        "Score each row of TABLE (CSV) against SCHEME and write every node's "
+        "score, the total, the grade and, for a row that cannot be scored, the "
+        "reason, as CSV.",
+        _BATCH_EPILOG,
+    )
+    bat.add_argument("scheme", metavar="SCHEME", help="scheme file, or -")
+    bat.add_argument("table", metavar="TABLE", help="CSV file, one row per entity")
+    bat.add_argument(
+        "-o", "--output", metavar="OUT", default=STDIN, help="CSV to write (default: -)"
+    )
+    bat.add_argument(
+        "--errors",
+        choices=("nan", "raise"),
+        default="nan",
+        help="a bad row: NaN and a reason (default), or stop with its error",
+    )
+    bat.add_argument(
+        "--id-column", metavar="NAME", help="a column that labels the rows"
+    )
+
+    val = _sub(
+        sub,
+        "validate",
+        "check a scheme file and list every problem",
+        "Check SCHEME and list every problem with its place.",
+        _VALIDATE_EPILOG,
+    )
+    val.add_argument("scheme", metavar="SCHEME", help="scheme file, or -")
+    val.add_argument(
+        "data",
+        metavar="DATA",
+        nargs="?",
+        help="a data file to check against the scheme too",
+    )
+
+    tgt = _sub(
+        sub,
         "target",
-        help="read a target and optionally judge an actual against it",
-        description="Print the canonical form of TEXT; with ACTUAL, whether it is met.",
+        "read a target and optionally judge an actual against it",
+        "Print the canonical form of TEXT; with ACTUAL, whether it is met.",
+        _TARGET_EPILOG,
     )
     tgt.add_argument("text", metavar="TEXT", help='a target such as "≥99%%" or "3秒内"')
     tgt.add_argument(
         "actual", metavar="ACTUAL", nargs="?", help='e.g. 99.66 or "45分钟"'
     )
 
-    sub.add_parser(
+    cat = _sub(
+        sub,
         "catalog",
-        help="list the bundled schemes and data sets",
-        description="List the schemes and data sets that ship with perfkpi.",
+        "list the core indicator library, the bundled schemes and data sets",
+        "List the indicators, schemes and data sets that ship with perfkpi; "
+        "with NAME, show one of them.",
+        _CATALOG_EPILOG,
+    )
+    cat.add_argument(
+        "name",
+        metavar="NAME",
+        nargs="?",
+        help="an indicator's code or name, a scheme's id or a data set's name",
+    )
+    cat.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="output format (default: text)",
     )
     return parser
+
+
+def _add_check_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument(
+        "--lang", choices=LANGS, default="zh", help="language (default: zh)"
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        dest="show_all",
+        help="list the relations that hold as well",
+    )
+
+
+# -- standard input ----------------------------------------------------------------
+
+
+def _stdin_text(args: Sequence[str]) -> str:
+    if sum(1 for a in args if a == STDIN) > 1:
+        raise DataError("<stdin>", "only one argument can read standard input")
+    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        msg = f"more than {MAX_FILE_BYTES} bytes; at most that many are read"
+        raise DataError("<stdin>", msg)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError("<stdin>", f"not UTF-8 text (byte {exc.start})") from None
+
+
+def _text_format(text: str) -> Literal["toml", "json"]:
+    return "json" if text.lstrip().startswith("{") else "toml"
+
+
+def _reject_constant(name: str) -> float:
+    msg = f"{name} is not a number perfkpi accepts"
+    raise ValueError(msg)
+
+
+def _document(text: str) -> dict[str, Any]:
+    fmt = _text_format(text)
+    try:
+        if fmt == "json":
+            doc = json.loads(text, parse_constant=_reject_constant)
+        else:
+            doc = tomllib.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise DataError("<stdin>", f"malformed {fmt.upper()}: {exc}") from None
+    if not isinstance(doc, dict):
+        raise DataError("<stdin>", "expected a JSON object at the top level")
+    return doc
+
+
+def _scheme(arg: str, args: Sequence[str]) -> Scheme:
+    if arg != STDIN:
+        return load_scheme(arg)
+    text = _stdin_text(args)
+    return scheme_from_text(text, format=_text_format(text), source="<stdin>")
+
+
+def _data(arg: str, args: Sequence[str], scheme: Scheme) -> Data:
+    if arg != STDIN:
+        return load_data(arg, scheme=scheme)
+    return data_from_dict(_document(_stdin_text(args)), source="<stdin>", scheme=scheme)
+
+
+# -- commands ----------------------------------------------------------------------
+
+
+def _parse_what_if(pairs: Sequence[str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for pair in pairs:
+        code, sep, value = pair.partition("=")
+        if not sep or not code.strip():
+            raise DataError("--what-if", f"expected CODE=VALUE, got {pair!r}")
+        out[code.strip()] = value.strip()
+    return out
+
+
+def _analyse(ev: Evaluation, args: argparse.Namespace) -> bool:
+    """Print what --explain, --gap and --what-if ask for; return whether any did."""
+    from perfkpi.explain import explain  # noqa: PLC0415 (keeps start-up light)
+    from perfkpi.whatif import gap_to_grade, what_if  # noqa: PLC0415
+
+    blocks: list[str] = [
+        str(explain(ev, code, lang=args.lang)) for code in args.explain
+    ]
+    if args.what_if or args.drop_finding:
+        change = what_if(
+            ev, _parse_what_if(args.what_if), drop_findings=args.drop_finding
+        )
+        blocks.append(change.describe(args.lang))
+    if args.gap is not None:
+        levers: tuple[str, ...] = (
+            ("actuals", "findings") if args.levers == "all" else (args.levers,)
+        )
+        gap = gap_to_grade(ev, args.gap or None, levers=levers)
+        blocks.append(gap.describe(args.lang))
+    if blocks:
+        sys.stdout.write("\n\n".join(blocks) + "\n")
+    return bool(blocks)
+
+
+def _check(scheme: Scheme, stated_arg: str, args: argparse.Namespace) -> int:
+    from perfkpi.check import (  # noqa: PLC0415 (keeps start-up light)
+        bundled_stated,
+        check_report,
+        load_stated,
+        stated_from_text,
+    )
+
+    if stated_arg == DEMO_DATA and args.command == "demo":
+        stated = bundled_stated(DEMO_DATA)
+    elif stated_arg == STDIN:
+        text = _stdin_text([args.scheme, stated_arg])
+        stated = stated_from_text(text, format=_text_format(text), source="<stdin>")
+    else:
+        stated = load_stated(stated_arg)
+    result = check_report(scheme, stated, lang=args.lang)
+    if args.format == "json":
+        sys.stdout.write(
+            json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        )
+    else:
+        sys.stdout.write(result.report(show_all=args.show_all))
+    return 0 if result.ok else 1
+
+
+def _plot(ev: Evaluation, args: argparse.Namespace) -> None:
+    from perfkpi import plot  # noqa: PLC0415 (matplotlib is an extra)
+
+    draw = plot.waterfall if args.kind == "waterfall" else plot.node_scores
+    try:
+        path = plot.save(draw(ev, lang=args.lang), args.output)
+    except ValueError as exc:
+        raise DataError(args.output, str(exc)) from None
+    except OSError as exc:
+        raise DataError(args.output, f"cannot write: {exc.strerror}") from None
+    print(f"{path}")
+
+
+PROGRESS_MIN_ROWS = 20_000
+"""A batch shows a progress bar on a terminal from this many rows."""
+
+
+class _ProgressBar:
+    """Draw ``progress(done, total)`` as one line redrawn on stderr, on a tty only."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        stream = sys.stderr
+        if total < PROGRESS_MIN_ROWS or not stream.isatty():
+            return
+        percent = done * 100 // total
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = percent * 30 // 100
+        bar = "█" * filled + "░" * (30 - filled)
+        stream.write(f"\rscoring {bar} {percent:3d}% {done:,}/{total:,} rows")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+
+def _batch(scheme: Scheme, args: argparse.Namespace) -> None:
+    from perfkpi.batch import evaluate_batch  # noqa: PLC0415 (keeps start-up light)
+
+    result = evaluate_batch(
+        scheme,
+        args.table,
+        errors=args.errors,
+        id_column=args.id_column,
+        progress=_ProgressBar(),
+    )
+    if args.output == STDIN:
+        result.to_csv(sys.stdout)
+    else:
+        try:
+            result.to_csv(args.output)
+        except OSError as exc:
+            raise DataError(args.output, f"cannot write: {exc.strerror}") from None
+    bad = len(result.reasons)
+    note = f"; {bad} could not be scored (see the reason column)" if bad else ""
+    print(f"perfkpi: scored {len(result)} rows{note}", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:
     command = args.command
     if command == "demo":
-        ev = evaluate(catalog.scheme(DEMO_SCHEME), catalog.data(DEMO_DATA))
-        sys.stdout.write(ev.report(format=args.format, lang=args.lang))
+        scheme = catalog.scheme(DEMO_SCHEME)
+        if args.check:
+            args.scheme, args.show_all = DEMO_SCHEME, False
+            if args.format not in ("text", "json"):
+                raise DataError("--format", "--check writes text or json")
+            return _check(scheme, DEMO_DATA, args)
+        ev = evaluate(scheme, catalog.data(DEMO_DATA))
+        if not _analyse(ev, args):
+            sys.stdout.write(ev.report(format=args.format, lang=args.lang))
     elif command == "evaluate":
-        ev = evaluate(load_scheme(args.scheme), load_data(args.data))
-        sys.stdout.write(ev.report(format=args.format, lang=args.lang))
+        files = [args.scheme, args.data]
+        scheme = _scheme(args.scheme, files)
+        ev = evaluate(scheme, _data(args.data, files, scheme))
+        if not _analyse(ev, args):
+            sys.stdout.write(ev.report(format=args.format, lang=args.lang))
+    elif command == "check":
+        return _check(
+            _scheme(args.scheme, [args.scheme, args.stated]), args.stated, args
+        )
+    elif command == "plot":
+        files = [args.scheme, args.data]
+        scheme = _scheme(args.scheme, files)
+        _plot(evaluate(scheme, _data(args.data, files, scheme)), args)
+    elif command == "batch":
+        _batch(_scheme(args.scheme, [args.scheme, args.table]), args)
     elif command == "validate":
-        scheme = load_scheme(args.scheme)
+        files = [args.scheme, *([args.data] if args.data else [])]
+        scheme = _scheme(args.scheme, files)
         print(f"{args.scheme}: valid scheme {scheme.id!r} ({len(scheme)} nodes)")
+        if args.data:
+            evaluate(scheme, _data(args.data, files, scheme))
+            print(f"{args.data}: valid data for {scheme.id!r}")
     elif command == "target":
         target = parse_target(args.text)
         if args.actual is None:
@@ -116,12 +590,9 @@ def _run(args: argparse.Namespace) -> int:
             met = target.is_met(args.actual)
             print(f"{target}  {args.actual}  {'met' if met else 'not met'}")
     else:
-        print("schemes:")
-        for name in catalog.schemes():
-            print(f"  {name}  {catalog.scheme(name).name}")
-        print("data:")
-        for name in catalog.datasets():
-            print(f"  {name}")
+        from perfkpi.catalog.listing import show  # noqa: PLC0415
+
+        sys.stdout.write(show(args.name, args.format))
     return 0
 
 

@@ -70,22 +70,41 @@ class UnknownUnitError(ValueError, PerfKPIError):
         The unknown symbol.
     suggestions
         Known symbols that look alike, best first.
+    text
+        The whole text the symbol was read from, if any.
+    position
+        The 0-based character position of the symbol in *text*, if known.
     """
 
-    def __init__(self, symbol: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        symbol: str,
+        suggestions: Sequence[str] = (),
+        text: str = "",
+        position: int | None = None,
+    ) -> None:
         self.symbol = symbol
         self.suggestions = tuple(suggestions)
+        self.text = text
+        self.position = position
         super().__init__(symbol, self.suggestions)
 
     def __str__(self) -> str:
         msg = f"unknown unit {self.symbol!r}"
+        if self.text:
+            msg += f" in {self.text!r}"
+            if self.position is not None:
+                msg += f" at character {self.position}"
         if self.suggestions:
             msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions)
             msg += "?"
         return msg
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.symbol, self.suggestions))
+        return (
+            type(self),
+            (self.symbol, self.suggestions, self.text, self.position),
+        )
 
 
 class IncompatibleUnitError(ValueError, PerfKPIError):

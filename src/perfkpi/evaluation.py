@@ -25,8 +25,8 @@ from __future__ import annotations
 import functools
 import math
 import types
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -38,6 +38,10 @@ from perfkpi.plan import Plan, compile_plan, effective_rule
 from perfkpi.rules import Deduct, Proportional, Shortfall
 from perfkpi.scheme import Node, Scheme
 from perfkpi.targets import Comparator, Target, format_number
+
+if TYPE_CHECKING:  # pragma: no cover (the modules import this one)
+    import perfkpi.explain
+    import perfkpi.whatif
 
 __all__ = ["Evaluation", "evaluate"]
 
@@ -165,18 +169,61 @@ class Evaluation:
         }
 
     def report(self, format: str = "text", lang: str = "zh") -> str:  # noqa: A002
-        """Render the score card and deductions.
+        """Render the score card, the narrative and the deductions.
 
         Parameters
         ----------
         format
-            ``"text"``, ``"markdown"`` or ``"json"``.
+            ``"text"``, ``"markdown"``, ``"html"`` (one self-contained,
+            printable file) or ``"json"``.
         lang
             ``"zh"`` or ``"en"``.
+
+        See Also
+        --------
+        perfkpi.report.render
         """
         from perfkpi.report import render  # noqa: PLC0415 (keeps import light)
 
         return render(self, format=format, lang=lang)
+
+    def explain(self, code: str, lang: str = "zh") -> perfkpi.explain.Explanation:
+        """Trace one number: its rule, inputs, formula and rounding.
+
+        *code* is a node code or ``"total"``; see :func:`perfkpi.explain.explain`.
+        """
+        from perfkpi.explain import explain  # noqa: PLC0415 (keeps import light)
+
+        return explain(self, code, lang=lang)
+
+    def what_if(
+        self,
+        actuals: Mapping[str, object] | None = None,
+        *,
+        drop_findings: Iterable[int] = (),
+    ) -> perfkpi.whatif.WhatIf:
+        """Re-evaluate with actuals changed or findings removed.
+
+        See :func:`perfkpi.whatif.what_if`.
+        """
+        from perfkpi.whatif import what_if  # noqa: PLC0415 (keeps import light)
+
+        return what_if(self, actuals, drop_findings=drop_findings)
+
+    def gap_to_grade(
+        self,
+        grade: str | None = None,
+        *,
+        levers: Sequence[str] = ("actuals", "findings"),
+        max_changes: int = 6,
+    ) -> perfkpi.whatif.Gap:
+        """Find the fewest improvements that reach *grade* (default: the next).
+
+        See :func:`perfkpi.whatif.gap_to_grade`.
+        """
+        from perfkpi.whatif import gap_to_grade  # noqa: PLC0415 (keeps import light)
+
+        return gap_to_grade(self, grade, levers=levers, max_changes=max_changes)
 
 
 def _actual_text(data: Data, node: Node) -> str:

@@ -1,19 +1,52 @@
-"""Read schemes and entity data from TOML and JSON files.
+"""Read and write schemes and entity data as TOML and JSON files.
 
-Nothing in a file is executed.  A scheme file is a ``[scheme]`` table and a flat
-list of ``[[node]]`` tables with parent codes; every problem in it is reported
-at once, each with the file and the node code.  See :doc:`/file-format`.
+A scheme file is a ``[scheme]`` table and a flat list of ``[[node]]`` tables
+linked by parent codes; a data file holds one entity's actuals, raw inputs,
+findings, items, adjustments and not-applicable markers.  Both are plain data:
+nothing in a file is executed, rules are named by their kind and built by
+:func:`perfkpi.rules.rule_from_dict`, targets are text read by
+:func:`~perfkpi.targets.parse_target`, formulas are read by
+:mod:`perfkpi.formulas`.
+
+Loading reports every problem of a file at once, each with the file, the line
+(where the format gives one), the node code and what was expected::
+
+    scheme.toml:42: node 1.2
+
+Files over :data:`MAX_FILE_BYTES`, documents nested deeper than
+:data:`MAX_NESTING` and trees deeper than :data:`MAX_TREE_DEPTH` are refused
+with a clear message.  :func:`dump_scheme` writes a scheme back; loading what
+it writes gives an equal scheme.  See :doc:`/file-format`.
+
+Examples
+--------
+>>> import perfkpi
+>>> from perfkpi.files import dump_scheme, scheme_from_text
+>>> scheme = perfkpi.catalog.scheme("gz-dept-overall")
+>>> text = dump_scheme(scheme)
+>>> for line in text.splitlines()[:3]:
+...     print(line)
+[scheme]
+id = "gz-dept-overall"
+name = "广州市市级部门整体支出绩效自评"
+>>> scheme_from_text(text, format="toml") == scheme
+True
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 import math
+import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Self
+
+import attrs
+import numpy as np
 
 from perfkpi.deductions import Data
 from perfkpi.errors import (
@@ -22,16 +55,44 @@ from perfkpi.errors import (
     SchemeError,
     SchemeValidationError,
 )
-from perfkpi.grades import grade_scale
+from perfkpi.formulas import FormulaError, compute_actuals, parse_formula
+from perfkpi.grades import STANDARD_SCALES, Band, GradeScale, grade_scale
+from perfkpi.indicators import TARGET_BASES, Indicator
 from perfkpi.rounding import Rounding
-from perfkpi.rules import Rule, rule_from_dict
-from perfkpi.scheme import Node, Scheme
-from perfkpi.targets import Target, parse_target
+from perfkpi.rules import Rule, rule_from_dict, rule_to_dict
+from perfkpi.scheme import Node, Override, Scheme
+from perfkpi.targets import Comparator, Target, parse_target
+from perfkpi.units import DEFAULT_UNITS
 
-__all__ = ["load_data", "load_scheme", "read_document", "scheme_from_dict"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
+    "MAX_TREE_DEPTH",
+    "DataValidationError",
+    "data_from_dict",
+    "dump_data",
+    "dump_scheme",
+    "indicator_from_dict",
+    "indicator_to_dict",
+    "json_schema",
+    "load_data",
+    "load_scheme",
+    "read_document",
+    "scheme_from_dict",
+    "scheme_from_text",
+    "scheme_to_dict",
+]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Files larger than this are refused before they are parsed."""
+
+MAX_NESTING = 32
+"""The deepest nesting of arrays and tables a file may have."""
+
+MAX_TREE_DEPTH = 32
+"""The most levels a scheme's tree may have (a first-level node is level 1)."""
+
+Format = Literal["toml", "json"]
 
 _SCHEME_KEYS = (
     "id",
@@ -41,21 +102,274 @@ _SCHEME_KEYS = (
     "grades",
     "description",
     "source",
+    "not_applicable",
+    "overrides",
 )
-_NODE_KEYS = ("code", "name", "parent", "points", "rule", "target", "category", "note")
+_NODE_KEYS = (
+    "code",
+    "name",
+    "parent",
+    "points",
+    "rule",
+    "target",
+    "indicator",
+    "formula",
+    "category",
+    "note",
+)
+_INDICATOR_KEYS = (
+    "code",
+    "name",
+    "unit",
+    "direction",
+    "category",
+    "formula",
+    "explanation",
+    "basis",
+)
+_ROUNDING_KEYS = ("places", "mode", "stage")
+_GRADES_KEYS = ("name", "bands", "below")
+_DATA_KEYS = (
+    "$schema",
+    "entity",
+    "period",
+    "scheme",
+    "actuals",
+    "inputs",
+    "not_applicable",
+    "findings",
+    "items",
+    "adjustments",
+)
+_HINTS = {
+    "weight": "points",
+    "weights": "points",
+    "score": "points",
+    "分值": "points",
+    "权重": "points",
+    "children": "parent",
+    "nodes": "node",
+    "title": "name",
+    "grade": "grades",
+}
+"""Nearest keys that spelling alone would not find."""
 
 
-def read_document(path: str | Path) -> dict[str, Any]:
-    """Read a TOML or JSON file (by its suffix) into plain data.
+class DataValidationError(ExceptionGroup[DataError], DataError):
+    """Every problem found in a data file, reported at once.
 
-    Raises
-    ------
-    SchemeError
-        If the file cannot be read, is too large, is not UTF-8, or does not
-        parse; the message names the file and, where the format gives it, the
-        line.
+    It is an :class:`ExceptionGroup` of :class:`~perfkpi.errors.DataError` and
+    a :class:`~perfkpi.errors.DataError` itself, so ``except DataError`` still
+    catches it; ``str()`` lists every problem with its place.
     """
-    path = Path(path)
+
+    where: str
+    problem: str
+
+    def __new__(cls, message: str, errors: Sequence[DataError]) -> Self:
+        """Create the group from a message and its problems."""
+        self = super().__new__(cls, message, list(errors))
+        self.where = message
+        self.problem = f"{len(errors)} problems"
+        return self
+
+    def __init__(self, message: str, errors: Sequence[DataError]) -> None:
+        super().__init__(message, list(errors))
+
+    def derive(  # type: ignore[override]
+        self, excs: Sequence[DataError]
+    ) -> DataValidationError:
+        """Return a group of the same class holding *excs* (used by ``except*``)."""
+        return DataValidationError(self.message, excs)
+
+    def __str__(self) -> str:
+        """List every problem with its place, one per line."""
+        lines = [f"{self.message} ({len(self.exceptions)} problems)"]
+        lines += [f"  - {e}" for e in self.exceptions]
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, list(self.exceptions)))
+
+
+# -- finding lines ----------------------------------------------------------------
+
+
+class _Locator:
+    """Lines of the tables and keys of a document, found by a light scan.
+
+    TOML (read by :mod:`tomllib`) and JSON (read by :mod:`json`) give no
+    positions for the values they return; this scans the source text for the
+    table headers and keys instead.  A place it cannot find has no line.
+    """
+
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        """Return the line of the value at *path* (``("node", 3, "target")``)."""
+        del path
+        return None
+
+
+_TOML_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+
+
+class _TomlLocator(_Locator):
+    _HEADER = re.compile(
+        rf"^\s*(\[\[?)\s*({_TOML_PART}(?:\s*\.\s*{_TOML_PART})*)\s*\]\]?\s*(?:#.*)?$"
+    )
+    _PART = re.compile(_TOML_PART)
+    _KEY = re.compile(rf"^\s*({_TOML_PART})\s*[=.]")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        counts: dict[tuple[str, ...], int] = {}
+        starts: list[tuple[tuple[str | int, ...], int]] = [((), 0)]
+        for i, line in enumerate(self.lines):
+            match = self._HEADER.match(line)
+            if match is None:
+                continue
+            parts = tuple(_unquote(p) for p in self._PART.findall(match.group(2)))
+            # a header inside the last element of an array of tables
+            path: tuple[str | int, ...] = ()
+            for size in range(len(parts), 0, -1):
+                if parts[:size] in counts and (
+                    size < len(parts) or match.group(1) == "["
+                ):
+                    index = counts[parts[:size]] - 1
+                    path = (*parts[:size], index, *parts[size:])
+                    break
+            else:
+                path = parts
+            if match.group(1) == "[[":
+                index = counts.get(parts, 0)
+                counts[parts] = index + 1
+                path = (*path, index)
+            starts.append((path, i))
+        self.sections: list[tuple[tuple[str | int, ...], int, int]] = []
+        for n, (path, start) in enumerate(starts):
+            end = starts[n + 1][1] if n + 1 < len(starts) else len(self.lines)
+            self.sections.append((path, start, end))
+
+    def _key_in(self, start: int, end: int, key: str) -> int | None:
+        for i in range(start, end):
+            match = self._KEY.match(self.lines[i])
+            if match is not None and _unquote(match.group(1)) == key:
+                return i + 1
+        return None
+
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        """Return the line of the value at *path*, or of its closest table."""
+        for size in range(len(path), -1, -1):
+            head = path[:size]
+            for section, start, end in self.sections:
+                if section != head:
+                    continue
+                header = start + 1 if head else None
+                if size == len(path):
+                    return header
+                found = self._key_in(start + 1 if head else 0, end, str(path[size]))
+                return found if found is not None else header
+        return None
+
+
+def _unquote(part: str) -> str:
+    if part[:1] == '"':
+        try:
+            text: str = json.loads(part)
+        except ValueError:
+            return part[1:-1]
+        return text
+    if part[:1] == "'":
+        return part[1:-1]
+    return part
+
+
+class _JsonLocator(_Locator):
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.offsets: dict[tuple[str | int, ...], int] = {}
+        try:
+            self._value(0, ())
+        except (ValueError, IndexError):  # pragma: no cover (text parsed before)
+            self.offsets.clear()
+
+    def _skip(self, i: int) -> int:
+        while i < len(self.text) and self.text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def _value(self, i: int, path: tuple[str | int, ...]) -> int:
+        decoder = json.JSONDecoder()
+        i = self._skip(i)
+        self.offsets[path] = i
+        char = self.text[i]
+        if len(path) < 3 and char in "{[":  # noqa: PLR2004 (deep enough for nodes)
+            close = "}" if char == "{" else "]"
+            i = self._skip(i + 1)
+            index = 0
+            while self.text[i] != close:
+                key: str | int = index
+                if char == "{":
+                    key, i = decoder.raw_decode(self.text, i)
+                    i = self._skip(i) + 1  # the ":"
+                i = self._skip(self._value(i, (*path, key)))
+                index += 1
+                if self.text[i] == ",":
+                    i = self._skip(i + 1)
+            return i + 1
+        _, end = decoder.raw_decode(self.text, i)
+        return int(end)
+
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        """Return the line of the value at *path*, or of its closest parent."""
+        for size in range(len(path), 0, -1):
+            offset = self.offsets.get(path[:size])
+            if offset is not None:
+                return bisect.bisect_left(self.newlines, offset) + 1
+        return None
+
+
+_TOML_STRINGS = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*',
+    re.DOTALL,
+)
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def _nesting(text: str, strings: re.Pattern[str]) -> tuple[int, int]:
+    """Return the deepest nesting of brackets outside strings, and where."""
+    bare = strings.sub(lambda m: "\n" * m.group().count("\n"), text)
+    marks = re.sub(r"[^\[\]{}\n]", "", bare).replace("\n", "")
+    if not marks:
+        return 0, 0
+    codes = np.frombuffer(marks.encode("ascii"), dtype=np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    depth = np.cumsum(steps)
+    deepest = int(depth.argmax())
+    # the line of the deepest bracket: count newlines before it in the bare text
+    seen = -1
+    for i, char in enumerate(bare):
+        if char in "[]{}":
+            seen += 1
+            if seen == deepest:
+                return int(depth[deepest]), bare.count("\n", 0, i) + 1
+    return int(depth[deepest]), 0  # pragma: no cover
+
+
+def _place(source: str, line: int | None, what: str = "") -> str:
+    """Return ``file:line: what``, leaving out the parts not known."""
+    head = source
+    if line:
+        head = f"{source}:{line}" if source else f"line {line}"
+    if head and what:
+        return f"{head}: {what}"
+    return head or what
+
+
+# -- reading documents ------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
     where = str(path)
     try:
         size = path.stat().st_size
@@ -66,29 +380,48 @@ def read_document(path: str | Path) -> dict[str, Any]:
     except OSError as exc:
         raise SchemeError(where, f"cannot read file: {exc.strerror}") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         msg = f"not UTF-8 text (byte {exc.start})"
         raise SchemeError(where, msg) from None
+
+
+def _format_of(path: Path) -> Format:
     suffix = path.suffix.lower()
     if suffix == ".toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise SchemeError(where, f"malformed TOML: {exc}") from None
+        return "toml"
     if suffix == ".json":
-        try:
-            doc = json.loads(text, parse_constant=_reject_constant)
-        except json.JSONDecodeError as exc:
-            msg = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            raise SchemeError(where, msg) from None
-        except (ValueError, RecursionError) as exc:
-            raise SchemeError(where, f"malformed JSON: {exc}") from None
-        if not isinstance(doc, dict):
-            raise SchemeError(where, "expected a JSON object at the top level")
-        return doc
+        return "json"
     msg = f"unknown file type {suffix!r}; expected .toml or .json"
-    raise SchemeError(where, msg)
+    raise SchemeError(str(path), msg)
+
+
+def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locator]:
+    """Parse *text*; raise one :class:`SchemeError` naming *source* and the line."""
+    strings = _TOML_STRINGS if fmt == "toml" else _JSON_STRINGS
+    depth, line = _nesting(text, strings)
+    if depth > MAX_NESTING:
+        msg = f"nested {depth} levels deep; at most {MAX_NESTING} are read"
+        raise SchemeError(_place(source, line), msg)
+    if fmt == "toml":
+        try:
+            return tomllib.loads(text), _TomlLocator(text)
+        except tomllib.TOMLDecodeError as exc:
+            found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+            where = _place(source, int(found.group(1)) if found else None)
+            raise SchemeError(where, f"malformed TOML: {exc}") from None
+        except RecursionError:  # pragma: no cover (nesting is checked first)
+            raise SchemeError(source, "malformed TOML: nested too deeply") from None
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        msg = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise SchemeError(_place(source, exc.lineno), msg) from None
+    except (ValueError, RecursionError) as exc:
+        raise SchemeError(source, f"malformed JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise SchemeError(source, "expected a JSON object at the top level")
+    return doc, _JsonLocator(text)
 
 
 def _reject_constant(name: str) -> float:
@@ -96,14 +429,22 @@ def _reject_constant(name: str) -> float:
     raise ValueError(msg)
 
 
-def _unknown_keys(
-    table: Mapping[str, Any], allowed: tuple[str, ...], where: str
-) -> Iterator[SchemeError]:
-    for key in table:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            yield SchemeError(where, f"unknown key {key!r}{hint}")
+def read_document(path: str | Path) -> dict[str, Any]:
+    """Read a TOML or JSON file (by its suffix) into plain data.
+
+    Raises
+    ------
+    SchemeError
+        If the file cannot be read, is too large or nested too deeply, is not
+        UTF-8, or does not parse; the message names the file and, where the
+        format gives it, the line.
+    """
+    path = Path(path)
+    doc, _ = _parse(_read_text(path), _format_of(path), str(path))
+    return doc
+
+
+# -- checking values --------------------------------------------------------------
 
 
 def _number(value: object) -> bool:
@@ -114,132 +455,580 @@ def _number(value: object) -> bool:
     )
 
 
-def _node(raw: object, i: int, prefix: str) -> tuple[Node | None, list[SchemeError]]:
+def _got(value: object) -> str:
+    return f"got {value!r}, a {type(value).__name__}"
+
+
+def _nearest(key: str, allowed: Sequence[str]) -> str | None:
+    hint = _HINTS.get(key)
+    if hint in allowed:
+        return hint
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+@attrs.define
+class _Problems:
+    """Problems found so far, each with its place in the file."""
+
+    source: str
+    locator: _Locator
+    errors: list[tuple[int, SchemeError]] = attrs.field(factory=list)
+
+    def add(self, path: tuple[str | int, ...], what: str, problem: str) -> None:
+        line = self.locator.line(path)
+        self.errors.append(
+            (line or 0, SchemeError(_place(self.source, line, what), problem))
+        )
+
+    def unknown_keys(
+        self,
+        table: Mapping[str, Any],
+        allowed: Sequence[str],
+        path: tuple[str | int, ...],
+        what: str,
+    ) -> None:
+        for key in table:
+            close = _nearest(str(key), allowed)
+            if key not in allowed:
+                hint = f"; did you mean {close!r}?" if close else ""
+                expected = f"expected one of {', '.join(allowed)}"
+                self.add((*path, key), what, f"unknown key {key!r}{hint} ({expected})")
+
+    def sorted(self) -> list[SchemeError]:
+        return [e for _, e in sorted(self.errors, key=lambda pair: pair[0])]
+
+
+def _text(
+    problems: _Problems,
+    table: Mapping[str, Any],
+    key: str,
+    path: tuple[str | int, ...],
+    what: str,
+    *,
+    required: bool = False,
+) -> str:
+    value = table.get(key)
+    if value is None:
+        if required:
+            problems.add(path, what, f"{key!r} is required (text)")
+        return ""
+    if not isinstance(value, str):
+        problems.add((*path, key), what, f"{key!r} must be text ({_got(value)})")
+        return ""
+    return value
+
+
+# -- indicators -------------------------------------------------------------------
+
+
+def indicator_from_dict(raw: Mapping[str, Any]) -> Indicator:
+    """Build an :class:`~perfkpi.indicators.Indicator` from its table form.
+
+    Raises
+    ------
+    SchemeValidationError
+        With every problem of the table.
+
+    Examples
+    --------
+    >>> from perfkpi.files import indicator_from_dict
+    >>> indicator_from_dict({"code": "r", "name": "预算执行率", "unit": "%",
+    ...                      "formula": "实际支出 / 预算数"}).formula
+    '实际支出 / 预算数'
+    """
+    problems = _Problems("", _Locator())
+    indicator = _indicator(problems, raw, (), "indicator")
+    if indicator is None:
+        raise SchemeValidationError("invalid indicator", problems.sorted())
+    return indicator
+
+
+def _indicator(
+    problems: _Problems,
+    raw: object,
+    path: tuple[str | int, ...],
+    what: str,
+) -> Indicator | None:
     if not isinstance(raw, Mapping):
-        return None, [SchemeError(f"{prefix}node[{i}]", "expected a table")]
+        problems.add(path, what, f"an indicator is a table ({_got(raw)})")
+        return None
+    before = len(problems.errors)
+    problems.unknown_keys(raw, _INDICATOR_KEYS, path, what)
+    fields: dict[str, Any] = {}
+    for key in ("code", "name", "unit", "formula", "explanation", "basis"):
+        fields[key] = _text(problems, raw, key, path, what, required=key == "code")
+    direction = raw.get("direction", "higher")
+    if direction not in ("higher", "lower", "qualitative"):
+        problems.add(
+            (*path, "direction"),
+            what,
+            "'direction' must be 'higher', 'lower' or 'qualitative' "
+            f"(got {direction!r})",
+        )
+    category = raw.get("category", [])
+    if isinstance(category, str):
+        category = [category]
+    if not isinstance(category, list) or not all(isinstance(c, str) for c in category):
+        problems.add(
+            (*path, "category"),
+            what,
+            f"'category' must be a list of text ({_got(category)})",
+        )
+        category = []
+    if fields["unit"] and fields["unit"] not in DEFAULT_UNITS:
+        close = DEFAULT_UNITS.suggest(fields["unit"])
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        problems.add((*path, "unit"), what, f"unknown unit {fields['unit']!r}{hint}")
+    if fields["basis"] and fields["basis"] not in TARGET_BASES:
+        problems.add(
+            (*path, "basis"),
+            what,
+            f"'basis' must be one of {', '.join(TARGET_BASES)} "
+            f"(got {fields['basis']!r})",
+        )
+    if fields["formula"]:
+        _check_formula(problems, fields["formula"], (*path, "formula"), what)
+    if len(problems.errors) > before:
+        return None
+    return Indicator(direction=direction, category=tuple(category), **fields)
+
+
+def _check_formula(
+    problems: _Problems, text: str, path: tuple[str | int, ...], what: str
+) -> None:
+    try:
+        parse_formula(text)
+    except FormulaError as exc:
+        problems.add(path, what, f"formula: {exc}")
+
+
+def indicator_to_dict(indicator: Indicator) -> dict[str, Any]:
+    """Return the table form of an indicator.
+
+    The inverse of :func:`indicator_from_dict`: fields at their defaults are
+    left out.
+    """
+    out: dict[str, Any] = {"code": indicator.code}
+    defaults = Indicator(code=indicator.code, name="")
+    for field in attrs.fields(Indicator):
+        value = getattr(indicator, field.name)
+        if field.name != "code" and value != getattr(defaults, field.name):
+            out[field.name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _catalog_indicator(name: str) -> Indicator | None:
+    from perfkpi import catalog  # noqa: PLC0415 (the catalog loads files)
+
+    try:
+        return catalog.indicator(name)
+    except KeyError:
+        return None
+
+
+def _shorthand(code: str, name: str, target: Target | None, formula: str) -> Indicator:
+    """Return the indicator a node's bare ``formula = "…"`` stands for."""
+    unit = target.unit.symbol if target is not None and target.unit is not None else ""
+    lower = target is not None and target.comparator in (Comparator.LE, Comparator.LT)
+    return Indicator(
+        code=code,
+        name=name,
+        unit=unit,
+        direction="lower" if lower else "higher",
+        formula=formula,
+    )
+
+
+# -- schemes ----------------------------------------------------------------------
+
+
+def _node(problems: _Problems, raw: object, i: int) -> tuple[Node | None, bool]:
+    """Read one ``[[node]]`` table.
+
+    Returns the node and whether it was read without a problem.  A node with
+    problems comes back as a skeleton of its good parts (when it has a code),
+    so that the tree can still be checked for further problems.
+    """
+    path: tuple[str | int, ...] = ("node", i)
+    if not isinstance(raw, Mapping):
+        problems.add(path, f"node[{i}]", f"expected a table ({_got(raw)})")
+        return None, False
     code = raw.get("code")
-    where = f"{prefix}node {code}" if isinstance(code, str) else f"{prefix}node[{i}]"
-    errors = list(_unknown_keys(raw, _NODE_KEYS, where))
+    what = f"node {code}" if isinstance(code, str) else f"node[{i}]"
+    before = len(problems.errors)
+    problems.unknown_keys(raw, _NODE_KEYS, path, what)
     if not isinstance(code, str):
-        errors.append(SchemeError(where, f"'code' must be a string (got {code!r})"))
-    name = raw.get("name", "")
-    if not isinstance(name, str):
-        errors.append(SchemeError(where, f"'name' must be a string (got {name!r})"))
+        problems.add((*path, "code"), what, f"'code' must be text ({_got(code)})")
+    name = _text(problems, raw, "name", path, what)
     parent = raw.get("parent")
     if parent is not None and not isinstance(parent, str):
-        errors.append(SchemeError(where, f"'parent' must be a string (got {parent!r})"))
+        problems.add((*path, "parent"), what, f"'parent' must be text ({_got(parent)})")
+        parent = None
     points = raw.get("points")
     if points is not None and not _number(points):
-        errors.append(SchemeError(where, f"'points' must be a number (got {points!r})"))
+        msg = f"'points' must be a finite number ({_got(points)})"
+        problems.add((*path, "points"), what, msg)
+        points = None
     rule: Rule | None = None
     if "rule" in raw:
         try:
             rule = rule_from_dict(raw["rule"])
-        except (PerfKPIError, TypeError) as exc:
-            errors.append(SchemeError(where, f"rule: {exc}"))
+        except (PerfKPIError, TypeError, ValueError) as exc:
+            problems.add((*path, "rule"), what, f"rule: {exc}")
     target: Target | None = None
     if "target" in raw:
         text = raw["target"]
         if not isinstance(text, str):
-            errors.append(SchemeError(where, f"'target' must be text (got {text!r})"))
+            msg = f"'target' must be text ({_got(text)})"
+            problems.add((*path, "target"), what, msg)
         else:
             try:
                 target = parse_target(text)
             except PerfKPIError as exc:
-                errors.append(SchemeError(where, f"target: {exc}"))
-    errors.extend(
-        SchemeError(where, f"{key!r} must be text")
-        for key in ("category", "note")
-        if not isinstance(raw.get(key, ""), str)
-    )
-    if errors:
-        return None, errors
+                problems.add((*path, "target"), what, f"target: {exc}")
+    category = _text(problems, raw, "category", path, what)
+    note = _text(problems, raw, "note", path, what)
+    indicator = _node_indicator(problems, raw, path, what, target)
+    if isinstance(raw.get("formula"), str):
+        if target is not None and target.scale is not None:
+            msg = f"a formula gives a number, but the target {target} is a label"
+            problems.add((*path, "formula"), what, msg)
+        elif target is None and "target" not in raw and not hasattr(rule, "bands"):
+            msg = "a formula computes an actual, but the node takes none (no target)"
+            problems.add((*path, "formula"), what, msg)
+    ok = len(problems.errors) == before
+    if not isinstance(code, str):
+        return None, ok
     node = Node(
-        str(code),
-        str(name),
+        code,
+        name,
         parent=parent,
         points=points,
         rule=rule,
         target=target,
-        category=str(raw.get("category", "")),
-        note=str(raw.get("note", "")),
+        indicator=indicator,
+        category=category,
+        note=note,
     )
-    return node, []
+    return node, ok
+
+
+def _indicator_ref(
+    problems: _Problems, ref: object, path: tuple[str | int, ...], what: str
+) -> Indicator | None:
+    """Read a node's ``indicator``: a catalog code or name, or a table."""
+    if not isinstance(ref, str):
+        return _indicator(problems, ref, (*path, "indicator"), f"{what} indicator")
+    indicator = _catalog_indicator(ref)
+    if indicator is None:
+        from perfkpi import catalog  # noqa: PLC0415
+
+        close = catalog.suggest(ref)
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        problems.add(
+            (*path, "indicator"),
+            what,
+            f"no indicator {ref!r} in the catalog{hint} "
+            "(give a code or name of perfkpi.catalog.indicators(), or a table)",
+        )
+    return indicator
+
+
+def _node_indicator(
+    problems: _Problems,
+    raw: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    what: str,
+    target: Target | None,
+) -> Indicator | None:
+    before = len(problems.errors)
+    indicator = None
+    if raw.get("indicator") is not None:
+        indicator = _indicator_ref(problems, raw["indicator"], path, what)
+    formula = raw.get("formula")
+    if formula is not None:
+        if isinstance(formula, str):
+            _check_formula(problems, formula, (*path, "formula"), what)
+        else:
+            msg = f"'formula' must be text ({_got(formula)})"
+            problems.add((*path, "formula"), what, msg)
+    if len(problems.errors) > before or formula is None:
+        return indicator
+    if indicator is None:
+        code, name = raw.get("code"), raw.get("name", "")
+        return _shorthand(str(code), str(name), target, formula)
+    return attrs.evolve(indicator, formula=formula)
+
+
+def _grades(problems: _Problems, value: object) -> GradeScale | None:
+    path: tuple[str | int, ...] = ("scheme", "grades")
+    if isinstance(value, str):
+        try:
+            return grade_scale(value)
+        except SchemeError as exc:
+            problems.add(path, "[scheme]", exc.problem)
+            return None
+    if not isinstance(value, Mapping):
+        problems.add(
+            path,
+            "[scheme]",
+            f"'grades' must be a scale's name or a table ({_got(value)})",
+        )
+        return None
+    problems.unknown_keys(value, _GRADES_KEYS, path, "[scheme] grades")
+    bands = value.get("bands")
+    try:
+        if not isinstance(bands, list):
+            msg = "'bands' must be a list of {label = …, minimum = …}"
+            raise TypeError(msg)  # noqa: TRY301 (one handler for every shape)
+        made = []
+        for band in bands:
+            if not isinstance(band, Mapping) or set(band) != {"label", "minimum"}:
+                msg = f"a band is {{label = …, minimum = …}}, got {band!r}"
+                raise TypeError(msg)  # noqa: TRY301
+            if not isinstance(band["label"], str) or not _number(band["minimum"]):
+                msg = f"a band's label is text and its minimum a number, got {band!r}"
+                raise TypeError(msg)  # noqa: TRY301
+            made.append(Band(band["label"], band["minimum"]))
+        name, below = value.get("name", "custom"), value.get("below", "")
+        if not isinstance(name, str) or not isinstance(below, str):
+            msg = "'name' and 'below' must be text"
+            raise TypeError(msg)  # noqa: TRY301
+        return GradeScale(name, made, below)
+    except (TypeError, ValueError) as exc:
+        problems.add(path, "[scheme] grades", str(exc))
+        return None
+
+
+def _overrides(problems: _Problems, value: object) -> list[Override]:
+    path: tuple[str | int, ...] = ("scheme", "overrides")
+    if not isinstance(value, list):
+        problems.add(
+            path, "[scheme]", f"'overrides' must be a list of tables ({_got(value)})"
+        )
+        return []
+    out = []
+    for i, entry in enumerate(value):
+        if (
+            not isinstance(entry, Mapping)
+            or set(entry) != {"node", "grade"}
+            or not all(isinstance(v, str) for v in entry.values())
+        ):
+            problems.add(
+                (*path, i),
+                "[scheme] overrides",
+                f"an override is {{node = '…', grade = '…'}} (got {entry!r})",
+            )
+            continue
+        out.append(Override(entry["node"], entry["grade"]))
+    return out
+
+
+def _head(problems: _Problems, head: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the scheme options of the ``[scheme]`` table."""
+    path: tuple[str | int, ...] = ("scheme",)
+    what = "[scheme]"
+    problems.unknown_keys(head, _SCHEME_KEYS, path, what)
+    options: dict[str, Any] = {}
+    for key in ("id", "name"):
+        options[key] = _text(problems, head, key, path, what, required=True)
+    for key in ("description", "source"):
+        options[key] = _text(problems, head, key, path, what)
+    if "points" in head:
+        if _number(head["points"]):
+            options["points"] = head["points"]
+        else:
+            problems.add(
+                (*path, "points"),
+                what,
+                f"'points' must be a finite number ({_got(head['points'])})",
+            )
+    if "rounding" in head:
+        rounding = head["rounding"]
+        if not isinstance(rounding, Mapping):
+            problems.add(
+                (*path, "rounding"),
+                what,
+                f"'rounding' must be a table ({_got(rounding)})",
+            )
+        else:
+            problems.unknown_keys(
+                rounding, _ROUNDING_KEYS, (*path, "rounding"), f"{what} rounding"
+            )
+            try:
+                places = rounding.get("places", 2)
+                if isinstance(places, bool) or not isinstance(places, int):
+                    msg = f"'places' must be a whole number ({_got(places)})"
+                    raise TypeError(msg)  # noqa: TRY301
+                known = {k: v for k, v in rounding.items() if k in _ROUNDING_KEYS}
+                options["rounding"] = Rounding(**known)
+            except (TypeError, ValueError) as exc:
+                problems.add((*path, "rounding"), f"{what} rounding", str(exc))
+    if "grades" in head:
+        scale = _grades(problems, head["grades"])
+        if scale is not None:
+            options["grades"] = scale
+    if "not_applicable" in head:
+        policy = head["not_applicable"]
+        if policy in ("reweight", "full"):
+            options["not_applicable"] = policy
+        else:
+            problems.add(
+                (*path, "not_applicable"),
+                what,
+                f"'not_applicable' must be 'reweight' or 'full' (got {policy!r})",
+            )
+    if "overrides" in head:
+        options["overrides"] = _overrides(problems, head["overrides"])
+    return options
+
+
+def _tree_depths(nodes: Sequence[Node]) -> dict[str, int]:
+    """Return each node's level, following parents (cycles and orphans stop)."""
+    parents = {n.code: n.parent for n in nodes}
+    depth: dict[str, int] = {}
+    for node in nodes:
+        chain = [node.code]
+        seen = {node.code}
+        parent = node.parent
+        while parent is not None and parent in parents and parent not in seen:
+            if parent in depth:
+                break
+            chain.append(parent)
+            seen.add(parent)
+            parent = parents[parent]
+        base = depth.get(parent, 0) if parent is not None else 0
+        for offset, code in enumerate(reversed(chain), start=1):
+            depth.setdefault(code, base + offset)
+    return depth
+
+
+_PROBLEM_KEYS = (
+    ("unknown parent", "parent"),
+    ("children's points", "points"),
+    ("points must", "points"),
+    ("rule ", "rule"),
+    ("an item needs a target", "code"),
+)
+"""Which key of a node a problem found by the tree's checks is about."""
+
+
+def _key_of(problem: str) -> str:
+    return next((key for start, key in _PROBLEM_KEYS if problem.startswith(start)), "")
+
+
+def _scheme(doc: Mapping[str, Any], problems: _Problems) -> Scheme | None:
+    problems.unknown_keys(doc, ("$schema", "scheme", "node"), (), "top level")
+    head = doc.get("scheme")
+    if head is None:
+        msg = "a [scheme] table with 'id' and 'name' is required"
+        problems.add((), "top level", msg)
+        head = {}
+    elif not isinstance(head, Mapping):
+        problems.add(("scheme",), "[scheme]", f"expected a table ({_got(head)})")
+        head = {}
+    options = _head(problems, head)
+    raw_nodes = doc.get("node", [])
+    if not isinstance(raw_nodes, list):
+        problems.add(("node",), "node", "expected a list of [[node]] tables")
+        raw_nodes = []
+    nodes: list[Node] = []
+    index: dict[str, int] = {}
+    # Problems already reported at a node (or, for its points, at its parent)
+    # are not reported again by the tree's checks.
+    quiet: set[str] = set()
+    for i, raw in enumerate(raw_nodes):
+        node, ok = _node(problems, raw, i)
+        if node is None:
+            continue
+        nodes.append(node)
+        index.setdefault(node.code, i)
+        if not ok:
+            quiet.add(node.code)
+            quiet.add("" if node.parent is None else node.parent)
+    deep = [(d, c) for c, d in _tree_depths(nodes).items() if d > MAX_TREE_DEPTH]
+    if deep:
+        level, code = max(deep)
+        msg = f"the tree is {level} levels deep here; at most {MAX_TREE_DEPTH} are read"
+        problems.add(("node", index[code]), f"node {code}", msg)
+        return None
+    try:
+        return Scheme(options.pop("id"), options.pop("name"), nodes, **options)
+    except SchemeValidationError as exc:
+        for error in exc.exceptions:
+            where = error.where if isinstance(error, SchemeError) else ""
+            problem = error.problem if isinstance(error, SchemeError) else str(error)
+            if where in quiet:
+                continue
+            path: tuple[str | int, ...] = ("node",)
+            what = f"node {where}"
+            if where in index:
+                key = _key_of(problem)
+                path = ("node", index[where], key) if key else ("node", index[where])
+            elif where in ("", "grades", "overrides"):
+                path = ("scheme", where) if where else ("scheme",)
+                what = f"[scheme] {where}".strip()
+            problems.add(path, what, problem)
+        return None
+
+
+def _build_scheme(doc: Mapping[str, Any], source: str, locator: _Locator) -> Scheme:
+    problems = _Problems(source, locator)
+    scheme = _scheme(doc, problems)
+    if problems.errors or scheme is None:
+        raise SchemeValidationError(
+            f"invalid scheme {source or '<dict>'}", problems.sorted()
+        )
+    return scheme
 
 
 def scheme_from_dict(doc: Mapping[str, Any], *, source: str = "") -> Scheme:
     """Build a scheme from the plain form of a scheme file.
+
+    Parameters
+    ----------
+    doc
+        ``{"scheme": {...}, "node": [{...}, ...]}``.
+    source
+        The name used in error messages (a file name).
 
     Raises
     ------
     SchemeValidationError
         With every problem found, each naming *source* and the node.
     """
-    prefix = f"{source}: " if source else ""
-    errors: list[SchemeError] = list(
-        _unknown_keys(doc, ("scheme", "node"), f"{prefix}top level")
-    )
-    head = doc.get("scheme", {})
-    if not isinstance(head, Mapping):
-        errors.append(SchemeError(f"{prefix}[scheme]", "expected a table"))
-        head = {}
-    errors += _unknown_keys(head, _SCHEME_KEYS, f"{prefix}[scheme]")
-    options: dict[str, Any] = {}
-    for key in ("id", "name"):
-        if not isinstance(head.get(key), str):
-            errors.append(SchemeError(f"{prefix}[scheme]", f"{key!r} must be text"))
-    if "points" in head:
-        if _number(head["points"]):
-            options["points"] = head["points"]
-        else:
-            errors.append(SchemeError(f"{prefix}[scheme]", "'points' must be a number"))
-    if "rounding" in head:
-        try:
-            options["rounding"] = Rounding(**head["rounding"])
-        except (TypeError, ValueError) as exc:
-            errors.append(SchemeError(f"{prefix}[scheme] rounding", str(exc)))
-    if "grades" in head:
-        try:
-            options["grades"] = grade_scale(str(head["grades"]))
-        except SchemeError as exc:
-            errors.append(SchemeError(f"{prefix}[scheme]", exc.problem))
-    for key in ("description", "source"):
-        if key in head:
-            options[key] = str(head[key])
-    raw_nodes = doc.get("node", [])
-    if not isinstance(raw_nodes, list):
-        errors.append(
-            SchemeError(f"{prefix}node", "expected a list of [[node]] tables")
-        )
-        raw_nodes = []
-    nodes: list[Node] = []
-    for i, raw in enumerate(raw_nodes):
-        node, problems = _node(raw, i, prefix)
-        errors += problems
-        if node is not None:
-            nodes.append(node)
-    scheme: Scheme | None = None
-    try:
-        scheme = Scheme(
-            str(head.get("id", "")), str(head.get("name", "")), nodes, **options
-        )
-    except SchemeValidationError as exc:
-        for e in exc.exceptions:
-            if isinstance(e, SchemeError):
-                place = f"{prefix}node {e.where}" if e.where else prefix.rstrip(": ")
-                errors.append(SchemeError(place, e.problem))
-    if errors or scheme is None:
-        raise SchemeValidationError(f"invalid scheme {source or '<dict>'}", errors)
-    return scheme
+    return _build_scheme(doc, source, _Locator())
 
 
-def load_scheme(path: str | Path) -> Scheme:
-    """Load a scheme from a TOML or JSON file.
+def scheme_from_text(text: str, *, format: Format = "toml", source: str = "") -> Scheme:  # noqa: A002
+    """Build a scheme from the text of a scheme file.
 
     Raises
     ------
     SchemeValidationError
-        With every problem in the file, each naming the file and node.
+        With every problem found, each naming *source*, the line and the node.
+    """
+    try:
+        doc, locator = _parse(text, format, source)
+    except SchemeError as exc:
+        raise SchemeValidationError(
+            f"invalid scheme {source or '<text>'}", [exc]
+        ) from None
+    return _build_scheme(doc, source, locator)
+
+
+def load_scheme(path: str | Path) -> Scheme:
+    """Load a scheme from a TOML, JSON or Excel (``.xlsx``) file.
+
+    An Excel file is read as a 绩效自评表 by :func:`perfkpi.excel.read_excel`
+    (which needs the ``excel`` extra).
+
+    Raises
+    ------
+    SchemeValidationError
+        With every problem in the file, each naming the file, the line (where
+        the format gives one) and the node.
 
     Examples
     --------
@@ -247,28 +1036,556 @@ def load_scheme(path: str | Path) -> Scheme:
     >>> load_scheme(catalog.scheme_path("gz-dept-overall")).points
     100.0
     """
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from perfkpi.excel import read_excel  # noqa: PLC0415 (optional extra)
+
+        return read_excel(path).scheme
     try:
-        doc = read_document(path)
+        doc, locator = _parse(_read_text(path), _format_of(path), str(path))
     except SchemeError as exc:
         raise SchemeValidationError(f"invalid scheme {path}", [exc]) from None
-    return scheme_from_dict(doc, source=str(path))
+    return _build_scheme(doc, str(path), locator)
 
 
-def load_data(path: str | Path) -> Data:
-    """Load one entity's data (actuals, items, findings) from a TOML or JSON file.
+# -- data ---------------------------------------------------------------------------
+
+
+def _data_problem(
+    problems: _Problems, path: tuple[str | int, ...], exc: Exception
+) -> None:
+    what = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    problem = exc.problem if isinstance(exc, DataError | SchemeError) else str(exc)
+    problems.add(path, what.lstrip(".") or "data", problem)
+
+
+def _check_data_entries(doc: Mapping[str, Any], problems: _Problems) -> None:
+    """Try each entry of a data document alone, to report every bad one."""
+    problems.unknown_keys(doc, _DATA_KEYS, (), "top level")
+    for key in ("entity", "period", "scheme"):
+        if key in doc and not isinstance(doc[key], str | int):
+            problems.add((key,), key, f"{key!r} must be text ({_got(doc[key])})")
+    for key in ("actuals", "inputs"):
+        if key in doc and not isinstance(doc[key], Mapping):
+            problems.add((key,), key, f"expected a table ({_got(doc[key])})")
+    for section in ("findings", "items", "adjustments"):
+        entries = doc.get(section, [])
+        if not isinstance(entries, list):
+            problems.add(
+                (section,), section, f"expected a list of tables ({_got(entries)})"
+            )
+            continue
+        for i, entry in enumerate(entries):
+            try:
+                Data.from_dict({section: [entry]})
+            except (PerfKPIError, TypeError, ValueError) as exc:
+                _data_problem(problems, (section, i), exc)
+    if "not_applicable" in doc:
+        try:
+            Data.from_dict({"not_applicable": doc["not_applicable"]})
+        except (PerfKPIError, TypeError, ValueError) as exc:
+            _data_problem(problems, ("not_applicable",), exc)
+    inputs = doc.get("inputs", {})
+    if isinstance(inputs, Mapping):
+        for name, value in inputs.items():
+            values = value.items() if isinstance(value, Mapping) else [(None, value)]
+            for inner, item in values:
+                path: tuple[str | int, ...] = (
+                    ("inputs", name) if inner is None else ("inputs", name, inner)
+                )
+                if not _input_value(item):
+                    problems.add(
+                        path,
+                        ".".join(str(p) for p in path),
+                        "an input is a number, a percentage text or a list of "
+                        f"numbers ({_got(item)})",
+                    )
+
+
+def _input_value(value: object) -> bool:
+    if isinstance(value, list):
+        return all(_number(v) for v in value)
+    return _number(value) or isinstance(value, str)
+
+
+def _check_against(scheme: Scheme, doc: Mapping[str, Any], problems: _Problems) -> None:
+    """Report codes in the data that the scheme does not have."""
+    for code in (
+        doc.get("actuals", {}) if isinstance(doc.get("actuals"), Mapping) else ()
+    ):
+        if code not in scheme:
+            problems.add(
+                ("actuals", code),
+                f"actuals.{code}",
+                f"actual given for unknown node {code!r}",
+            )
+    for section, key in (
+        ("findings", "node"),
+        ("adjustments", "node"),
+        ("items", "parent"),
+    ):
+        entries = doc.get(section, [])
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            code = entry.get(key) if isinstance(entry, Mapping) else None
+            if isinstance(code, str) and code not in scheme:
+                problems.add(
+                    (section, i, key), f"{section}[{i}]", f"unknown node {code!r}"
+                )
+    codes = doc.get("not_applicable", [])
+    for code in codes if isinstance(codes, list) else []:
+        if isinstance(code, str) and code not in scheme:
+            problems.add(
+                ("not_applicable",), "not_applicable", f"unknown node {code!r}"
+            )
+
+
+def data_from_dict(
+    doc: Mapping[str, Any], *, scheme: Scheme | None = None, source: str = ""
+) -> Data:
+    """Build entity data from the plain form of a data file.
+
+    Parameters
+    ----------
+    doc
+        The file form (see :doc:`/file-format`).
+    scheme
+        The scheme the data is for.  With it, codes are checked against the
+        scheme and the actuals of formula nodes are computed from the raw
+        ``inputs`` (:func:`perfkpi.formulas.compute_actuals`).
+    source
+        The name used in error messages.
+
+    Raises
+    ------
+    DataValidationError
+        With every problem found, each naming *source* and the entry.
+    """
+    return _build_data(doc, scheme, source, _Locator())
+
+
+_SECTIONS = ("actuals", "inputs", "not_applicable", "findings", "items", "adjustments")
+
+
+def _build_data(
+    doc: Mapping[str, Any], scheme: Scheme | None, source: str, locator: _Locator
+) -> Data:
+    problems = _Problems(source, locator)
+    if not set(doc) & set(_SECTIONS):  # a plain table of code = actual
+        meta = ("entity", "period", "scheme", "$schema")
+        actuals = {k: v for k, v in doc.items() if k not in meta}
+        doc = {**{k: doc[k] for k in meta if k in doc}, "actuals": actuals}
+    _check_data_entries(doc, problems)
+    if scheme is not None:
+        _check_against(scheme, doc, problems)
+    data: Data | None = None
+    if not problems.errors:
+        plain = {k: v for k, v in doc.items() if k not in ("scheme", "$schema")}
+        try:
+            data = Data.from_dict(plain)
+        except (PerfKPIError, TypeError, ValueError) as exc:  # pragma: no cover
+            _data_problem(problems, (), exc)  # each entry was checked alone above
+    if data is not None and scheme is not None:
+        try:
+            data = compute_actuals(scheme, data)
+        except DataError as exc:
+            # "inputs.1.2" (the node's own inputs) or "1.2" (shared inputs)
+            code = exc.where.removeprefix("inputs.")
+            path: tuple[str | int, ...] = (
+                ("inputs", code) if code != exc.where else ("inputs",)
+            )
+            problems.add(path, f"node {code}", exc.problem)
+    if problems.errors or data is None:
+        errors = [DataError(e.where, e.problem) for e in problems.sorted()]
+        raise DataValidationError(f"invalid data {source or '<dict>'}", errors)
+    return data
+
+
+def load_data(path: str | Path, *, scheme: Scheme | None = None) -> Data:
+    """Load one entity's data from a TOML, JSON or Excel (``.xlsx``) file.
+
+    Parameters
+    ----------
+    path
+        The data file.
+    scheme
+        The scheme the data is for.  With it, every code in the file is
+        checked against the scheme, and formula nodes get their actuals
+        computed from the raw ``inputs``.  Without it, a file that names a
+        bundled scheme (``scheme = "cn-project-2020"``) is checked against
+        that one when it has inputs.
+
+    Raises
+    ------
+    DataValidationError
+        A :class:`~perfkpi.errors.DataError` group with every problem in the
+        file, each naming the file, the line and the entry.
+
+    Examples
+    --------
+    >>> from perfkpi import catalog, load_data
+    >>> data = load_data(catalog.data_path("gz-internet-court-2022"))
+    >>> data.entity, data.actuals["1.2"]
+    ('广州互联网法院', '99.8%')
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from perfkpi.excel import read_excel  # noqa: PLC0415 (optional extra)
+
+        return read_excel(path).data
+    try:
+        doc, locator = _parse(_read_text(path), _format_of(path), str(path))
+    except SchemeError as exc:
+        raise DataValidationError(
+            f"invalid data {path}", [DataError(exc.where, exc.problem)]
+        ) from None
+    if scheme is None and doc.get("inputs") and isinstance(doc.get("scheme"), str):
+        from perfkpi import catalog  # noqa: PLC0415
+
+        if doc["scheme"] in catalog.schemes():
+            scheme = catalog.scheme(doc["scheme"])
+    return _build_data(doc, scheme, str(path), locator)
+
+
+# -- writing ----------------------------------------------------------------------
+
+
+def _grades_to_dict(scale: GradeScale) -> str | dict[str, Any]:
+    if STANDARD_SCALES.get(scale.name) == scale:
+        return scale.name
+    return {
+        "name": scale.name,
+        "bands": [{"label": b.label, "minimum": b.minimum} for b in scale.bands],
+        "below": scale.below,
+    }
+
+
+def _node_indicator_to_dict(node: Node) -> dict[str, Any]:
+    indicator = node.indicator
+    if indicator is None:
+        return {}
+    known = _catalog_indicator(indicator.code)
+    if known == indicator:
+        return {"indicator": indicator.name}
+    if (
+        known is not None
+        and attrs.evolve(known, formula=indicator.formula) == indicator
+    ):
+        return {"indicator": indicator.name, "formula": indicator.formula}
+    if indicator.formula and indicator == _shorthand(
+        node.code, node.name, node.target, indicator.formula
+    ):
+        return {"formula": indicator.formula}
+    return {"indicator": indicator_to_dict(indicator)}
+
+
+def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
+    """Return the plain file form of *scheme* (the inverse of :func:`scheme_from_dict`).
+
+    Examples
+    --------
+    >>> from perfkpi import catalog
+    >>> from perfkpi.files import scheme_to_dict
+    >>> doc = scheme_to_dict(catalog.scheme("gz-dept-overall"))
+    >>> doc["node"][2]["target"], doc["node"][2]["rule"]
+    ('≥100%', 'proportional')
+    """
+    head: dict[str, Any] = {
+        "id": scheme.id,
+        "name": scheme.name,
+        "points": scheme.points,
+        "grades": _grades_to_dict(scheme.grades),
+        "rounding": {
+            "places": scheme.rounding.places,
+            "mode": str(scheme.rounding.mode),
+            "stage": str(scheme.rounding.stage),
+        },
+    }
+    if scheme.description:
+        head["description"] = scheme.description
+    if scheme.source:
+        head["source"] = scheme.source
+    if scheme.not_applicable != "reweight":
+        head["not_applicable"] = scheme.not_applicable
+    if scheme.overrides:
+        head["overrides"] = [
+            {"node": o.node, "grade": o.grade} for o in scheme.overrides
+        ]
+    nodes = []
+    for node in scheme.nodes:
+        entry: dict[str, Any] = {"code": node.code}
+        if node.parent is not None:
+            entry["parent"] = node.parent
+        entry["name"] = node.name
+        if node.points is not None:
+            entry["points"] = node.points
+        if node.target is not None:
+            entry["target"] = str(node.target)
+        if node.rule is not None:
+            entry["rule"] = rule_to_dict(node.rule)
+        entry.update(_node_indicator_to_dict(node))
+        if node.category:
+            entry["category"] = node.category
+        if node.note:
+            entry["note"] = node.note
+        nodes.append(entry)
+    return {"scheme": head, "node": nodes}
+
+
+def _write(text: str, path: str | Path | None) -> str:
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def _format_for(path: str | Path | None, format: Format | None) -> Format:  # noqa: A002
+    if format is not None:
+        return format
+    if path is not None and Path(path).suffix.lower() == ".json":
+        return "json"
+    return "toml"
+
+
+def dump_scheme(
+    scheme: Scheme,
+    path: str | Path | None = None,
+    *,
+    format: Format | None = None,  # noqa: A002
+) -> str:
+    """Write *scheme* as TOML or JSON text, and to *path* if given.
+
+    Parameters
+    ----------
+    scheme
+        The scheme.
+    path
+        Where to write (UTF-8); its suffix chooses the format unless *format*
+        does.
+    format
+        ``"toml"`` (the default) or ``"json"``.
+
+    Returns
+    -------
+    str
+        The text written.  :func:`load_scheme` on it gives a scheme equal to
+        *scheme*.
+    """
+    doc = scheme_to_dict(scheme)
+    if _format_for(path, format) == "json":
+        return _write(
+            json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n", path
+        )
+    return _write(to_toml(doc), path)
+
+
+def _plain_value(value: object, where: str) -> object:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool | str) or value is None:
+        return value
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise DataError(where, f"cannot write {value!r}: not a finite number")
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain_value(v, where) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain_value(v, where) for v in value]
+    raise DataError(where, f"cannot write a {type(value).__name__} ({value!r})")
+
+
+def data_to_dict(data: Data) -> dict[str, Any]:
+    """Return the plain file form of *data*, leaving out what is empty."""
+    full = data.to_dict()
+    out: dict[str, Any] = {}
+    for key in _DATA_KEYS:
+        value = full.get(key)
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            value = [
+                {k: v for k, v in e.items() if v not in (None, "")}
+                if isinstance(e, Mapping)
+                else e
+                for e in value
+            ]
+        out[key] = _plain_value(value, key)
+    return out
+
+
+def dump_data(
+    data: Data,
+    path: str | Path | None = None,
+    *,
+    format: Format | None = None,  # noqa: A002
+) -> str:
+    """Write entity data as TOML or JSON text, and to *path* if given.
 
     Raises
     ------
     DataError
-        Naming the file and the entry that is malformed.
+        If an actual or input is not plain data (a number, text, a list or a
+        table).
     """
-    try:
-        doc = read_document(path)
-    except SchemeError as exc:
-        raise DataError(exc.where, exc.problem) from None
-    try:
-        return Data.from_dict(doc)
-    except DataError as exc:
-        raise DataError(f"{path}: {exc.where}", exc.problem) from None
-    except PerfKPIError as exc:
-        raise DataError(str(path), str(exc)) from None
+    doc = data_to_dict(data)
+    if _format_for(path, format) == "json":
+        return _write(
+            json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n", path
+        )
+    return _write(to_toml(doc), path)
+
+
+# -- a small TOML writer ---------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+_INLINE_WIDTH = 72
+
+
+def _toml_string(text: str) -> str:
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:  # noqa: PLR2004 (control characters)
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
+
+
+def _toml_number(value: float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+def _toml_inline(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            msg = f"cannot write {value!r} in TOML"
+            raise ValueError(msg)
+        return _toml_number(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        parts = [f"{_toml_key(str(k))} = {_toml_inline(v)}" for k, v in value.items()]
+        return "{ " + ", ".join(parts) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_inline(v) for v in value) + "]"
+    msg = f"cannot write a {type(value).__name__} in TOML"
+    raise TypeError(msg)
+
+
+def _is_table_list(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, Mapping) for v in value)
+    )
+
+
+def _toml_table(table: Mapping[str, Any], path: str, lines: list[str]) -> None:
+    """Write the keys of *table*, then its long sub-tables as ``[path.key]``."""
+    later: list[tuple[str, Mapping[str, Any]]] = []
+    for key, value in table.items():
+        if value is None:
+            continue
+        inline = _toml_inline(value)
+        if isinstance(value, Mapping) and value and len(inline) > _INLINE_WIDTH:
+            later.append((key, value))
+            continue
+        lines.append(f"{_toml_key(key)} = {inline}")
+    for key, value in later:
+        sub = f"{path}.{_toml_key(key)}"
+        lines.extend(["", f"[{sub}]"])
+        _toml_table(value, sub, lines)
+
+
+def to_toml(doc: Mapping[str, Any]) -> str:
+    """Return *doc* (plain data) as TOML text.
+
+    Top-level values come first, then tables as ``[table]`` and lists of
+    tables as ``[[table]]``; a table value longer than a line is written as a
+    sub-table.  ``None`` values are left out.
+
+    Examples
+    --------
+    >>> from perfkpi.files import to_toml
+    >>> print(to_toml({"entity": "某中心", "actuals": {"1.2": "99.8%"},
+    ...                "findings": [{"node": "2", "points": 1, "reason": "逾期"}]}))
+    entity = "某中心"
+    <BLANKLINE>
+    [actuals]
+    "1.2" = "99.8%"
+    <BLANKLINE>
+    [[findings]]
+    node = "2"
+    points = 1
+    reason = "逾期"
+    <BLANKLINE>
+    """
+    lines: list[str] = []
+    tables: list[tuple[str, Any]] = []
+    for key, value in doc.items():
+        if value is None:
+            continue
+        if isinstance(value, Mapping) or _is_table_list(value):
+            tables.append((key, value))
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_inline(value)}")
+    for key, value in tables:
+        name = _toml_key(key)
+        if isinstance(value, Mapping):
+            lines.extend(["", f"[{name}]"] if lines else [f"[{name}]"])
+            _toml_table(value, name, lines)
+            continue
+        for entry in value:
+            lines.extend(["", f"[[{name}]]"] if lines else [f"[[{name}]]"])
+            _toml_table(entry, name, lines)
+    return "\n".join(lines) + "\n"
+
+
+# -- the JSON Schema ----------------------------------------------------------------
+
+
+def json_schema(kind: Literal["scheme", "data"] = "scheme") -> dict[str, Any]:
+    """Return the JSON Schema of scheme files (or of data files), as shipped.
+
+    The schemas are files in the package, ``perfkpi/schema/scheme.schema.json``
+    and ``perfkpi/schema/data.schema.json``; editors and CI can validate files
+    with them.  They describe the shape of a file; the loader checks more
+    (targets, rule parameters, the tree).
+
+    Examples
+    --------
+    >>> from perfkpi.files import json_schema
+    >>> json_schema()["title"]
+    'perfkpi scheme file'
+    """
+    from importlib import resources  # noqa: PLC0415
+
+    text = (
+        resources.files("perfkpi")
+        .joinpath(f"schema/{kind}.schema.json")
+        .read_text("utf-8")
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema

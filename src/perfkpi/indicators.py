@@ -28,7 +28,7 @@ import attrs
 __all__ = ["TARGET_BASES", "Indicator"]
 
 TARGET_BASES = ("计划标准", "历史标准", "行业标准", "预算支出标准", "其他标准")
-"""指标值设定依据: the recognised bases of a target value."""
+"""The recognised bases of a target value (指标值设定依据)."""
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
-from perfkpi import _kernels
 from perfkpi.grades import ORDINAL_SCALES, PEFA_GRADES
 from perfkpi.rounding import RoundingStage, round_array
 from perfkpi.rules import (
@@ -135,9 +134,7 @@ class Plan:
         n = values.shape[0]
         width = len(self.codes) + 1
         scores = np.zeros((n, width))
-        met = _kernels.met(
-            values, self.lower, self.upper, self.lower_closed, self.upper_closed
-        )
+        met = self._met(values)
         full_na = np.zeros((n, width), dtype=bool)
         if na is not None:
             full_na[:, : len(self.codes)] = na
@@ -152,20 +149,56 @@ class Plan:
             scores[:, leaves] = np.clip(
                 scores[:, leaves] + adjust[:, leaves], 0.0, self.points[leaves]
             )
-        scores[:, self.input_pos] = rounding.at_leaves(scores[:, self.input_pos])
+        leaves = self._leaf_columns
+        scores[:, leaves] = rounding.at_leaves(scores[:, leaves])
         if na is not None:
             scores = np.where(full_na, np.nan, scores)
 
-        lost = np.concatenate([findings, np.zeros((n, 1))], axis=1)[
-            :, self.findings_col
-        ]
         any_na = na is not None and bool(full_na.any())
         for level in reversed(self.levels):
-            _aggregate(self, level, scores, full_na, lost, any_na=any_na)
+            _aggregate(self, level, scores, full_na, findings, any_na=any_na)
         if rounding.stage is RoundingStage.TOTAL:
             scores = round_array(scores, rounding.places, rounding.mode)
         scores[:, -1] = round_array(scores[:, -1], rounding.places, rounding.mode)
         return PlanResult(self, scores, met, full_na)
+
+    def _met(self, values: np.ndarray) -> np.ndarray:
+        """Return :func:`perfkpi._kernels.met` of *values*, in two comparisons.
+
+        An open end ``x > a`` is ``x >= nextafter(a, +inf)`` for every float, so
+        both ends become closed comparisons (NaN still meets nothing).
+        """
+        lower = np.where(
+            self.lower_closed, self.lower, np.nextafter(self.lower, np.inf)
+        )
+        upper = np.where(
+            self.upper_closed, self.upper, np.nextafter(self.upper, -np.inf)
+        )
+        met: np.ndarray = values >= lower
+        met &= values <= upper
+        return met
+
+    @property
+    def _leaf_columns(self) -> slice | np.ndarray:
+        """Index the input columns of the scores: a slice when they are contiguous.
+
+        A slice is a view, so the leaves are rounded without a gather and a
+        scatter (they are contiguous when every input sits on the deepest level).
+        """
+        pos = self.input_pos
+        if pos.size and bool(np.all(np.diff(pos) == 1)):
+            return slice(int(pos[0]), int(pos[-1]) + 1)
+        return pos
+
+
+def _lost(plan: Plan, findings: np.ndarray, parents: np.ndarray) -> np.ndarray:
+    """Return the findings' points of the deduct nodes *parents* (0 for others)."""
+    cols = plan.findings_col[parents]
+    out = np.zeros((findings.shape[0], parents.size))
+    have = cols >= 0
+    if have.any():
+        out[:, have] = findings[:, cols[have]]
+    return out
 
 
 def _aggregate(  # noqa: PLR0915
@@ -173,7 +206,7 @@ def _aggregate(  # noqa: PLR0915
     level: _Level,
     scores: np.ndarray,
     na: np.ndarray,
-    lost: np.ndarray,
+    findings: np.ndarray,
     *,
     any_na: bool,
 ) -> None:
@@ -189,7 +222,9 @@ def _aggregate(  # noqa: PLR0915
         if how in ("sum", "sum-full", "deduct", "mean") and not any_na:
             total = np.add.reduceat(child, offsets, axis=1)[:, seg]
             if how == "deduct":
-                result = np.maximum(points - total - lost[:, parents], 0.0)
+                result = np.maximum(
+                    points - total - _lost(plan, findings, parents), 0.0
+                )
             elif how == "mean":
                 result = points * total / np.add.reduceat(weights, offsets)[seg]
             else:
@@ -204,7 +239,9 @@ def _aggregate(  # noqa: PLR0915
             total = np.add.reduceat(applicable, offsets, axis=1)[:, seg]
             all_na = np.logical_and.reduceat(child_na, offsets, axis=1)[:, seg]
             if how == "deduct":
-                result = np.maximum(points - total - lost[:, parents], 0.0)
+                result = np.maximum(
+                    points - total - _lost(plan, findings, parents), 0.0
+                )
                 all_na = None
             else:
                 w_app = np.where(child_na, 0.0, weights)

@@ -70,40 +70,83 @@ def _round_exact(value: float, places: int, mode: RoundingMode) -> float:
     return float(exact)
 
 
+_EPS16 = 16 * float(np.finfo(np.float64).eps)
+_WIDE = 1e-9 / _EPS16
+"""Above this scaled magnitude the float-noise tolerance grows with the value."""
+_EXACT_BELOW = 2.0**50
+"""Below this scaled magnitude boundary cases are settled by float comparisons."""
+_HALVES = (RoundingMode.HALF_UP, RoundingMode.HALF_EVEN)
+
+
 def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
     """Round every element of *values* the way :class:`Rounding` does.
 
     The fast path works on the scaled binary value; elements that lie within float
-    noise of a rounding boundary are redone exactly with :mod:`decimal` on their
-    shortest decimal form.  NaN stays NaN.
+    noise of a rounding boundary are redone exactly on their shortest decimal form
+    (see :func:`_settle`).  NaN stays NaN.
     """
     x = np.asarray(values, dtype=np.float64)
     scale = 10.0**places
-    y = np.abs(x) * scale
-    whole = np.floor(y)
-    frac = y - whole
-    if mode in (RoundingMode.HALF_UP, RoundingMode.HALF_EVEN):
-        up = frac > 0.5  # noqa: PLR2004
-        if mode is RoundingMode.HALF_UP:
-            up |= frac == 0.5  # noqa: PLR2004
+    y = np.abs(x)
+    y *= scale
+    wide = bool(y.size) and np.nanmax(y, initial=0.0) >= _WIDE
+    with np.errstate(invalid="ignore"):
+        if mode in _HALVES:
+            rounded = y + 0.5
+            np.floor(rounded, out=rounded)
+            # in [-0.5, 0.5): the boundaries are at the ends (y's buffer is reused)
+            distance = np.subtract(y, rounded, out=y if not wide else None)
+            np.abs(distance, out=distance)
+            np.subtract(0.5, distance, out=distance)
         else:
-            up |= (frac == 0.5) & (np.fmod(whole, 2) == 1)  # noqa: PLR2004
-        distance = np.abs(frac - 0.5)
-    elif mode is RoundingMode.TRUNCATE:
-        up = np.zeros_like(frac, dtype=bool)
-        distance = np.minimum(frac, 1.0 - frac)
+            rounded = np.floor(y) if mode is RoundingMode.TRUNCATE else np.ceil(y)
+            distance = np.rint(y)  # the boundaries are the integers
+            np.subtract(y, distance, out=distance)
+            np.abs(distance, out=distance)
+        near = distance < 1e-9  # noqa: PLR2004
+        if wide:
+            near |= distance < _EPS16 * y
+    rounded /= scale
+    out = np.copysign(rounded, x, out=rounded)
+    if near.any():
+        out[near] = _settle(x[near], places, mode)
+    return out
+
+
+def _settle(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
+    """Round values that lie within float noise of a boundary, exactly.
+
+    The result is what :mod:`decimal` gives on each value's shortest decimal form
+    (``repr``).  For a boundary *c* (a half or a whole in the last place kept),
+    the float nearest to *c* is computed exactly by one IEEE division; a value
+    equal to it has *c* as its shortest form, and any other value lies on the
+    same side of *c* as its shortest form does, because rounding decimals to
+    floats is monotonic.  Values too large for that argument go to
+    :mod:`decimal` one by one.
+    """
+    scale = 10.0**places
+    a = np.abs(values)
+    y = a * scale
+    if mode in _HALVES:
+        whole = np.floor(y)
+        boundary = (2 * whole + 1) / (2 * scale)
+        tie = a == boundary
+        if mode is RoundingMode.HALF_UP:
+            up = (a > boundary) | tie
+        else:
+            up = (a > boundary) | (tie & (np.fmod(whole, 2) == 1))
+        result = (whole + up) / scale
     else:
-        up = frac > 0
-        distance = np.minimum(frac, 1.0 - frac)
-    out = np.copysign((whole + up) / scale, x)
-    tolerance = np.maximum(1e-9, 16 * np.finfo(np.float64).eps * y)
-    near = np.flatnonzero(np.isfinite(x) & (distance < tolerance))
-    flat = out.reshape(-1)
-    xs = x.reshape(-1)
-    for i in near:
-        flat[i] = _round_exact(float(xs[i]), places, mode)
-    result: np.ndarray = flat.reshape(x.shape)
-    return result
+        nearest = np.rint(y)
+        boundary = nearest / scale
+        if mode is RoundingMode.TRUNCATE:
+            result = np.where(a >= boundary, nearest, nearest - 1) / scale
+        else:
+            result = np.where(a <= boundary, nearest, nearest + 1) / scale
+    out: np.ndarray = np.copysign(result, values)
+    for i in np.flatnonzero(y >= _EXACT_BELOW):
+        out[i] = _round_exact(float(values[i]), places, mode)
+    return out
 
 
 @attrs.frozen

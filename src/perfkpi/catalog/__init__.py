@@ -1,29 +1,316 @@
-"""The built-in library: standard schemes and example data, as data files.
+"""The core indicator library (核心绩效指标库) and the standard schemes, as data.
+
+Everything here is a data file in the package: the common indicators and their
+taxonomies in ``indicators.toml``, the standard schemes under ``schemes/`` and
+example data sets under ``data/``.  Look an indicator up by its code or its
+Chinese name, a scheme by its id.
 
 Examples
 --------
 >>> from perfkpi import catalog
+>>> rate = catalog.indicator("预算执行率")
+>>> rate.formula, rate.unit, rate.category
+('实际支出 / 预算数', '%', ('过程', '预算执行'))
+>>> catalog.indicator("sme-procurement-share").name
+'中小企业采购份额'
+>>> len(catalog.families())
+13
 >>> catalog.schemes()
-('gz-dept-overall',)
+('cn-project-2020', 'dz-dept-overall', 'gz-dept-overall', 'yy-dept-overall')
 >>> catalog.scheme("gz-dept-overall").name
 '广州市市级部门整体支出绩效自评'
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
+import types
+import unicodedata
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import attrs
 
 from perfkpi.deductions import Data
-from perfkpi.files import load_data, load_scheme
+from perfkpi.errors import SchemeError, SchemeValidationError
+from perfkpi.files import indicator_from_dict, load_data, load_scheme, read_document
+from perfkpi.indicators import Indicator
 from perfkpi.scheme import Scheme
 
-__all__ = ["data", "data_path", "datasets", "scheme", "scheme_path", "schemes"]
+__all__ = [
+    "Family",
+    "Taxonomy",
+    "data",
+    "data_path",
+    "datasets",
+    "families",
+    "indicator",
+    "indicator_table",
+    "indicators",
+    "scheme",
+    "scheme_of",
+    "scheme_path",
+    "schemes",
+    "suggest",
+    "taxonomies",
+    "taxonomy",
+    "taxonomy_of",
+]
+
+
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _classes(values: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
+    return types.MappingProxyType({k: tuple(v) for k, v in values.items()})
+
+
+@attrs.frozen
+class Taxonomy:
+    """A versioned classification of indicators (产出 / 效益 / 满意度 / 成本 …).
+
+    Parameters
+    ----------
+    name
+        Its identifier (``cn-project-2020``).
+    title
+        Its title, in the words of its source.
+    source
+        Where it comes from.
+    classes
+        The first-level classes, each with its sub-classes.
+    """
+
+    name: str
+    title: str
+    source: str
+    classes: Mapping[str, tuple[str, ...]] = attrs.field(converter=_classes, hash=False)
+
+    def __contains__(self, path: object) -> bool:
+        """Whether *path* (``("产出", "数量")`` or ``("产出",)``) is a class."""
+        if not isinstance(path, tuple) or not 1 <= len(path) <= 2:  # noqa: PLR2004
+            return False
+        if path[0] not in self.classes:
+            return False
+        return len(path) == 1 or path[1] in self.classes[path[0]]
+
+
+@attrs.frozen
+class Family:
+    """A family of the library: one formula, or a few that go together.
+
+    Parameters
+    ----------
+    name
+        The family's name (``“三公”经费控制率, 公用经费控制率``).
+    codes
+        The codes of its indicators.
+    """
+
+    name: str
+    codes: tuple[str, ...] = attrs.field(converter=_str_tuple)
 
 
 def _folder(name: str) -> Path:
     return Path(str(resources.files(__name__).joinpath(name)))
+
+
+def _key(text: str) -> str:
+    """Return the lookup form of a name: NFKC, no spaces or quotes, lower case."""
+    norm = unicodedata.normalize("NFKC", text)
+    kept = (c for c in norm if not c.isspace() and c not in _QUOTES)
+    return "".join(kept).lower()
+
+
+_QUOTES = "\"'“”‘’「」"
+
+
+@attrs.frozen
+class _Library:
+    indicators: tuple[Indicator, ...]
+    families: tuple[Family, ...]
+    taxonomies: Mapping[str, Taxonomy] = attrs.field(hash=False)
+    taxonomy_of: Mapping[str, str] = attrs.field(hash=False)
+    index: Mapping[str, Indicator] = attrs.field(hash=False)
+
+
+def _library_from(doc: Mapping[str, Any], source: str) -> _Library:
+    errors: list[SchemeError] = []
+    taxonomies: dict[str, Taxonomy] = {}
+    for i, raw in enumerate(doc.get("taxonomy", [])):
+        try:
+            taxonomies[raw["name"]] = Taxonomy(
+                raw["name"], raw["title"], raw["source"], raw["classes"]
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            errors.append(SchemeError(f"{source}: taxonomy[{i}]", f"malformed: {exc}"))
+    indicators: list[Indicator] = []
+    members: dict[str, list[str]] = {}
+    taxonomy_of: dict[str, str] = {}
+    index: dict[str, Indicator] = {}
+    for i, raw in enumerate(doc.get("indicator", [])):
+        where = f"{source}: indicator[{i}]"
+        fields = dict(raw)
+        family = fields.pop("family", None)
+        tax = fields.pop("taxonomy", None)
+        try:
+            made = indicator_from_dict(fields)
+        except SchemeValidationError as exc:
+            errors += [SchemeError(where, str(e)) for e in exc.exceptions]
+            continue
+        if not isinstance(family, str) or tax not in taxonomies:
+            errors.append(SchemeError(where, "needs a family and a known taxonomy"))
+            continue
+        if made.category not in taxonomies[tax]:
+            msg = f"category {made.category} is not a class of {tax}"
+            errors.append(SchemeError(where, msg))
+        for key in (made.code, made.name):
+            if _key(key) in index:
+                errors.append(SchemeError(where, f"duplicate code or name {key!r}"))
+            index[_key(key)] = made
+        indicators.append(made)
+        members.setdefault(family, []).append(made.code)
+        taxonomy_of[made.code] = tax
+    if errors:
+        raise SchemeValidationError(f"invalid indicator library {source}", errors)
+    return _Library(
+        tuple(indicators),
+        tuple(Family(name, codes) for name, codes in members.items()),
+        types.MappingProxyType(taxonomies),
+        types.MappingProxyType(taxonomy_of),
+        types.MappingProxyType(index),
+    )
+
+
+@functools.cache
+def _library() -> _Library:
+    path = _folder("indicators.toml")
+    return _library_from(read_document(path), str(path))
+
+
+def indicators() -> tuple[Indicator, ...]:
+    """Return every indicator of the library, family by family."""
+    return _library().indicators
+
+
+def indicator(key: str) -> Indicator:
+    """Return an indicator by its code or its name.
+
+    Names match whatever their width, spaces or quotes (``"三公"经费控制率``
+    finds ``“三公”经费控制率``).
+
+    Raises
+    ------
+    KeyError
+        If no indicator has that code or name; the message suggests the
+        nearest ones.
+
+    Examples
+    --------
+    >>> from perfkpi import catalog
+    >>> catalog.indicator('"三公"经费控制率').direction
+    'lower'
+    >>> catalog.indicator("预算执行")
+    Traceback (most recent call last):
+    ...
+    KeyError: "no indicator '预算执行' in the catalog; did you mean '预算执行率'?"
+    """
+    found = _library().index.get(_key(key)) if isinstance(key, str) else None
+    if found is None:
+        close = suggest(str(key))
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        msg = f"no indicator {key!r} in the catalog{hint}"
+        raise KeyError(msg)
+    return found
+
+
+def suggest(key: str, n: int = 2) -> tuple[str, ...]:
+    """Return the names of the indicators nearest to *key*, best first."""
+    library = _library()
+    names = {_key(i.name): i.name for i in library.indicators}
+    codes = {_key(i.code): i.code for i in library.indicators}
+    wanted = _key(key)
+    if not wanted:
+        return ()
+    within = [v for k, v in names.items() if wanted in k or k in wanted]
+    close = difflib.get_close_matches(wanted, [*names, *codes], n=n, cutoff=0.5)
+    found = [*within, *(names.get(c) or codes[c] for c in close)]
+    return tuple(dict.fromkeys(found))[:n]
+
+
+def families() -> tuple[Family, ...]:
+    """Return the families of the library, in order."""
+    return _library().families
+
+
+def taxonomies() -> tuple[str, ...]:
+    """Return the names of the bundled taxonomies."""
+    return tuple(_library().taxonomies)
+
+
+def taxonomy(name: str) -> Taxonomy:
+    """Return a bundled taxonomy by name.
+
+    Raises
+    ------
+    KeyError
+        If there is no such taxonomy.
+    """
+    try:
+        return _library().taxonomies[name]
+    except KeyError:
+        known = ", ".join(taxonomies())
+        msg = f"no taxonomy {name!r}; known: {known}"
+        raise KeyError(msg) from None
+
+
+def taxonomy_of(key: str) -> Taxonomy:
+    """Return the taxonomy an indicator's category belongs to.
+
+    >>> from perfkpi import catalog
+    >>> catalog.taxonomy_of("成本节约率").name
+    'cn-project-2021'
+    """
+    return taxonomy(_library().taxonomy_of[indicator(key).code])
+
+
+_DIRECTIONS = {"higher": "正向", "lower": "反向", "qualitative": "定性"}
+
+
+def indicator_table() -> str:
+    """Return the library as a Markdown table, one row per indicator.
+
+    The documentation's catalog page shows this table; a test keeps the two
+    the same.
+    """
+    head = (
+        "| family | code | 指标名称 | 计算公式 | unit | direction | class "
+        "| 指标值设定依据 | 指标解释 |"
+    )
+    rows = [head, "|" + "---|" * 9]
+    for family in families():
+        for code in family.codes:
+            ind = indicator(code)
+            cells = [
+                family.name,
+                f"`{ind.code}`",
+                ind.name,
+                ind.formula,
+                ind.unit,
+                f"{ind.direction} ({_DIRECTIONS[ind.direction]})",
+                " › ".join(ind.category) + f" ({_library().taxonomy_of[code]})",
+                ind.basis,
+                ind.explanation,
+            ]
+            rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+# -- schemes and data sets ----------------------------------------------------------
 
 
 def _names(folder: str) -> tuple[str, ...]:
@@ -73,5 +360,19 @@ def scheme(name: str) -> Scheme:
 
 @functools.cache
 def data(name: str) -> Data:
-    """Return a bundled data set by its name."""
-    return load_data(data_path(name))
+    """Return a bundled data set by its name.
+
+    A data set names the bundled scheme it is for; formula nodes get their
+    actuals computed from its raw inputs.
+    """
+    path = data_path(name)
+    for_scheme = read_document(path).get("scheme")
+    if isinstance(for_scheme, str) and for_scheme in schemes():
+        return load_data(path, scheme=scheme(for_scheme))
+    return load_data(path)  # pragma: no cover (every bundled set names its scheme)
+
+
+def scheme_of(name: str) -> str:
+    """Return the id of the bundled scheme a bundled data set is for ("" if none)."""
+    for_scheme = read_document(data_path(name)).get("scheme", "")
+    return for_scheme if isinstance(for_scheme, str) else ""

@@ -1,0 +1,180 @@
+"""Sphinx configuration for the perfkpi documentation.
+
+Build with ``python -m sphinx -n -W --keep-going -b html docs docs/_build/html``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import pkgutil
+import re
+from importlib.metadata import version as _version
+from pathlib import Path
+
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+import perfkpi
+
+project = "perfkpi"
+copyright = "perfkpi contributors"
+release = _version("perfkpi")
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.napoleon",
+]
+
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build"]
+language = "en"
+
+# -- MyST ----------------------------------------------------------------------
+myst_heading_anchors = 3
+
+# -- autodoc and napoleon ------------------------------------------------------
+autodoc_member_order = "bysource"
+# attrs fields are the public attributes of perfkpi's values; listing them gives
+# each one a target, so ``:attr:`Target.unit``` and the like resolve.
+autodoc_default_options = {"undoc-members": True}
+autodoc_typehints = "signature"
+autodoc_preserve_defaults = True
+# Extras are imported lazily by perfkpi; mocking them keeps the build working
+# when they are not installed.
+autodoc_mock_imports = ["matplotlib", "narwhals", "openpyxl"]
+autosummary_generate = False
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+# "Attributes" sections become field lists; the attributes themselves are
+# documented once, by autodoc (see undoc-members above).
+napoleon_use_ivar = True
+
+# -- intersphinx ---------------------------------------------------------------
+# No inventory is fetched: builds run without network access.
+intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
+
+# -- nitpicky references -------------------------------------------------------
+# Without inventories, names from the standard library and numpy cannot be
+# linked; references to them are left as plain text instead of warnings.
+nitpick_ignore_regex = [
+    (r"py:.*", r"(collections\.abc|typing|os|pathlib|datetime|decimal)\..*"),
+    (r"py:.*", r"(numpy|np|hypothesis|matplotlib)\..*"),
+    (r"py:func", r"round"),
+    # private helper classes named in the annotations of documented fields
+    (r"py:class", r"perfkpi\.[\w.]*\._\w+"),
+]
+
+# -- HTML ----------------------------------------------------------------------
+html_theme = "furo"
+html_title = f"perfkpi {release}"
+
+
+# -- the top-level names in api.md --------------------------------------------
+# The list of names exported by ``perfkpi`` is generated from ``perfkpi.__all__``
+# so that it cannot fall behind the package.  Each entry links to the object's
+# documentation in the module that defines it.
+_TOP_LEVEL_MARKER = "<!-- perfkpi.__all__ -->"
+
+
+def _top_level_names(_app: object, docname: str, source: list[str]) -> None:
+    if docname != "api":
+        return
+    lines = ["```{eval-rst}", ".. py:currentmodule:: None", ""]
+    lines += [".. autosummary::", "   :nosignatures:", ""]
+    for name in perfkpi.__all__:
+        obj = getattr(perfkpi, name)
+        target = obj.__name__ if inspect.ismodule(obj) else f"{obj.__module__}.{name}"
+        lines.append(f"   ~{target}")
+    lines.append("```")
+    source[0] = source[0].replace(_TOP_LEVEL_MARKER, "\n".join(lines))
+
+
+# -- attribute and data docstrings --------------------------------------------
+# napoleon reads "text: more text" on the first line of the docstring of an
+# attribute, a property or a module constant as "type: description".  perfkpi
+# gives types as annotations, never that way, so those docstrings are kept as
+# written: they are saved before napoleon runs (priority 500) and put back after.
+_AS_WRITTEN: dict[str, list[str]] = {}
+
+
+def _save_docstring(
+    _app: object, what: str, name: str, _obj: object, _opts: object, lines: list[str]
+) -> None:
+    if what in ("attribute", "data", "property"):
+        _AS_WRITTEN[name] = list(lines)
+
+
+def _restore_docstring(
+    _app: object, what: str, name: str, _obj: object, _opts: object, lines: list[str]
+) -> None:
+    if what in ("attribute", "data", "property") and name in _AS_WRITTEN:
+        lines[:] = _AS_WRITTEN.pop(name)
+
+
+# -- modules not yet placed in the docs -----------------------------------------
+# Every public module of perfkpi is documented: those that no page documents
+# with an indexed ``automodule`` are added at the end of api.md, so a new module
+# is never missing and never documented twice.
+_MORE_MODULES_MARKER = "<!-- more modules -->"
+_AUTOMODULE = re.compile(r"automodule:: perfkpi\.(\w+)\n((?:[ \t]+:.*\n)*)")
+
+
+def _more_modules(app: Sphinx, docname: str, source: list[str]) -> None:
+    if docname != "api":
+        return
+    text = source[0]
+    pages = "\n".join(
+        page.read_text(encoding="utf-8") for page in Path(app.srcdir).glob("*.md")
+    )
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(perfkpi.__path__) if m.name[0] != "_"
+    )
+    indexed = {
+        m.group(1)
+        for m in _AUTOMODULE.finditer(pages)
+        if ":no-index:" not in m.group(2)
+    }
+    missing = [n for n in names if n not in indexed]
+    block = [
+        f"## `perfkpi.{name}`\n\n```{{eval-rst}}\n.. automodule:: perfkpi.{name}\n"
+        "   :members:\n```\n"
+        for name in missing
+    ]
+    source[0] = text.replace(_MORE_MODULES_MARKER, "\n".join(block))
+
+
+# -- references to top-level names ---------------------------------------------
+# Objects are documented under the module that defines them, which is also the
+# name their annotations carry.  A reference to the top-level name a user types
+# (``perfkpi.evaluate``, ``perfkpi.Target.is_met``) is resolved to that place.
+def _top_level_reference(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element
+) -> Element | None:
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("perfkpi."):
+        return None
+    head, _, rest = target.removeprefix("perfkpi.").partition(".")
+    obj = getattr(perfkpi, head, None) if head in perfkpi.__all__ else None
+    if obj is None or inspect.ismodule(obj):
+        return None
+    canonical = ".".join(filter(None, (obj.__module__, head, rest)))
+    domain = env.get_domain("py")
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], canonical, node, contnode
+    )
+
+
+def setup(app: Sphinx) -> None:
+    """Register the generated API sections, reference aliases and docstring guard."""
+    app.connect("source-read", _top_level_names)
+    app.connect("source-read", _more_modules)
+    app.connect("missing-reference", _top_level_reference)
+    app.connect("autodoc-process-docstring", _save_docstring, priority=400)
+    app.connect("autodoc-process-docstring", _restore_docstring, priority=600)

@@ -1,0 +1,1274 @@
+"""Score any number of entities from one table, at numpy speed.
+
+:func:`evaluate_batch` reads a table with one row per entity (a department, a
+project, a year) and one column per input node, runs the scheme's compiled
+:class:`~perfkpi.plan.Plan` over all rows in cache-sized blocks, and returns a
+:class:`BatchResult`: every node's score at every level, the totals, the grades
+and, for each row that could not be scored, NaN and the reason.  Each row
+gives the same numbers as :func:`~perfkpi.evaluation.evaluate` of that row:
+both run the same plan, and text cells are read by the same rule readers.
+
+The table
+---------
+``actual`` columns
+    One per input node, named by its code (``1.2``), holding actuals as
+    :func:`~perfkpi.evaluation.evaluate` takes them: a plain number is in the
+    unit of the node's target, text carries its own unit or label (``"99.8%"``,
+    ``"45分钟"``, ``"是"``, ``"B+"``).  Text is read once per distinct value.
+``findings:<code>``
+    Optional: the total points of the findings on ``deduct`` node *code* (an
+    empty cell is no finding).
+``na:<code>``
+    Optional, boolean: node *code* (and everything below it) does not apply.
+``adjust:<code>``
+    Optional: a manual adjustment of scored leaf *code*, in points.
+
+Other columns (an entity's name, a year) are ignored and listed in
+:attr:`BatchResult.ignored`; one of them may label the rows (``id_column``).
+Items that an entity brings in its own data (:attr:`perfkpi.Data.items`) do not
+fit a fixed table: a batch scores the items declared in the scheme, or takes
+their effect as a pre-computed ``findings:<code>`` column.
+
+Examples
+--------
+>>> import perfkpi
+>>> scheme = perfkpi.Scheme.from_nodes("demo", "项目自评", [
+...     perfkpi.Node("1", "预算执行率", points=10, target="≥100%",
+...                  rule=perfkpi.Proportional()),
+...     perfkpi.Node("2", "产出", points=90, rule=perfkpi.Deduct()),
+...     perfkpi.Node("2.1", "按时完成率", parent="2", target="≥95%"),
+... ])
+>>> batch = perfkpi.evaluate_batch(scheme, {
+...     "1": [99.8, 100, 87.5, float("nan")],
+...     "2.1": ["96%", "90%", "95%", "95%"],
+...     "findings:2": [0, 2, 0.5, 0],
+... })
+>>> batch.total
+array([99.98, 97.  , 98.25,   nan])
+>>> batch.grades
+array(['优', '优', '优', ''], dtype='<U1')
+>>> batch.scores["2"]
+array([90. , 87. , 89.5, 90. ])
+>>> batch.reasons[3]
+"column '1', value nan: expected a finite number, got nan"
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import sys
+import types
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+import attrs
+import numpy as np
+
+from perfkpi.errors import DataError, PerfKPIError
+from perfkpi.evaluation import _plan
+from perfkpi.grades import PEFA_GRADES
+from perfkpi.plan import Plan, effective_rule
+from perfkpi.rules import Bands, Checklist, Goalposts, Qualitative, RuleBase
+from perfkpi.scheme import Scheme
+
+__all__ = [
+    "ADJUST",
+    "FINDINGS",
+    "NOT_APPLICABLE",
+    "BatchResult",
+    "evaluate_batch",
+    "evaluate_dask",
+]
+
+FINDINGS = "findings:"
+"""The prefix of a findings column: ``findings:2.1`` holds node 2.1's points."""
+NOT_APPLICABLE = "na:"
+"""The prefix of a not-applicable column: ``na:1.3`` is true where 1.3 does not apply."""
+ADJUST = "adjust:"
+"""The prefix of an adjustment column: ``adjust:1.2`` adds points to leaf 1.2."""
+
+Errors = Literal["nan", "raise"]
+Progress = Callable[[int, int], object]
+
+_BLOCK_CELLS = 1 << 18
+"""Rows are scored in blocks of about this many scores, to stay in cache."""
+_MISSING = "missing actual value"
+_FIXED_COLUMNS = ("total", "grade", "reason")
+_DATA_KEYS = ("actuals", "findings", "items", "not_applicable", "adjustments")
+
+
+# -- the result ---------------------------------------------------------------
+
+
+def _array_field() -> Any:  # noqa: ANN401 (an attrs field helper)
+    return attrs.field(eq=attrs.cmp_using(eq=_same), hash=False, repr=False)
+
+
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    if a.dtype.kind == "f":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b))
+
+
+class _Reasons(Mapping[int, str]):
+    """Row index → reason, for the rows that could not be scored (read-only)."""
+
+    def __init__(self, ids: np.ndarray, texts: Sequence[str]) -> None:
+        self._ids = ids
+        self._texts = tuple(texts)
+
+    def __getitem__(self, row: int) -> str:
+        if not 0 <= row < self._ids.size or self._ids[row] < 0:
+            raise KeyError(row)
+        return self._texts[int(self._ids[row])]
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(i) for i in np.flatnonzero(self._ids >= 0))
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._ids >= 0))
+
+    def __repr__(self) -> str:
+        shown = dict(list(self.items())[:3])
+        more = ", …" if len(self) > len(shown) else ""
+        return f"{{{', '.join(f'{k}: {v!r}' for k, v in shown.items())}{more}}}"
+
+
+@attrs.frozen
+class BatchResult:
+    """The scores of many entities, one row each.
+
+    Attributes
+    ----------
+    scheme
+        The scheme scored against.
+    codes
+        Every node's code, breadth first: the column order of :attr:`array`.
+    array
+        Shape ``(N, len(codes) + 1)``: every node's score, the total last.  A
+        not-applicable node and every score that depends on a bad value is NaN.
+    grades
+        The grade of each row's total (overrides applied); ``""`` for a row
+        that could not be scored.
+    reason_ids
+        Per row, the index of its reason in :attr:`reason_texts`, or -1.
+    reason_texts
+        The distinct reasons.
+    problems
+        The error behind each reason, as :func:`~perfkpi.evaluation.evaluate`
+        raises it for that row.
+    ids
+        The values of the ``id_column``, if one was named.
+    ignored
+        The columns of the table that are not read.
+    backend
+        The DataFrame library the table came from, if any (for :meth:`to_frame`).
+    """
+
+    scheme: Scheme
+    codes: tuple[str, ...]
+    array: np.ndarray = _array_field()
+    grades: np.ndarray = _array_field()
+    reason_ids: np.ndarray = _array_field()
+    reason_texts: tuple[str, ...] = ()
+    problems: tuple[PerfKPIError, ...] = attrs.field(default=(), eq=False, repr=False)
+    ids: np.ndarray | None = attrs.field(default=None, eq=False, repr=False)
+    ignored: tuple[str, ...] = ()
+    backend: str | None = None
+
+    def __len__(self) -> int:
+        return int(self.array.shape[0])
+
+    @property
+    def total(self) -> np.ndarray:
+        """The totals, shape ``(N,)``, rounded by the scheme's policy."""
+        out: np.ndarray = self.array[:, -1]
+        return out
+
+    @property
+    def scores(self) -> Mapping[str, np.ndarray]:
+        """Each node's scores by code (views of :attr:`array`).
+
+        An item's column holds the points it cost its parent, as
+        :attr:`perfkpi.Evaluation.penalties` does.
+        """
+        return types.MappingProxyType(
+            {code: self.array[:, i] for i, code in enumerate(self.codes)}
+        )
+
+    @property
+    def ok(self) -> np.ndarray:
+        """Which rows were scored (a boolean mask)."""
+        out: np.ndarray = self.reason_ids < 0
+        return out
+
+    @property
+    def reasons(self) -> Mapping[int, str]:
+        """Why each bad row could not be scored: row index → reason."""
+        return _Reasons(self.reason_ids, self.reason_texts)
+
+    def error(self, row: int) -> PerfKPIError | None:
+        """Return the error that row *row* raises in ``evaluate()``, if any."""
+        rid = int(self.reason_ids[row])
+        return None if rid < 0 else self.problems[rid]
+
+    def grade_labels(self, code: str) -> np.ndarray:
+        """Return the ordinal grade labels (A, B+, …) of a graded node's ranks."""
+        out: np.ndarray = PEFA_GRADES.grade_array(self.scores[code])
+        return out
+
+    def to_columns(self) -> dict[str, np.ndarray]:
+        """Return the result as named columns.
+
+        The columns are the ``id_column`` (if any), ``total``, ``grade``,
+        ``reason`` (``""`` for a good row) and one per node code.  A node whose
+        code is one of those names is written ``node:<code>``.
+        """
+        out: dict[str, np.ndarray] = {}
+        if self.ids is not None:
+            out["id"] = self.ids
+        out["total"] = self.total
+        out["grade"] = self.grades
+        texts = np.array(["", *self.reason_texts], dtype=object)
+        out["reason"] = texts[self.reason_ids + 1]
+        for i, code in enumerate(self.codes):
+            name = f"node:{code}" if code in out or code in _FIXED_COLUMNS else code
+            out[name] = self.array[:, i]
+        return out
+
+    def to_frame(self, backend: str | None = None) -> Any:  # noqa: ANN401
+        """Return the result as a DataFrame (columns as :meth:`to_columns`).
+
+        Parameters
+        ----------
+        backend
+            ``"pandas"``, ``"polars"`` or ``"pyarrow"``.  By default the library
+            the table came from, else pandas if it is installed, else polars,
+            else pyarrow.
+
+        Raises
+        ------
+        ImportError
+            If none of them is installed (use :meth:`to_columns` then).
+        """
+        columns = self.to_columns()
+        names = [backend] if backend else [self.backend, "pandas", "polars", "pyarrow"]
+        for name in names:
+            if name == "pandas" and _has("pandas"):
+                import pandas as pd  # noqa: PLC0415
+
+                return pd.DataFrame(columns)
+            if name == "polars" and _has("polars"):
+                import polars as pl  # noqa: PLC0415
+
+                return pl.DataFrame({k: _plain(v) for k, v in columns.items()})
+            if name == "pyarrow" and _has("pyarrow"):
+                import pyarrow as pa  # noqa: PLC0415
+
+                return pa.table({k: _plain(v) for k, v in columns.items()})
+        wanted = backend or "pandas, polars or pyarrow"
+        msg = f"to_frame() needs {wanted}; to_columns() gives plain numpy arrays"
+        raise ImportError(msg)
+
+    def to_csv(self, path: str | os.PathLike[str] | TextIO) -> None:
+        """Write the result as CSV (UTF-8, columns as :meth:`to_columns`).
+
+        Scores are written in their shortest form (``88.63``, ``90``); a NaN
+        score is an empty cell.  *path* may be an open text stream.
+        """
+        if isinstance(path, str | os.PathLike):
+            with Path(path).open("w", encoding="utf-8", newline="") as stream:
+                self._write_csv(stream)
+        else:
+            self._write_csv(path)
+
+    def _write_csv(self, stream: TextIO) -> None:
+        columns = self.to_columns()
+        writer = csv.writer(stream)
+        writer.writerow(list(columns))
+        step = 1 << 14
+        for lo in range(0, len(self), step):
+            block = [_cells(col[lo : lo + step]) for col in columns.values()]
+            writer.writerows(zip(*block, strict=True))
+
+
+def _has(module: str) -> bool:
+    if module in sys.modules:
+        return True
+    import importlib.util  # noqa: PLC0415
+
+    return importlib.util.find_spec(module) is not None
+
+
+def _plain(values: np.ndarray) -> Any:  # noqa: ANN401
+    """Return an object column as a list (polars and pyarrow infer its type)."""
+    return values.tolist() if values.dtype == object else values
+
+
+def _cells(values: np.ndarray) -> list[str]:
+    if values.dtype.kind == "f":
+        return [_number_text(v) for v in values.tolist()]
+    return ["" if v is None else str(v) for v in values.tolist()]
+
+
+def _number_text(value: float) -> str:
+    if value != value:  # noqa: PLR0124 (NaN)
+        return ""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+# -- reading the table --------------------------------------------------------
+
+
+@attrs.frozen
+class _Table:
+    columns: Mapping[str, np.ndarray]
+    rows: int
+    backend: str | None = None
+
+
+def _read_table(table: object, columns: Sequence[str] | None) -> _Table:
+    if isinstance(table, str | os.PathLike):
+        return _read_csv(Path(table))
+    if isinstance(table, np.ndarray):
+        return _from_array(table, columns)
+    if columns is not None:
+        raise DataError("columns", "columns= is for a 2-D array only")
+    if isinstance(table, Mapping):
+        return _from_mapping(table)
+    from perfkpi.deductions import Data  # noqa: PLC0415
+
+    if isinstance(table, Data):
+        raise DataError(
+            "table", "evaluate_batch takes a table; for one Data use evaluate()"
+        )
+    return _from_frame(table)
+
+
+def _from_array(table: np.ndarray, columns: Sequence[str] | None) -> _Table:
+    if table.ndim != 2:  # noqa: PLR2004
+        raise DataError("table", f"expected a 2-D array, got {table.ndim} dimensions")
+    if columns is None or len(columns) != table.shape[1]:
+        msg = f"a 2-D array needs columns=, one code per column ({table.shape[1]})"
+        raise DataError("columns", msg)
+    names = [str(c) for c in columns]
+    _check_unique(names)
+    return _Table({n: table[:, i] for i, n in enumerate(names)}, table.shape[0])
+
+
+def _check_unique(names: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise DataError(name, f"duplicate column {name!r}")
+        seen.add(name)
+
+
+def _from_mapping(table: Mapping[Any, Any]) -> _Table:
+    if "items" in table:
+        msg = (
+            "a batch takes the items declared in the scheme only: add the entity's "
+            "items to the scheme as nodes, or give their points as a "
+            f"'{FINDINGS}<code>' column"
+        )
+        raise DataError("items", msg)
+    if any(isinstance(table.get(k), Mapping) for k in _DATA_KEYS):
+        msg = "expected a table of columns, got one entity's data; use evaluate()"
+        raise DataError("table", msg)
+    columns: dict[str, np.ndarray] = {}
+    rows: int | None = None
+    for name, values in table.items():
+        column = _as_column(values, str(name))
+        if rows is None:
+            rows = column.size
+        elif column.size != rows:
+            msg = f"column has {column.size} rows, the first column {rows}"
+            raise DataError(str(name), msg)
+        columns[str(name)] = column
+    return _Table(columns, rows or 0)
+
+
+def _as_column(values: object, name: str) -> np.ndarray:
+    if not isinstance(values, np.ndarray) and hasattr(values, "__array__"):
+        values = np.asarray(values)  # a pandas Series, a pyarrow array, …
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise DataError(name, "a column must be one-dimensional")
+        return values
+    if isinstance(values, str) or not isinstance(values, Sequence | np.ndarray):
+        msg = f"expected a column (a sequence or array), got {type(values).__name__}"
+        raise DataError(name, msg)
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    kinds = {type(v) for v in out}
+    if kinds == {float}:
+        return out.astype(np.float64)
+    if kinds == {int} and all(abs(v) < 2**53 for v in out):
+        return out.astype(np.int64)
+    return out  # mixed types: each cell is read as it is
+
+
+def _from_frame(table: object) -> _Table:
+    module = type(table).__module__.split(".")[0]
+    try:
+        import narwhals.stable.v1 as nw  # noqa: PLC0415
+    except ImportError:
+        msg = (
+            f"a {module} table needs narwhals: pip install 'perfkpi[dataframe]' "
+            "(or give a mapping of columns, a 2-D array or a CSV file)"
+        )
+        raise ImportError(msg) from None
+    try:
+        frame = nw.from_native(table, eager_only=True)
+    except TypeError:
+        msg = (
+            "expected a mapping of column → values, a 2-D array with columns=, "
+            f"a CSV file or a DataFrame, got {type(table).__name__}"
+        )
+        raise DataError("table", msg) from None
+    names = [str(c) for c in frame.columns]
+    _check_unique(names)
+    columns: dict[str, np.ndarray] = {}
+    for name in names:
+        series = frame[name]
+        dtype = series.dtype
+        nulls = series.is_null()
+        if dtype.is_numeric():
+            if nulls.any():
+                series = series.cast(nw.Float64).fill_null(float("nan"))
+            columns[name] = series.to_numpy()
+        elif dtype == nw.Boolean and not nulls.any():
+            columns[name] = series.to_numpy()
+        else:
+            column = np.asarray(series.to_numpy(), dtype=object)
+            missing = nulls.to_numpy()
+            if missing.any():
+                column = column.copy()
+                column[missing] = None
+            columns[name] = column
+    return _Table(columns, len(frame), module)
+
+
+_NUMBER = __import__("re").compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _cell(text: str) -> object:
+    """Read one CSV cell: empty is missing, a plain number a number, else text."""
+    if not text:
+        return None
+    if _NUMBER.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _read_csv(path: Path) -> _Table:
+    where = str(path)
+    try:
+        stream = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise DataError(where, f"cannot read file: {exc.strerror}") from None
+    with stream:
+        reader = csv.reader(stream)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DataError(where, "empty file: expected a header row") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise DataError(f"{where}:1", f"malformed CSV: {exc}") from None
+        names = [h.strip() for h in header]
+        _check_unique(names)
+        blocks: list[list[np.ndarray]] = [[] for _ in names]
+        rows: list[list[str]] = []
+        try:
+            for row in reader:
+                if len(row) != len(names):
+                    if not any(row):
+                        continue  # a blank line
+                    msg = f"{len(row)} cells, the header has {len(names)}"
+                    raise DataError(f"{where}:{reader.line_num}", msg)
+                rows.append(row)
+                if len(rows) == 1 << 15:
+                    _csv_block(rows, blocks)
+                    rows = []
+        except (csv.Error, UnicodeDecodeError) as exc:
+            where_line = f"{where}:{reader.line_num}"
+            raise DataError(where_line, f"malformed CSV: {exc}") from None
+        _csv_block(rows, blocks)
+    columns = {}
+    for name, parts in zip(names, blocks, strict=True):
+        kinds = {p.dtype.kind for p in parts}
+        if kinds == {"f"} or not parts:
+            columns[name] = np.concatenate(parts) if parts else np.empty(0)
+        else:
+            columns[name] = np.concatenate([p.astype(object) for p in parts])
+    n = next(iter(columns.values())).size if columns else 0
+    return _Table(columns, n)
+
+
+def _csv_block(rows: list[list[str]], blocks: list[list[np.ndarray]]) -> None:
+    if not rows:
+        return
+    for j, cells in enumerate(zip(*rows, strict=True)):
+        try:
+            block = np.array(cells, dtype=np.float64)
+            if not np.isfinite(block).all() or not all(map(_NUMBER.fullmatch, cells)):
+                raise ValueError  # noqa: TRY301 (fall back to reading cell by cell)
+        except ValueError:
+            block = np.empty(len(cells), dtype=object)
+            for i, text in enumerate(cells):
+                block[i] = _cell(text)
+            if all(isinstance(v, float) for v in block):
+                block = block.astype(np.float64)
+        blocks[j].append(block)
+
+
+# -- reading a column ---------------------------------------------------------
+
+
+class _Problems:
+    """The distinct problems met, each with its reason text, by key."""
+
+    def __init__(self) -> None:
+        self.errors: list[PerfKPIError] = []
+        self.texts: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, column: str | None, value: object, error: PerfKPIError) -> int:
+        """Register *error* met in *column* (``None``: not a column's) for *value*."""
+        problem = error.problem if isinstance(error, DataError) else str(error)
+        if column is None:
+            text = str(error)
+        elif value is _NO_VALUE:
+            text = f"column {column!r}: {problem}"
+        else:
+            text = f"column {column!r}, value {value!r}: {problem}"
+        if text not in self._index:
+            self._index[text] = len(self.texts)
+            self.texts.append(text)
+            self.errors.append(error)
+        return self._index[text]
+
+
+_NO_VALUE = object()
+
+
+@attrs.define
+class _Cells:
+    """A block of one column read as numbers, with its bad cells."""
+
+    numbers: np.ndarray
+    bad: np.ndarray  # row offsets within the block
+    problem: np.ndarray  # problem id per bad row
+
+
+def _factorize(values: np.ndarray) -> tuple[list[object], np.ndarray]:
+    """Return the distinct values (type-aware) and each cell's index into them."""
+    if values.dtype.kind in "USbiuf":
+        uniques, inverse = np.unique(values, return_inverse=True)
+        return [u.item() for u in uniques], inverse.reshape(-1)
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        uniques, inverse = np.unique(values.astype(np.str_), return_inverse=True)
+        return [str(u) for u in uniques], inverse.reshape(-1)
+    index: dict[object, int] = {}
+    distinct: list[object] = []
+    codes = np.empty(values.size, dtype=np.intp)
+    for i, value in enumerate(values.tolist()):
+        try:
+            key: object = (value.__class__, value)
+            j = index.get(key)
+        except TypeError:  # unhashable (a list of checklist items, a table)
+            key, j = None, None
+        if j is None:
+            j = len(distinct)
+            distinct.append(value)
+            if key is not None:
+                index[key] = j
+        codes[i] = j
+    return distinct, codes
+
+
+class _Reader:
+    """Reads one column's blocks into numbers, remembering distinct values."""
+
+    def __init__(
+        self,
+        column: str,
+        read: Callable[[object], float],
+        problems: _Problems,
+        *,
+        check: Callable[[np.ndarray], np.ndarray] | None = None,
+        numeric: bool = False,
+    ) -> None:
+        self.column = column
+        self.read = read
+        self.problems = problems
+        self.check = check
+        self.numeric = numeric
+        self.cache: dict[object, float | int] = {}
+        # cached per distinct value: a float, or -1 - problem id as an int
+
+    def one(self, value: object) -> float | int:
+        """Read one value: a float, or ``-1 - problem id`` (an int) if it is bad."""
+        try:
+            key: object = (value.__class__, value)
+            if isinstance(value, float) and math.isnan(value):
+                key = _NAN_KEY  # NaN != NaN: one key for all of them
+            hit = self.cache.get(key)
+        except TypeError:  # unhashable (a list of checklist items, a table)
+            key, hit = None, None
+        if hit is not None:
+            return hit
+        result: float | int
+        try:
+            result = float(self.read(value))
+        except PerfKPIError as exc:
+            shown = _NO_VALUE if value is None else value
+            result = -1 - self.problems.add(self.column, shown, exc)
+        if key is not None:
+            self.cache[key] = result
+        return result
+
+    def block(self, values: np.ndarray) -> _Cells:
+        if self.numeric and values.dtype.kind in "iuf":
+            out = values.astype(np.float64, copy=False)
+            suspect = self.check(out) if self.check is not None else ~np.isfinite(out)
+            if not suspect.any():
+                return _Cells(out, _EMPTY, _EMPTY)
+            rows = np.flatnonzero(suspect)
+            distinct, codes = np.unique(values[rows], return_inverse=True)
+            found = [self.one(v) for v in distinct.tolist()]
+            return self._settle(out.copy(), rows, [found[i] for i in codes.tolist()])
+        distinct, codes = _factorize(values)
+        found = [self.one(v) for v in distinct]
+        table = np.array(
+            [v if isinstance(v, float) else math.nan for v in found], dtype=np.float64
+        )
+        out = table[codes]
+        bad_distinct = [i for i, v in enumerate(found) if isinstance(v, int)]
+        if not bad_distinct:
+            return _Cells(out, _EMPTY, _EMPTY)
+        ids = np.full(len(found), -1, dtype=np.intp)
+        for i in bad_distinct:
+            ids[i] = -1 - int(found[i])
+        cell_ids = ids[codes]
+        rows = np.flatnonzero(cell_ids >= 0)
+        return _Cells(out, rows, cell_ids[rows])
+
+    @staticmethod
+    def _settle(out: np.ndarray, rows: np.ndarray, found: list[float | int]) -> _Cells:
+        bad_rows, bad_ids = [], []
+        for row, value in zip(rows.tolist(), found, strict=True):
+            if isinstance(value, int):
+                out[row] = math.nan
+                bad_rows.append(row)
+                bad_ids.append(-1 - value)
+            else:
+                out[row] = value
+        return _Cells(
+            out, np.array(bad_rows, dtype=np.intp), np.array(bad_ids, dtype=np.intp)
+        )
+
+
+_EMPTY = np.empty(0, dtype=np.intp)
+_NAN_KEY = ("nan",)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    out: np.ndarray = ~np.isfinite(values)
+    return out
+
+
+def _number_check(
+    rule: RuleBase, scheme: Scheme, code: str
+) -> Callable[[np.ndarray], np.ndarray] | None:
+    """Return a vectorised test of the numbers *rule* may not read as themselves.
+
+    For the rules listed here, reading a finite plain number returns it unchanged
+    unless the test flags it; flagged numbers go through ``rule.read`` one
+    distinct value at a time.  ``None``: read every distinct value.
+    """
+    node = scheme.node(code)
+    kind = type(rule)
+    if kind.read is RuleBase.read:
+        scale = None if node.target is None else node.target.scale
+        return _finite if scale is None else None
+    if kind is Bands and kind.read is Bands.read:
+        return _finite if rule.bands[0].when.scale is None else None  # type: ignore[attr-defined]
+    if kind is Goalposts and kind.read is Goalposts.read:
+        if not rule.log:  # type: ignore[attr-defined]
+            return _finite
+
+        def positive(values: np.ndarray) -> np.ndarray:
+            with np.errstate(invalid="ignore"):
+                out: np.ndarray = ~(np.isfinite(values) & (values > 0))
+            return out
+
+        return positive
+    if kind is Qualitative and kind.read is Qualitative.read:
+        top = node.points or 0.0
+
+        def in_band(values: np.ndarray) -> np.ndarray:
+            with np.errstate(invalid="ignore"):
+                out: np.ndarray = ~((values >= 0) & (values <= top))
+            return out
+
+        return in_band
+    if kind is Checklist and kind.read is Checklist.read:
+        most = len(rule.items) if rule.items else math.inf  # type: ignore[attr-defined]
+
+        def count(values: np.ndarray) -> np.ndarray:
+            with np.errstate(invalid="ignore"):
+                whole = (values >= 0) & (values == np.floor(values)) & (values <= most)
+            out: np.ndarray = ~whole
+            return out
+
+        return count
+    return None
+
+
+def _actual_reader(plan: Plan, code: str, column: str, problems: _Problems) -> _Reader:
+    scheme = plan.scheme
+    rule = effective_rule(scheme, code)
+    assert rule is not None  # noqa: S101 (inputs have rules)
+    node = scheme.node(code)
+
+    def read(value: object) -> float:
+        if value is None:
+            raise DataError(code, _MISSING)
+        return rule.read(value, node, code)
+
+    check = _number_check(rule, scheme, code)
+    return _Reader(column, read, problems, check=check, numeric=check is not None)
+
+
+def _points_reader(column: str, problems: _Problems, *, signed: bool) -> _Reader:
+    what = "a finite number" if signed else "a finite number >= 0"
+
+    def read(value: object) -> float:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return 0.0  # an empty cell: nothing found, nothing adjusted
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise DataError(column, f"expected {what}, got {value!r}") from None
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            raise DataError(column, f"expected {what}, got {value!r}")
+        number = float(value)
+        if not math.isfinite(number) or (number < 0 and not signed):
+            raise DataError(column, f"expected {what}, got {value!r}")
+        return number
+
+    def check(values: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            good = np.isfinite(values) if signed else (values >= 0) & (values < np.inf)
+        out: np.ndarray = ~good
+        return out
+
+    return _Reader(column, read, problems, check=check, numeric=True)
+
+
+_TRUE = {"true", "t", "yes", "y", "1", "是", "不适用", "na"}
+_FALSE = {"false", "f", "no", "n", "0", "否", ""}
+
+
+def _flag_reader(column: str, problems: _Problems) -> _Reader:
+    def read(value: object) -> float:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return 0.0
+        if isinstance(value, bool | np.bool_):
+            return float(bool(value))
+        if isinstance(value, int | float | np.number) and value in (0, 1):
+            return float(value)
+        if isinstance(value, str):
+            text = unicodedata.normalize("NFKC", value).strip().lower()
+            if text in _TRUE:
+                return 1.0
+            if text in _FALSE:
+                return 0.0
+        raise DataError(column, f"expected true or false, got {value!r}")
+
+    return _Reader(column, read, problems)
+
+
+# -- scoring ------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Layout:
+    """Which table column feeds which part of the plan."""
+
+    actuals: Mapping[int, str]  # input column → table column
+    findings: tuple[tuple[int, str], ...]  # (findings column, table column)
+    na: tuple[tuple[str, str], ...]  # (node code, table column)
+    adjust: tuple[tuple[int, str], ...]  # (scores column, table column)
+    ignored: tuple[str, ...]
+
+
+def _layout(plan: Plan, table: _Table, id_column: str | None) -> _Layout:
+    """Check the columns against the plan, up front."""
+    scheme = plan.scheme
+    position = {code: i for i, code in enumerate(plan.codes)}
+    scored = {plan.codes[int(i)] for i in plan.scored_leaves}
+    inputs = {code: j for j, code in enumerate(plan.inputs)}
+    actuals: dict[int, str] = {}
+    findings, na, adjust, ignored = [], [], [], []
+    for name in table.columns:
+        code = name.partition(":")[2]
+        if name.startswith(FINDINGS):
+            if code not in plan.deduct_codes:
+                what = "an unknown node" if code not in scheme else "scored otherwise"
+                msg = f"findings go on 'deduct' nodes; {code!r} is {what}"
+                raise DataError(name, msg)
+            findings.append((plan.deduct_codes.index(code), name))
+        elif name.startswith(NOT_APPLICABLE):
+            if code not in scheme:
+                raise DataError(name, f"unknown node {code!r}")
+            na.append((code, name))
+        elif name.startswith(ADJUST):
+            if code not in scored:
+                msg = f"adjustments apply to scored leaves; {code!r} is not one"
+                raise DataError(name, msg)
+            adjust.append((position[code], name))
+        elif name in inputs:
+            actuals[inputs[name]] = name
+        elif name in scheme:
+            msg = f"node {name} is scored from others; it takes no actual"
+            raise DataError(name, msg)
+        elif name != id_column:
+            ignored.append(name)
+    if id_column is not None and id_column not in table.columns:
+        raise DataError(id_column, f"no column {id_column!r} to label the rows")
+    covered = {code for code, _ in na}
+    missing = [
+        code
+        for j, code in enumerate(plan.inputs)
+        if j not in actuals and not _covered(scheme, code, covered)
+    ]
+    if missing:
+        names = ", ".join(map(repr, missing))
+        raise DataError("table", f"missing columns {names} (one per input node)")
+    return _Layout(actuals, tuple(findings), tuple(na), tuple(adjust), tuple(ignored))
+
+
+def _covered(scheme: Scheme, code: str, ancestors: set[str]) -> bool:
+    """Return whether *code* or one of its ancestors is in *ancestors*."""
+    current: str | None = code
+    while current is not None:
+        if current in ancestors:
+            return True
+        current = scheme.node(current).parent
+    return False
+
+
+def _below(plan: Plan, code: str) -> np.ndarray:
+    """Return the scores columns of *code* and everything below it."""
+    return np.array(
+        [i for i, c in enumerate(plan.codes) if _covered(plan.scheme, c, {code})],
+        dtype=np.intp,
+    )
+
+
+def _above(plan: Plan, code: str) -> np.ndarray:
+    """Return the scores columns of *code*, its ancestors and the total."""
+    out = [len(plan.codes)]
+    current: str | None = code
+    while current is not None:
+        out.append(plan.codes.index(current))
+        current = plan.scheme.node(current).parent
+    return np.array(out, dtype=np.intp)
+
+
+Bad = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""Rows of a block, their problem ids, and the scores columns they blank."""
+
+
+@attrs.define
+class _Run:
+    """The readers and state of one call of :func:`evaluate_batch`."""
+
+    plan: Plan
+    table: _Table
+    layout: _Layout
+    errors: Errors
+    problems: _Problems = attrs.field(factory=_Problems)
+    actuals: dict[int, _Reader] = attrs.field(factory=dict)
+    flags: list[_Reader] = attrs.field(factory=list)
+    findings: list[_Reader] = attrs.field(factory=list)
+    adjust: list[_Reader] = attrs.field(factory=list)
+    plain: frozenset[int] = frozenset()
+    """Inputs whose column holds numbers that are read as themselves if finite."""
+
+    def __attrs_post_init__(self) -> None:
+        plan, layout, problems = self.plan, self.layout, self.problems
+        self.actuals = {
+            j: _actual_reader(plan, plan.inputs[j], column, problems)
+            for j, column in layout.actuals.items()
+        }
+        self.plain = frozenset(
+            j
+            for j, reader in self.actuals.items()
+            if reader.check is _finite
+            and self.table.columns[layout.actuals[j]].dtype.kind in "iuf"
+        )
+        self.flags = [_flag_reader(c, problems) for _, c in layout.na]
+        self.findings = [
+            _points_reader(c, problems, signed=False) for _, c in layout.findings
+        ]
+        self.adjust = [
+            _points_reader(c, problems, signed=True) for _, c in layout.adjust
+        ]
+
+    def column(self, name: str, lo: int, hi: int) -> np.ndarray:
+        out: np.ndarray = self.table.columns[name][lo:hi]
+        return out
+
+
+def evaluate_batch(
+    scheme: Scheme,
+    table: object,
+    *,
+    columns: Sequence[str] | None = None,
+    errors: Errors = "nan",
+    id_column: str | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Score every row of *table* against *scheme*.
+
+    Parameters
+    ----------
+    scheme
+        The scheme to score against.
+    table
+        A mapping of column name → values (arrays or lists), a 2-D array (with
+        *columns*), the path of a CSV file, or any DataFrame that narwhals
+        reads (pandas, polars, pyarrow; needs the ``dataframe`` extra).  See the
+        module documentation for the columns.
+    columns
+        The column names of a 2-D array.
+    errors
+        ``"nan"`` (the default): a row that cannot be scored gets NaN and a
+        reason, and every other row is scored.  ``"raise"``: raise the first
+        bad row's error instead, as :func:`~perfkpi.evaluation.evaluate` would.
+    id_column
+        A column that labels the rows (written first by :meth:`BatchResult.to_csv`).
+    progress
+        Called as ``progress(rows_done, rows)`` after each block of rows.
+
+    Returns
+    -------
+    BatchResult
+
+    Raises
+    ------
+    DataError
+        Up front, for a missing input column, a column of a node that takes no
+        actual, a ``findings:``, ``na:`` or ``adjust:`` column of the wrong
+        node, or an unreadable table; with ``errors="raise"``, for the first
+        bad row.
+    IncompatibleUnitError
+        With ``errors="raise"``, when the first bad row has a unit of another
+        dimension.
+
+    Notes
+    -----
+    A bad cell (missing, NaN, infinite, unreadable text, a unit of another
+    dimension) makes its node and every node above it NaN in that row; other
+    nodes and other rows are untouched.  A row's reason is the error that
+    :func:`~perfkpi.evaluation.evaluate` raises for it (see
+    :meth:`BatchResult.error`).
+    """
+    if errors not in ("nan", "raise"):
+        msg = f"errors must be 'nan' or 'raise', not {errors!r}"
+        raise ValueError(msg)
+    plan = _plan(scheme)
+    data = _read_table(table, columns)
+    layout = _layout(plan, data, id_column)
+    run = _Run(plan, data, layout, errors)
+    array, grades, reason_ids = _score(run, progress)
+    ids = None if id_column is None else data.columns[id_column]
+    return BatchResult(
+        scheme,
+        plan.codes,
+        array,
+        grades,
+        reason_ids,
+        tuple(run.problems.texts),
+        tuple(run.problems.errors),
+        ids,
+        layout.ignored,
+        data.backend,
+    )
+
+
+def _score(
+    run: _Run, progress: Progress | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score the table block by block into preallocated output arrays."""
+    plan = run.plan
+    scheme = plan.scheme
+    n = run.table.rows
+    width = len(plan.codes) + 1
+    labels = [*scheme.grades.labels, *(o.grade for o in scheme.overrides)]
+    array = np.empty((n, width))
+    grades = np.empty(n, dtype=f"<U{max(1, *map(len, labels))}")
+    reason_ids = np.full(n, -1, dtype=np.intp)
+    step = max(64, _BLOCK_CELLS // width)
+    spare = _Spare(plan, min(step, max(n, 1)))
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        out, reasons = array[lo:hi], reason_ids[lo:hi]
+        bad, met, na = _block(run, spare, lo, hi, out)
+        for rows, ids, blank in bad:
+            out[np.ix_(rows, blank)] = math.nan
+            unset = reasons[rows] < 0
+            reasons[rows[unset]] = ids[unset]
+        _grade(run, out[:, -1], met, na, reasons, grades[lo:hi])
+        if run.errors == "raise" and (reasons >= 0).any():
+            first = int(np.flatnonzero(reasons >= 0)[0])
+            raise run.problems.errors[int(reasons[first])]
+        if progress is not None:
+            progress(hi, n)
+    return array, grades, reason_ids
+
+
+class _Spare:
+    """Buffers reused from block to block, and the columns each input blanks."""
+
+    def __init__(self, plan: Plan, rows: int) -> None:
+        # the values are filled column by column: keep each column contiguous
+        self.values = np.zeros((len(plan.inputs), rows))
+        self.findings = np.zeros((rows, len(plan.deduct_codes)))
+        self.actual_above = [_above(plan, code) for code in plan.inputs]
+        self.finding_above = [_above(plan, code) for code in plan.deduct_codes]
+
+
+def _block(
+    run: _Run, spare: _Spare, lo: int, hi: int, out: np.ndarray
+) -> tuple[list[Bad], np.ndarray, np.ndarray]:
+    """Read rows *lo* to *hi*, run the plan into *out*; return the bad cells.
+
+    The bad cells are listed in the order :func:`~perfkpi.evaluation.evaluate`
+    meets them, so a row's first entry is the error it raises there.
+    """
+    plan, layout = run.plan, run.layout
+    rows = hi - lo
+    width = len(plan.codes) + 1
+    everything = np.arange(width)
+    bad: list[Bad] = []
+
+    na: np.ndarray | None = None
+    for (code, name), reader in zip(layout.na, run.flags, strict=True):
+        cells = reader.block(run.column(name, lo, hi))
+        flagged = np.flatnonzero(cells.numbers == 1.0)
+        if flagged.size:
+            if na is None:
+                na = np.zeros((rows, len(plan.codes)), dtype=bool)
+            na[np.ix_(flagged, _below(plan, code))] = True
+        if cells.bad.size:
+            bad.append((cells.bad, cells.problem, everything))
+    skips = None if na is None else na[:, plan.input_pos]
+
+    values = spare.values[:, :rows]
+    for j in run.plain:  # numbers read as themselves: copy, then check at once
+        values[j] = run.column(layout.actuals[j], lo, hi)
+    finite = np.isfinite(values).all(axis=1) if run.plain else None
+    for j, code in enumerate(plan.inputs):
+        skip = None if skips is None else skips[:, j]
+        if finite is not None and j in run.plain and finite[j]:
+            if skip is not None and skip.any():
+                values[j] = np.where(skip, 0.0, values[j])
+            continue
+        reader = run.actuals.get(j)
+        if reader is None:  # no column: N/A wherever it is covered
+            values[j] = 0.0
+            assert skip is not None  # noqa: S101 (_layout checked the coverage)
+            missing = np.flatnonzero(~skip)
+            if missing.size:
+                problem = run.problems.add(code, _NO_VALUE, DataError(code, _MISSING))
+                values[j, missing] = math.nan
+                ids = np.full(missing.size, problem)
+                bad.append((missing, ids, spare.actual_above[j]))
+            continue
+        cells = reader.block(run.column(layout.actuals[j], lo, hi))
+        read = cells.numbers
+        graded = np.isnan(read)  # NA / NR grades, and bad cells
+        if cells.bad.size:
+            graded[cells.bad] = False
+            ok = (
+                np.ones(cells.bad.size, dtype=bool)
+                if skip is None
+                else ~skip[cells.bad]
+            )
+            if ok.any():
+                bad.append((cells.bad[ok], cells.problem[ok], spare.actual_above[j]))
+        if graded.any():
+            if na is None:
+                na = np.zeros((rows, len(plan.codes)), dtype=bool)
+            na[graded, plan.input_pos[j]] = True
+            skip = graded if skip is None else skip | graded
+        values[j] = read if skip is None else np.where(skip, 0.0, read)
+
+    findings = spare.findings[:rows]
+    for (j, name), reader in zip(layout.findings, run.findings, strict=True):
+        cells = reader.block(run.column(name, lo, hi))
+        findings[:, j] = cells.numbers
+        if cells.bad.size:
+            findings[cells.bad, j] = 0.0
+            bad.append((cells.bad, cells.problem, spare.finding_above[j]))
+
+    adjust: np.ndarray | None = None
+    for (pos, name), reader in zip(layout.adjust, run.adjust, strict=True):
+        cells = reader.block(run.column(name, lo, hi))
+        if adjust is None:
+            adjust = np.zeros((rows, len(plan.codes)))
+        adjust[:, pos] += cells.numbers
+        if cells.bad.size:
+            adjust[cells.bad, pos] = 0.0
+            bad.append((cells.bad, cells.problem, _above(plan, plan.codes[pos])))
+
+    met, na_out = _run_plan(run, values.T, findings, na, adjust, out, bad)
+    return bad, met, na_out
+
+
+def _run_plan(
+    run: _Run,
+    values: np.ndarray,
+    findings: np.ndarray,
+    na: np.ndarray | None,
+    adjust: np.ndarray | None,
+    out: np.ndarray,
+    bad: list[Bad],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run the plan on a block; isolate the rows whose aggregation raises.
+
+    Only a conversion table without a row's combination of grades raises; the
+    block is halved until that row is alone.
+    """
+    plan = run.plan
+    rows = values.shape[0]
+    width = out.shape[1]
+    try:
+        result = plan.run(values, findings, na, adjust)
+    except PerfKPIError as exc:
+        if rows == 1:
+            out[:] = math.nan
+            problem = run.problems.add(None, _NO_VALUE, exc)
+            bad.append(
+                (np.zeros(1, dtype=np.intp), np.array([problem]), np.arange(width))
+            )
+            return np.zeros((1, len(plan.inputs)), bool), np.ones((1, width), bool)
+        half = rows // 2
+        mets, nas = [], []
+        for part in (slice(0, half), slice(half, rows)):
+            part_bad: list[Bad] = []
+            met, part_na = _run_plan(
+                run,
+                values[part],
+                findings[part],
+                None if na is None else na[part],
+                None if adjust is None else adjust[part],
+                out[part],
+                part_bad,
+            )
+            start = part.start or 0
+            bad.extend((r + start, i, b) for r, i, b in part_bad)
+            mets.append(met)
+            nas.append(part_na)
+        return np.concatenate(mets), np.concatenate(nas)
+    out[:] = result.scores
+    if result.na.any():  # e.g. a deduct node marked N/A still computes a score
+        np.copyto(out, math.nan, where=result.na)
+    nothing = np.flatnonzero(result.na[:, -1])
+    if nothing.size:
+        error = DataError("", "every node is not applicable: there is nothing to score")
+        problem = run.problems.add(None, _NO_VALUE, error)
+        bad.append((nothing, np.full(nothing.size, problem), np.arange(width)))
+    return result.met, result.na
+
+
+def _grade(
+    run: _Run,
+    total: np.ndarray,
+    met: np.ndarray,
+    na: np.ndarray,
+    reasons: np.ndarray,
+    grades: np.ndarray,
+) -> None:
+    """Grade the totals of a block; apply the scheme's overrides."""
+    plan = run.plan
+    scheme = plan.scheme
+    grades[:] = scheme.grades.grade_array(total)
+    done = reasons >= 0
+    grades[done] = ""
+    for override in scheme.overrides:
+        j = plan.inputs.index(override.node)
+        pos = plan.codes.index(override.node)
+        hit = ~met[:, j] & ~na[:, pos] & ~done
+        grades[hit] = override.grade
+        done |= hit
+
+
+# -- scale-out ----------------------------------------------------------------
+
+
+def evaluate_dask(
+    scheme: Scheme,
+    frame: Any,  # noqa: ANN401 (a dask DataFrame; dask is an optional extra)
+    *,
+    errors: Errors = "nan",
+    id_column: str | None = None,
+) -> Any:  # noqa: ANN401
+    """Score a Dask DataFrame partition by partition, lazily.
+
+    Each partition (a pandas DataFrame) is scored by :func:`evaluate_batch` and
+    turned into the frame of :meth:`BatchResult.to_frame`, keeping the
+    partition's index; nothing runs until the result is computed or written.
+
+    Parameters
+    ----------
+    scheme
+        The scheme to score against.
+    frame
+        A ``dask.dataframe.DataFrame`` with the columns :func:`evaluate_batch`
+        reads.
+    errors, id_column
+        As for :func:`evaluate_batch`; with ``errors="raise"`` the first bad
+        row of a partition raises when that partition is computed.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        One row per input row: ``total``, ``grade``, ``reason`` and one column
+        per node (see :meth:`BatchResult.to_columns`).
+
+    Examples
+    --------
+    ``evaluate_dask(scheme, dd.read_csv("departments-*.csv")).to_csv("out-*.csv")``
+    scores files larger than memory with every core (needs the ``dask`` extra).
+    """
+    meta = _partition(frame._meta, scheme, errors, id_column)  # noqa: SLF001
+    return frame.map_partitions(
+        _partition, scheme, errors, id_column, meta=meta, align_dataframes=False
+    )
+
+
+def _partition(
+    part: Any,  # noqa: ANN401
+    scheme: Scheme,
+    errors: Errors,
+    id_column: str | None,
+) -> Any:  # noqa: ANN401
+    result = evaluate_batch(scheme, part, errors=errors, id_column=id_column)
+    out = result.to_frame(backend="pandas")
+    out.index = part.index
+    return out

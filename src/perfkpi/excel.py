@@ -1,0 +1,1019 @@
+"""Excel: read a 绩效自评表 into a scheme and data; write an evaluation as a workbook.
+
+Finance bureaus keep their self-evaluation tables (绩效自评表) in Excel: one row
+per indicator, with 一级 / 二级 / 三级指标, 分值 (or 权重), 指标值, 实际完成值,
+得分 and 偏差原因.  :func:`read_excel` reads such a sheet into a
+:class:`~perfkpi.scheme.Scheme` and :class:`~perfkpi.deductions.Data`, plus the
+scores the sheet reports; :func:`write_excel` writes an
+:class:`~perfkpi.evaluation.Evaluation` as a formatted workbook (a score card
+and the deductions), which :func:`read_excel` reads back.
+
+This module needs the ``excel`` extra (``pip install 'perfkpi[excel]'``,
+which installs openpyxl); ``import perfkpi`` does not import it.
+
+How a sheet is read:
+
+- The header row is found among the first rows of the sheet; header names
+  match flexibly (full-width forms, spaces, bracketed notes such as ``（A）`` or
+  ``（分）`` are ignored; see :data:`HEADERS`).
+- Merged cells give their value to every cell they cover, so a merged 一级指标
+  names each of its rows; a blank upper-level cell takes the value above it.
+- A cell formatted as a percentage is read as what it shows: 0.9966 shown as
+  ``99.66%`` is the actual ``"99.66%"`` (at full precision, not rounded to the
+  shown decimals).
+- A leaf with a numeric target is scored ``proportional``; with a 是/否 target
+  ``all-or-nothing``; without a readable target it is a qualitative indicator
+  scored by its 得分.  A ``评分规则`` column holding a rule's file form
+  (``proportional``, ``{"kind": "bands", ...}``) sets the rule instead: this is
+  how a workbook written by :func:`write_excel` keeps its rules.
+- Rows whose first cell is 合计, 总分 or 等级 close the table.
+
+Examples
+--------
+>>> import perfkpi
+>>> from perfkpi.excel import read_excel, write_excel
+>>> ev = perfkpi.evaluate(
+...     perfkpi.catalog.scheme("gz-dept-overall"),
+...     perfkpi.catalog.data("gz-internet-court-2022"),
+... )
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "gz.xlsx"
+>>> write_excel(ev, path)
+>>> sheet = read_excel(path)
+>>> perfkpi.evaluate(sheet.scheme, sheet.data).total
+88.63
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from perfkpi.deductions import Data, Finding
+from perfkpi.errors import DataError, PerfKPIError, SchemeError, SchemeValidationError
+from perfkpi.evaluation import Evaluation
+from perfkpi.files import MAX_FILE_BYTES
+from perfkpi.grades import grade_scale
+from perfkpi.rounding import Rounding
+from perfkpi.rules import (
+    AllOrNothing,
+    Deduct,
+    Proportional,
+    Qualitative,
+    Rule,
+    Sum,
+    rule_from_dict,
+    rule_to_dict,
+)
+from perfkpi.scheme import Node, Scheme
+from perfkpi.targets import Target, format_number, parse_target
+from perfkpi.units import DEFAULT_UNITS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["HEADERS", "SCORE_CARD", "SelfEvaluation", "read_excel", "write_excel"]
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "code": ("编号", "代码", "指标代码", "指标编号", "指标编码"),
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "level3": ("三级指标",),
+    "level4": ("四级指标",),
+    "level5": ("五级指标",),
+    "name": ("指标名称", "指标", "绩效指标", "考核指标", "评价指标"),
+    "points": ("分值", "权重", "指标分值", "标准分值", "满分", "分数", "指标权重"),
+    "symbol": ("计算符号", "符号", "指标值符号"),
+    "target": (
+        "指标值",
+        "年度指标值",
+        "年度目标值",
+        "目标值",
+        "预期指标值",
+        "计划值",
+        "年度目标",
+        "预期值",
+    ),
+    "unit": ("计量单位", "单位"),
+    "actual": (
+        "实际完成值",
+        "全年实际值",
+        "实际值",
+        "完成值",
+        "实际完成情况",
+        "全年实际完成值",
+        "实际完成",
+        "完成情况",
+    ),
+    "score": ("得分", "自评得分", "评分", "实际得分", "评价得分"),
+    "reason": (
+        "偏差原因",
+        "偏差原因分析及改进措施",
+        "偏差原因分析",
+        "偏差原因及改进措施",
+        "未完成原因",
+        "原因分析",
+        "扣分原因",
+    ),
+    "category": ("类别", "指标类别", "扣分类别"),
+    "note": ("备注", "说明", "指标解释", "评分标准", "计分方法"),
+    "rule": ("评分规则",),
+    "ignore": ("指标值设定依据", "序号", "上年完成值", "计算公式", "扣分"),
+}
+"""Header names each column may have, by field.  Names are compared after NFKC,
+without spaces and without bracketed notes; a header that contains one of the
+names of three characters or more (``全年实际值（B）``) also matches.  Columns
+under ``ignore`` are known and left out."""
+
+SCORE_CARD = "评分表"
+"""The name of the score-card sheet :func:`write_excel` writes."""
+
+_DEDUCTIONS = "扣分明细"
+_META = "perfkpi"
+_LEVELS = ("level1", "level2", "level3", "level4", "level5")
+_LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标")
+_FOOTERS = ("合计", "总分", "总计", "总得分", "等级", "评价等级", "自评等级")
+_NOT_APPLICABLE = ("不适用", "N/A", "NA", "/", "—", "－")
+_HEADER_ROWS = 30
+
+
+def _openpyxl() -> Any:  # noqa: ANN401 (the openpyxl module)
+    try:
+        import openpyxl  # noqa: PLC0415 (an optional extra, imported when used)
+    except ModuleNotFoundError:  # pragma: no cover (the extra is installed in tests)
+        msg = "reading and writing Excel needs openpyxl: pip install 'perfkpi[excel]'"
+        raise ModuleNotFoundError(msg) from None
+    return openpyxl
+
+
+@attrs.frozen
+class SelfEvaluation:
+    """What :func:`read_excel` found in a sheet.
+
+    Attributes
+    ----------
+    scheme
+        The scheme: one node per indicator row, upper levels as inner nodes.
+    data
+        The actuals, findings and not-applicable markers of the sheet.
+    scores
+        The 得分 each row reports, by node code (to compare with an
+        evaluation).
+    reasons
+        The 偏差原因 of each row that gives one, by node code.
+    total
+        The total the sheet reports (its 合计 or 总分 row), if any.
+    cells
+        The cell of each node's row (``评分表!B7``), by node code.
+    """
+
+    scheme: Scheme
+    data: Data
+    scores: Mapping[str, float] = attrs.field(factory=dict, hash=False)
+    reasons: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    total: float | None = None
+    cells: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def _header_key(text: str) -> str:
+    """Return the form of a header that is matched: NFKC, no notes or spaces."""
+    norm = re.sub(r"\([^)]*\)", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"[\s:：*]", "", norm)
+
+
+def _field_of(text: str) -> str | None:
+    key = _header_key(text)
+    if not key:
+        return None
+    for field, names in HEADERS.items():
+        if key in names:
+            return None if field == "ignore" else field
+    best: tuple[int, str] | None = None
+    for field, names in HEADERS.items():
+        for name in names:
+            longer = best is None or len(name) > best[0]
+            if len(name) >= 3 and name in key and longer:  # noqa: PLR2004
+                best = (len(name), field)
+    return None if best is None or best[1] == "ignore" else best[1]
+
+
+@attrs.frozen
+class _Cell:
+    value: object
+    percent: bool
+    coordinate: str
+    merged_from_left: bool = False
+
+
+def _is_percent(number_format: str) -> bool:
+    return "%" in re.sub(r'"[^"]*"', "", number_format or "")
+
+
+def _grid(ws: Worksheet) -> list[list[_Cell]]:
+    """Return the sheet's cells, each merged range's value copied to every cell."""
+    rows = [
+        [_Cell(c.value, _is_percent(str(c.number_format)), c.coordinate) for c in row]
+        for row in ws.iter_rows()
+    ]
+    for merged in ws.merged_cells.ranges:
+        top = rows[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
+                    cell = rows[r - 1][c - 1]
+                    rows[r - 1][c - 1] = _Cell(
+                        top.value,
+                        top.percent,
+                        cell.coordinate,
+                        merged_from_left=c > merged.min_col,
+                    )
+    return rows
+
+
+def _find_header(rows: list[list[_Cell]]) -> tuple[int, dict[str, int]] | None:
+    best: tuple[int, dict[str, int]] | None = None
+    for r, row in enumerate(rows[:_HEADER_ROWS]):
+        columns: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            if isinstance(cell.value, str):
+                field = _field_of(cell.value)
+                if field is not None and field not in columns:
+                    columns[field] = c
+        named = any(f in columns for f in (*_LEVELS, "name"))
+        enough = named and len(columns) >= 3  # noqa: PLR2004
+        if enough and (best is None or len(columns) > len(best[1])):
+            best = (r, columns)
+    return best
+
+
+def _text(value: object) -> str:
+    """Return a cell's value as text, verbatim but for the spaces around it."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _percent_text(value: float) -> str:
+    exact = decimal.Decimal(repr(float(value))) * 100
+    return format_number(float(exact)) + "%"
+
+
+def _value(cell: _Cell) -> object:
+    """Return a cell's value as read: percentages as text, text stripped."""
+    value = cell.value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        if cell.percent:
+            return _percent_text(float(value))
+        return value
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+@attrs.define
+class _Row:
+    path: tuple[str, ...]
+    cells: dict[str, _Cell]
+    number: int
+
+    def get(self, field: str) -> _Cell | None:
+        return self.cells.get(field)
+
+    def value(self, field: str) -> object:
+        cell = self.cells.get(field)
+        return None if cell is None else _value(cell)
+
+    def place(self, field: str | None = None) -> str:
+        cell = self.cells.get(field) if field else None
+        if cell is None:
+            cell = next(iter(self.cells.values()))
+        return cell.coordinate
+
+
+def _rows(
+    rows: list[list[_Cell]], start: int, columns: dict[str, int]
+) -> tuple[list[_Row], object]:
+    """Return the indicator rows below the header, and the total row's score."""
+    levels = [columns[f] for f in _LEVELS if f in columns]
+    if "name" in columns and columns["name"] not in levels:
+        levels.append(columns["name"])
+    out: list[_Row] = []
+    above = [""] * len(levels)
+    total: object = None
+    for r in range(start, len(rows)):
+        row = rows[r]
+        cells = {f: row[c] for f, c in columns.items() if c < len(row)}
+        level_cells = [row[c] if c < len(row) else None for c in levels]
+        # a name merged across level columns (预算执行率 over 一二三级) counts once
+        names = [
+            "" if cell is None or cell.merged_from_left else _text(cell.value)
+            for cell in level_cells
+        ]
+        if not any(names) and not any(_text(c.value) for c in cells.values()):
+            continue
+        first = next((n for n in names if n), "")
+        if _header_key(first) in _FOOTERS:
+            if _header_key(first) in _FOOTERS[:4] and "score" in cells:
+                total = _value(cells["score"])
+            continue
+        for i, name in enumerate(names):
+            skipped = level_cells[i] is not None and level_cells[i].merged_from_left  # type: ignore[union-attr]
+            if name:
+                if name != above[i]:
+                    above[i + 1 :] = [""] * (len(above) - i - 1)
+                above[i] = name
+            elif not skipped and any(names[i + 1 :]):
+                names[i] = above[i]  # a blank upper level takes the value above
+        path = tuple(n for n in names if n)
+        if path:
+            out.append(_Row(path, cells, r + 1))
+    return out, total
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and value:
+        text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
+        try:
+            if text.endswith("%"):
+                return float(decimal.Decimal(text[:-1]))
+            return float(text)
+        except (ValueError, decimal.InvalidOperation):
+            return None
+    return None
+
+
+def _exact_difference(a: float, b: float) -> float:
+    return float(decimal.Decimal(repr(a)) - decimal.Decimal(repr(b)))
+
+
+@attrs.frozen
+class _Read:
+    """One row read: its node, and what it brings to the data."""
+
+    node: Node
+    actual: object = None
+    finding: Finding | None = None
+    not_applicable: bool = False
+    score: float | None = None
+    reason: str = ""
+
+
+@attrs.define
+class _Reader:
+    """Reads the rows of one sheet, collecting every problem with its cell."""
+
+    source: str
+    sheet: str
+    found: list[tuple[int, int, SchemeError]] = attrs.field(factory=list)
+    failed: set[str] = attrs.field(factory=set)
+
+    def fail(self, row: _Row, field: str | None, code: str, problem: str) -> None:
+        cell = row.get(field) if field else None
+        coordinate = cell.coordinate if cell is not None else row.place()
+        place = f"{self.source}: {self.sheet}!{coordinate}"
+        where = f"{place}: node {code}" if code else place
+        column = next((i for i, c in enumerate(row.cells.values()) if c is cell), 0)
+        self.found.append((row.number, column, SchemeError(where, problem)))
+        self.failed.add(code)
+
+    @property
+    def errors(self) -> list[SchemeError]:
+        """The problems found, in the order of their cells."""
+        return [e for _, _, e in sorted(self.found, key=lambda t: (t[0], t[1]))]
+
+    def points(self, row: _Row, code: str) -> float | None:
+        cell = row.get("points")
+        if cell is None or _text(cell.value) == "":
+            return None
+        raw = cell.value
+        number = _number(raw)
+        if cell.percent and isinstance(raw, int | float) and not isinstance(raw, bool):
+            number = float(decimal.Decimal(repr(float(raw))) * 100)  # 权重 10% → 10
+        if number is None or number < 0:
+            self.fail(row, "points", code, f"分值 must be a number >= 0 (got {raw!r})")
+            return None
+        return number
+
+    def target(self, row: _Row, code: str) -> tuple[Target | None, str]:
+        """Return the row's target, or None and the text when it is not one.
+
+        Text with no digit (``有效提升``) is a qualitative indicator's target;
+        text with a digit that cannot be read is a problem.
+        """
+        value = row.value("target")
+        text = value if isinstance(value, str) else _text(value)
+        if not text or text in _NOT_APPLICABLE:
+            return None, ""
+        symbol = _text(row.value("symbol"))
+        unit = _text(row.value("unit"))
+        if symbol and symbol != "定性" and not text.startswith(symbol):
+            text = symbol + text
+        if unit and unit in DEFAULT_UNITS and isinstance(value, int | float):
+            text += unit
+        try:
+            return parse_target(text), text
+        except PerfKPIError as exc:
+            if any(ch.isdigit() for ch in text):
+                self.fail(row, "target", code, f"指标值: {exc}")
+            return None, text
+
+    def rule(self, row: _Row, code: str) -> Rule | None:
+        text = _text(row.value("rule"))
+        if not text:
+            return None
+        spec: object = text
+        if text.startswith("{"):
+            try:
+                spec = json.loads(text)
+            except ValueError:
+                self.fail(row, "rule", code, f"评分规则 is not a rule: {text!r}")
+                return None
+        try:
+            return rule_from_dict(spec)  # type: ignore[arg-type]
+        except (PerfKPIError, TypeError, ValueError):
+            return None  # free text describing the rule: kept as a note
+
+    def node(self, row: _Row, code: str, parent: str | None, *, leaf: bool) -> _Read:
+        """Read the node of *row* and what it brings to the data."""
+        points = self.points(row, code)
+        rule = self.rule(row, code)
+        target, target_text = self.target(row, code)
+        notes = [_text(row.value("note"))]
+        if rule is None and _text(row.value("rule")):
+            notes.append(f"评分规则：{_text(row.value('rule'))}")
+        if not leaf:
+            rule = rule or Sum()
+        elif rule is None:
+            rule = _default_rule(target)
+        if isinstance(rule, Qualitative) and target is None and target_text:
+            notes.insert(0, f"指标值：{target_text}")
+        node = Node(
+            code,
+            row.path[-1],
+            parent=parent,
+            points=points,
+            rule=rule,
+            target=target if not isinstance(rule, Qualitative) else None,
+            category=_text(row.value("category")),
+            note="；".join(n for n in notes if n),
+        )
+        read = _Read(
+            node,
+            score=_number(row.value("score")),
+            reason=_text(row.value("reason")),
+        )
+        if leaf:
+            read = self.leaf(row, read)
+        return read
+
+    def leaf(self, row: _Row, read: _Read) -> _Read:
+        """Add a leaf's actual, finding or not-applicable marker."""
+        node, rule = read.node, read.node.rule
+        if node.points is None and _text(row.value("points")) == "":
+            msg = "分值 is empty: a leaf needs its points"
+            self.fail(row, "points", node.code, msg)
+        actual = row.value("actual")
+        if isinstance(actual, str) and actual in _NOT_APPLICABLE:
+            return attrs.evolve(read, not_applicable=True)
+        if isinstance(rule, Deduct):
+            return _with_finding(read)
+        if isinstance(rule, Qualitative):
+            if read.score is None:
+                msg = "得分 is empty: a qualitative indicator is scored by its 得分"
+                self.fail(row, "score", node.code, msg)
+            return attrs.evolve(read, actual=read.score)
+        if actual is None or actual == "":
+            msg = "实际完成值 is empty (write 不适用 for a node that does not apply)"
+            self.fail(row, "actual", node.code, msg)
+            return read
+        if rule is not None and node.points is not None:
+            try:
+                rule.read(actual, node, node.code)
+            except PerfKPIError as exc:
+                problem = exc.problem if isinstance(exc, DataError) else str(exc)
+                self.fail(row, "actual", node.code, f"实际完成值: {problem}")
+        return attrs.evolve(read, actual=actual)
+
+
+def _with_finding(read: _Read) -> _Read:
+    """Give a ``deduct`` leaf one finding: the points its 得分 is short of full."""
+    node = read.node
+    if node.points is None or read.score is None:
+        return read
+    lost = _exact_difference(node.points, read.score)
+    if lost <= 0:
+        return read
+    finding = Finding(node.code, lost, read.reason or "自评扣分", node.category)
+    return attrs.evolve(read, finding=finding)
+
+
+def _default_rule(target: Target | None) -> Rule:
+    """Return the rule a leaf takes when the sheet does not say."""
+    if target is None:
+        return Qualitative()
+    if target.scale is None:
+        return Proportional()
+    if target.scale.name == "yes-no":
+        return AllOrNothing()
+    return Qualitative()
+
+
+def _meta(wb: Any) -> dict[str, object]:  # noqa: ANN401 (an openpyxl workbook)
+    if _META not in wb.sheetnames:
+        return {}
+    out: dict[str, object] = {}
+    for row in wb[_META].iter_rows(values_only=True):
+        if len(row) >= 2 and isinstance(row[0], str):  # noqa: PLR2004
+            out[row[0]] = row[1]
+    return out
+
+
+def _fail(path: Path, problem: str) -> SchemeValidationError:
+    return SchemeValidationError(
+        f"invalid workbook {path}", [SchemeError(str(path), problem)]
+    )
+
+
+def _open(path: Path) -> Any:  # noqa: ANN401 (an openpyxl workbook)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _fail(path, f"cannot read file: {exc.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise _fail(path, f"file is {size} bytes; at most {MAX_FILE_BYTES} are read")
+    openpyxl = _openpyxl()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="openpyxl")
+            return openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a bad file)
+        msg = f"not an Excel workbook (.xlsx): {type(exc).__name__}: {exc}"
+        raise _fail(path, msg) from None
+
+
+def read_excel(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    scheme_id: str | None = None,
+    name: str | None = None,
+) -> SelfEvaluation:
+    """Read a 绩效自评表-style sheet into a scheme and data.
+
+    Parameters
+    ----------
+    path
+        The workbook (``.xlsx``).
+    sheet
+        The sheet to read; by default the first whose header row is found.
+    scheme_id, name
+        The scheme's id and name; by default those a workbook written by
+        :func:`write_excel` records, else the file's stem and the title above
+        the header (or the sheet's name).
+
+    Returns
+    -------
+    SelfEvaluation
+        The scheme, the data, and the scores and reasons the sheet reports.
+
+    Raises
+    ------
+    SchemeValidationError
+        With every problem found, each naming the file, the cell and the node.
+    """
+    path = Path(path)
+    wb = _open(path)
+    meta = _meta(wb)
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise _fail(path, f"no sheet {sheet!r}; it has {', '.join(wb.sheetnames)}")
+    names = [sheet] if sheet is not None else [n for n in wb.sheetnames if n != _META]
+    for sheet_name in names:
+        grid = _grid(wb[sheet_name])
+        found = _find_header(grid)
+        if found is not None:
+            header_row, columns = found
+            reader = _Reader(str(path), sheet_name)
+            rows, total = _rows(grid, header_row + 1, columns)
+            title = _title(grid, header_row) or sheet_name
+            scheme_id = scheme_id or str(meta.get("scheme_id") or path.stem)
+            name = name or str(meta.get("scheme_name") or title)
+            return _assemble(reader, rows, total, meta, scheme_id, name)
+    expected = "一级指标 / 三级指标 or 指标名称, with 分值, 指标值 or 实际完成值"
+    raise _fail(path, f"no header row found (expected columns such as {expected})")
+
+
+def _codes(rows: Sequence[_Row], reader: _Reader) -> dict[tuple[str, ...], str]:
+    """Give every path (each row's, and each prefix of one) its code, in order."""
+    by_path: dict[tuple[str, ...], _Row] = {}
+    for row in rows:
+        if row.path in by_path:
+            reader.fail(row, None, "", f"a second row for {' › '.join(row.path)}")
+        by_path.setdefault(row.path, row)
+    codes: dict[tuple[str, ...], str] = {}
+    counters: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        for size in range(1, len(row.path) + 1):
+            path = row.path[:size]
+            if path in codes:
+                continue
+            counters[path[:-1]] = counters.get(path[:-1], 0) + 1
+            own = _text(by_path[path].value("code")) if path in by_path else ""
+            parent = codes.get(path[:-1], "")
+            n = str(counters[path[:-1]])
+            codes[path] = own or (f"{parent}.{n}" if parent else n)
+    return codes
+
+
+def _assemble(
+    reader: _Reader,
+    rows: Sequence[_Row],
+    total: object,
+    meta: Mapping[str, object],
+    scheme_id: str,
+    name: str,
+) -> SelfEvaluation:
+    codes = _codes(rows, reader)
+    by_path = {row.path: row for row in reversed(rows)}
+    order = list(codes)
+    inner = {p[:-1] for p in order if len(p) > 1}
+    reads: dict[tuple[str, ...], _Read] = {}
+    for path in reversed(order):  # children first, for the points of inner nodes
+        parent = codes[path[:-1]] if len(path) > 1 else None
+        kids = [reads[q].node.points or 0.0 for q in order if q[:-1] == path]
+        row = by_path.get(path)
+        if row is None:
+            node = Node(
+                codes[path], path[-1], parent=parent, points=sum(kids), rule=Sum()
+            )
+            reads[path] = _Read(node)
+            continue
+        read = reader.node(row, codes[path], parent, leaf=path not in inner)
+        if read.node.points is None and path in inner:
+            read = attrs.evolve(read, node=attrs.evolve(read.node, points=sum(kids)))
+        reads[path] = read
+    ordered = [reads[p] for p in order]
+    options = _options(meta)
+    roots = [r.node for r in ordered if r.node.parent is None]
+    options.setdefault("points", sum(n.points or 0.0 for n in roots) or 100.0)
+    scheme: Scheme | None = None
+    try:
+        scheme = Scheme(scheme_id, name, [r.node for r in ordered], **options)
+    except SchemeValidationError as exc:
+        rows_by_code = {codes[p]: row for p, row in by_path.items()}
+        # a problem already reported at a row (or, for its points, at its
+        # parent) is not reported again by the tree's checks
+        quiet = reader.failed | {
+            r.node.parent for r in ordered if r.node.code in reader.failed
+        }
+        for error in exc.exceptions:
+            where = error.where if isinstance(error, SchemeError) else ""
+            problem = error.problem if isinstance(error, SchemeError) else str(error)
+            if where in quiet:
+                continue
+            if where in rows_by_code:
+                reader.fail(rows_by_code[where], None, where, problem)
+            else:
+                place = f"{reader.source}: {reader.sheet}"
+                reader.found.append((0, 0, SchemeError(place, problem)))
+    if reader.errors or scheme is None:
+        msg = f"invalid workbook {reader.source}"
+        raise SchemeValidationError(msg, reader.errors)
+    data = Data(
+        actuals={r.node.code: r.actual for r in ordered if r.actual is not None},
+        findings=[r.finding for r in ordered if r.finding is not None],
+        not_applicable=[r.node.code for r in ordered if r.not_applicable],
+        entity=_text(meta.get("entity")),
+        period=_text(meta.get("period")),
+    )
+    return SelfEvaluation(
+        scheme,
+        data,
+        {r.node.code: r.score for r in ordered if r.score is not None},
+        {r.node.code: r.reason for r in ordered if r.reason},
+        _number(total),
+        {codes[p]: f"{reader.sheet}!{row.place()}" for p, row in by_path.items()},
+    )
+
+
+def _title(grid: list[list[_Cell]], header_row: int) -> str:
+    for row in grid[:header_row]:
+        for cell in row:
+            text = _text(cell.value)
+            if text:
+                return text
+    return ""
+
+
+def _options(meta: Mapping[str, object]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if isinstance(meta.get("points"), int | float):
+        options["points"] = meta["points"]
+    if isinstance(meta.get("grades"), str):
+        options["grades"] = grade_scale(str(meta["grades"]))
+    if isinstance(meta.get("rounding"), str):
+        options["rounding"] = Rounding(**json.loads(str(meta["rounding"])))
+    for key in ("description", "source"):
+        if isinstance(meta.get(key), str):
+            options[key] = meta[key]
+    if meta.get("not_applicable") in ("reweight", "full"):
+        options["not_applicable"] = meta["not_applicable"]
+    return options
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def _actual_cell(value: object) -> object:
+    """Return an actual as a cell value: numbers and text as they are."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float | str):
+        return value
+    if isinstance(value, Mapping) and "score" in value:
+        return _text(value.get("tier")) or value["score"]
+    if isinstance(value, list | tuple):
+        return "、".join(_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _levels(scheme: Scheme, node: Node) -> list[str]:
+    names = [node.name]
+    current = node
+    while current.parent is not None:
+        current = scheme.node(current.parent)
+        names.append(current.name)
+    return names[::-1]
+
+
+def _score_card_rows(ev: Evaluation) -> Iterator[tuple[Node, list[str]]]:
+    for node in ev.scheme.ordered():
+        if not node.is_item:
+            yield node, _levels(ev.scheme, node)
+
+
+def _rule_text(rule: Rule | None) -> str:
+    if rule is None:
+        return ""
+    spec = rule_to_dict(rule)
+    return spec if isinstance(spec, str) else json.dumps(spec, ensure_ascii=False)
+
+
+def write_excel(evaluation: Evaluation, path: str | Path) -> None:
+    """Write an evaluation as a formatted workbook.
+
+    The workbook has a score card (``评分表``: one row per scored node with its
+    levels, 分值, 指标值, 实际完成值, 得分, 扣分 and 偏差原因, merged cells for the
+    upper levels, the total and the grade) and the deductions (``扣分明细``:
+    every deduction with its points, category and reason).  A hidden sheet
+    records the scheme's id and policies, so that :func:`read_excel` reads the
+    workbook back into the same scheme.
+
+    Parameters
+    ----------
+    evaluation
+        What :func:`perfkpi.evaluate` returned.
+    path
+        Where to write the ``.xlsx`` file.
+    """
+    openpyxl = _openpyxl()
+    wb = openpyxl.Workbook()
+    _ScoreCard(wb.active, evaluation).write()
+    _write_deductions(wb, evaluation)
+    _write_meta(wb, evaluation)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="openpyxl")
+        wb.save(Path(path))
+
+
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415
+
+    thin = Side(style="thin", color="999999")
+    return {
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "head": PatternFill("solid", fgColor="DDE4EE"),
+        "total": PatternFill("solid", fgColor="F2F2F2"),
+        "bold": Font(bold=True),
+        "title": Font(bold=True, size=14),
+        "wrap": Alignment(wrap_text=True, vertical="center"),
+        "top": Alignment(wrap_text=True, vertical="top"),
+        "centre": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    }
+
+
+_WIDTHS = {
+    "编号": 8,
+    "分值": 8,
+    "指标值": 14,
+    "实际完成值": 14,
+    "得分": 8,
+    "扣分": 8,
+    "偏差原因": 48,
+    "类别": 10,
+    "备注": 30,
+    "评分规则": 24,
+}
+
+
+@attrs.define
+class _ScoreCard:
+    """Writes the score-card sheet of an evaluation."""
+
+    ws: Any
+    ev: Evaluation
+    style: dict[str, Any] = attrs.field(factory=_styles)
+    headers: list[str] = attrs.field(factory=list)
+    depth: int = 3
+
+    def write(self) -> None:
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+        ev, ws = self.ev, self.ws
+        ws.title = SCORE_CARD
+        rows = list(_score_card_rows(ev))
+        self.depth = max(3, *(len(levels) for _, levels in rows))
+        self.headers = [
+            "编号",
+            *_LEVEL_NAMES[: self.depth],
+            "分值",
+            "指标值",
+            "实际完成值",
+            "得分",
+            "扣分",
+            "偏差原因",
+            "类别",
+            "备注",
+            "评分规则",
+        ]
+        title = " ".join(
+            t for t in (ev.scheme.name, ev.data.entity, ev.data.period) if t
+        )
+        ws.cell(1, 1, title).font = self.style["title"]
+        ws.merge_cells(
+            start_row=1, start_column=1, end_row=1, end_column=len(self.headers)
+        )
+        for c, text in enumerate(self.headers, start=1):
+            self.format(ws.cell(2, c, text), head=True)
+        spans: dict[int, list[tuple[str, int]]] = {}
+        for r, (node, levels) in enumerate(rows, start=3):
+            self.node_row(r, node, levels)
+            for k in range(len(levels)):
+                spans.setdefault(k, []).append((_ancestor(ev.scheme, node, k), r))
+        _merge_levels(ws, spans)
+        self.total_rows(3 + len(rows))
+        for i, header in enumerate(self.headers, start=1):
+            width = _WIDTHS.get(header, 18)
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "B3"
+
+    def column(self, header: str) -> int:
+        return self.headers.index(header) + 1
+
+    def format(self, cell: Any, *, head: bool = False) -> None:  # noqa: ANN401
+        cell.border = self.style["border"]
+        if head:
+            cell.font = self.style["bold"]
+            cell.fill = self.style["head"]
+            cell.alignment = self.style["centre"]
+
+    def node_row(self, r: int, node: Node, levels: Sequence[str]) -> None:
+        ev, ws = self.ev, self.ws
+        na = node.code in ev.not_applicable
+        score = ev.scores.get(node.code)
+        values: dict[str, object] = {
+            "编号": node.code,
+            "分值": node.points,
+            "指标值": "" if node.target is None else str(node.target),
+            "得分": "不适用" if na or score is None else score,
+            "偏差原因": "；".join(d.reason for d in ev.deductions_of(node.code)),
+            "类别": node.category,
+            "备注": node.note,
+            "评分规则": _rule_text(node.rule),
+        }
+        if not na and score is not None and node.points is not None:
+            values["扣分"] = _exact_difference(node.points, score)
+        if na:
+            values["实际完成值"] = "不适用"
+        elif node.code in ev.data.actuals:
+            values["实际完成值"] = _actual_cell(ev.data.actuals[node.code])
+        for k, name in enumerate(levels):
+            ws.cell(r, 2 + k, name)
+        for key, value in values.items():
+            ws.cell(r, self.column(key), value)
+        for c in range(1, len(self.headers) + 1):
+            cell = ws.cell(r, c)
+            self.format(cell)
+            cell.alignment = self.style["centre" if c <= self.depth + 1 else "wrap"]
+        for key in ("分值", "得分", "扣分"):
+            ws.cell(r, self.column(key)).number_format = "0.00"
+
+    def total_rows(self, r: int) -> None:
+        ev, ws = self.ev, self.ws
+        ws.cell(r, 2, "合计")
+        ws.cell(r, self.column("分值"), ev.scheme.points).number_format = "0.00"
+        ws.cell(r, self.column("得分"), ev.total).number_format = "0.00"
+        ws.cell(r + 1, 2, "等级")
+        ws.cell(r + 1, self.column("得分"), ev.grade)
+        for row in (r, r + 1):
+            for c in range(1, len(self.headers) + 1):
+                cell = ws.cell(row, c)
+                self.format(cell)
+                cell.fill = self.style["total"]
+                cell.font = self.style["bold"]
+
+
+def _ancestor(scheme: Scheme, node: Node, level: int) -> str:
+    """Return the code of *node*'s ancestor at *level* (0 for the first level)."""
+    chain = [node.code]
+    current = node
+    while current.parent is not None:
+        current = scheme.node(current.parent)
+        chain.append(current.code)
+    chain.reverse()
+    return chain[level]
+
+
+def _merge_levels(ws: Any, spans: Mapping[int, list[tuple[str, int]]]) -> None:  # noqa: ANN401
+    """Merge each level column over the consecutive rows of the same ancestor."""
+    for k, entries in spans.items():
+        runs: list[list[Any]] = []
+        for code, r in entries:
+            if runs and runs[-1][0] == code and runs[-1][2] + 1 == r:
+                runs[-1][2] = r
+            else:
+                runs.append([code, r, r])
+        for _, start, stop in runs:
+            if stop > start:
+                ws.merge_cells(
+                    start_row=start, start_column=2 + k, end_row=stop, end_column=2 + k
+                )
+
+
+def _write_deductions(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    style = _styles()
+    ws = wb.create_sheet(_DEDUCTIONS)
+    headers = ["编号", "指标", "扣分", "类别", "扣分原因", "来源"]
+    for c, text in enumerate(headers, start=1):
+        cell = ws.cell(1, c, text)
+        cell.font, cell.fill, cell.border = (
+            style["bold"],
+            style["head"],
+            style["border"],
+        )
+    for r, d in enumerate(ev.deductions, start=2):
+        name = ev.scheme.node(d.node).name
+        values = [d.node, name, d.points, d.category, d.reason, d.source or d.kind]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(r, c, value)
+            cell.border, cell.alignment = style["border"], style["top"]
+        ws.cell(r, 3).number_format = "0.00"
+    for i, width in enumerate((8, 24, 8, 10, 64, 10), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _write_meta(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
+    ws = wb.create_sheet(_META)
+    scheme = ev.scheme
+    rounding = {
+        "places": scheme.rounding.places,
+        "mode": str(scheme.rounding.mode),
+        "stage": str(scheme.rounding.stage),
+    }
+    rows: Sequence[tuple[str, object]] = (
+        ("scheme_id", scheme.id),
+        ("scheme_name", scheme.name),
+        ("points", scheme.points),
+        ("grades", scheme.grades.name),
+        ("rounding", json.dumps(rounding)),
+        ("not_applicable", scheme.not_applicable),
+        ("description", scheme.description),
+        ("source", scheme.source),
+        ("entity", ev.data.entity),
+        ("period", ev.data.period),
+    )
+    for r, (key, value) in enumerate(rows, start=1):
+        ws.cell(r, 1, key)
+        ws.cell(r, 2, value)
+    ws.sheet_state = "hidden"

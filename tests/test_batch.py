@@ -1,0 +1,1020 @@
+"""evaluate_batch(): hand-computed tables, every input form, bad rows, and the
+property that every row of a batch is evaluate() of that row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import perfkpi
+from perfkpi import (
+    BatchResult,
+    Data,
+    DataError,
+    Deduct,
+    Finding,
+    IncompatibleUnitError,
+    Node,
+    PerfKPIError,
+    Proportional,
+    Scheme,
+    Shortfall,
+    Sum,
+    evaluate,
+    evaluate_batch,
+    load_scheme,
+)
+from perfkpi.batch import evaluate_dask
+from perfkpi.deductions import Adjustment
+from perfkpi.rules import (
+    AllOrNothing,
+    Bands,
+    Categorical,
+    Checklist,
+    Distance,
+    Equal,
+    Goalposts,
+    Grade,
+    GradeTable,
+    LowerLinear,
+    Mean,
+    PerBlock,
+    PerPoint,
+    Qualitative,
+    Rule,
+    WeakestLink,
+)
+from perfkpi.scheme import Override
+
+SCHEMES = Path(__file__).parent / "schemes"
+
+
+def _two_level() -> Scheme:
+    """产出 60 (two proportional leaves) and 管理 40 (deduct with three items)."""
+    return Scheme.from_nodes(
+        "small",
+        "small",
+        [
+            Node("1", "产出", points=60, rule=Sum()),
+            Node(
+                "1.1",
+                "完成率",
+                parent="1",
+                points=40,
+                target="≥100%",
+                rule=Proportional(),
+            ),
+            Node(
+                "1.2",
+                "响应时间",
+                parent="1",
+                points=20,
+                target="≤2小时",
+                rule=Proportional(),
+            ),
+            Node("2", "管理", points=40, rule=Deduct(per_unmet=2)),
+            Node(
+                "2.1",
+                "中小企业份额",
+                parent="2",
+                target="≥100%",
+                rule=Shortfall(points=4),
+            ),
+            Node("2.2", "制度健全", parent="2", target="是"),
+        ],
+    )
+
+
+GOOD = {
+    "1.1": [87.5, 100, 120, 50],
+    "1.2": ["150分钟", "2小时", 1, "3小时"],
+    "2.1": ["80%", 100, "100%", 50],
+    "2.2": ["否", "是", "是", "否"],
+    "findings:2": [1.25, 0, 0, 30],
+}
+
+
+# -- hand-computed -----------------------------------------------------------------
+
+
+def test_hand_computed_rows() -> None:
+    batch = evaluate_batch(_two_level(), GOOD)
+    # row 0: 1.1 40 × 87.5/100 = 35; 1.2 150 min = 2.5 h → 20 × 2/2.5 = 16;
+    #        2: 40 − 4 × (1 − 0.8) − 2 (unmet 是) − 1.25 = 35.95 → 51 + 35.95
+    # row 1: everything met: 100
+    # row 2: 1.1 capped at 40; 1.2 1 hour ≤ 2: 20; 2: 40 → 100
+    # row 3: 1.1 20; 1.2 20 × 2/3 = 13.33; 2: 40 − 2 − 2 − 30 = 6 → 33.33 + 6
+    assert batch.total.tolist() == [86.95, 100, 100, 39.33]
+    assert batch.grades.tolist() == ["良", "优", "优", "差"]
+    assert batch.scores["1"].tolist() == [51, 60, 60, 33.33]
+    assert batch.scores["1.2"].tolist() == [16, 20, 20, 13.33]
+    assert batch.scores["2"].tolist() == [35.95, 40, 40, 6]
+    # an item's column is the points it cost its parent
+    assert batch.scores["2.1"].tolist() == [0.8, 0, 0, 2]
+    assert batch.ok.all()
+    assert dict(batch.reasons) == {}
+    assert len(batch) == 4
+
+
+def test_result_shape_and_views() -> None:
+    batch = evaluate_batch(_two_level(), GOOD)
+    assert batch.codes == ("1", "2", "1.1", "1.2", "2.1", "2.2")
+    assert batch.array.shape == (4, 7)
+    assert np.shares_memory(batch.scores["1.1"], batch.array)
+    assert batch.total is not None
+    assert batch.total.tolist() == batch.array[:, -1].tolist()
+    with pytest.raises(TypeError):
+        batch.scores["1"] = np.zeros(4)  # type: ignore[index]
+
+
+def test_same_as_evaluate_on_the_seed_scheme_without_items() -> None:
+    # the seed's 管理效率 findings by row; its 履职效能 items come from data files,
+    # so the batch gives 1.1's findings as a pre-computed column
+    scheme = perfkpi.catalog.scheme("gz-dept-overall")
+    seed = evaluate(scheme, perfkpi.catalog.data("gz-internet-court-2022"))
+    table = {
+        code: [seed.data.actuals[code]]
+        for code in scheme_inputs(scheme)
+        if code in seed.data.actuals
+    }
+    lost_11 = sum(d.points for d in seed.deductions_of("1.1"))
+    lost_2 = sum(f.points or 0 for f in seed.data.findings if f.node == "2")
+    table["findings:1.1"] = [lost_11]
+    table["findings:2"] = [lost_2]
+    batch = evaluate_batch(scheme, table)
+    assert batch.total.tolist() == [88.63]
+    assert batch.grades.tolist() == ["良"]
+    assert (batch.scores["1"][0], batch.scores["2"][0]) == (45.98, 42.65)
+
+
+def scheme_inputs(scheme: Scheme) -> tuple[str, ...]:
+    from perfkpi.plan import compile_plan
+
+    return compile_plan(scheme).inputs
+
+
+# -- input forms ---------------------------------------------------------------------
+
+
+def test_two_dimensional_array_with_columns() -> None:
+    scheme = Scheme.from_nodes(
+        "a",
+        "a",
+        [
+            Node("1", "a", points=50, target="≥100%", rule=Proportional()),
+            Node("2", "b", points=50, target="≤20%", rule=LowerLinear()),
+        ],
+    )
+    table = np.array([[100.0, 20.0], [50.0, 30.0], [80.0, 40.0]])
+    batch = evaluate_batch(scheme, table, columns=["1", "2"])
+    # 2: 50 × (1 − (30 − 20)/20) = 25; at twice the target 0
+    assert batch.total.tolist() == [100, 25 + 25, 40 + 0]
+    with pytest.raises(DataError, match="columns="):
+        evaluate_batch(scheme, table)
+    with pytest.raises(DataError, match="columns="):
+        evaluate_batch(scheme, table, columns=["1"])
+
+
+def test_csv_file(tmp_path: Path) -> None:
+    path = tmp_path / "departments.csv"
+    path.write_text(
+        "单位,1.1,1.2,2.1,2.2,findings:2\n"
+        "甲,87.5,150分钟,80%,否,1.25\n"
+        "乙,100,2小时,100,是,\n"
+        "丙,,1,100%,是,0\n",
+        encoding="utf-8",
+    )
+    batch = evaluate_batch(_two_level(), path, id_column="单位")
+    assert batch.total[:2].tolist() == [86.95, 100]
+    assert math.isnan(batch.total[2])
+    assert batch.reasons[2] == "column '1.1': missing actual value"
+    assert batch.ids is not None
+    assert batch.ids.tolist() == ["甲", "乙", "丙"]
+    assert batch.ignored == ()
+
+
+def test_csv_file_problems(tmp_path: Path) -> None:
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("1.1,1.2\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"ragged\.csv:2"):
+        evaluate_batch(_two_level(), ragged)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(DataError, match="header"):
+        evaluate_batch(_two_level(), empty)
+    with pytest.raises(DataError, match="cannot read file"):
+        evaluate_batch(_two_level(), tmp_path / "nothing.csv")
+
+
+def test_lists_keep_each_cells_type() -> None:
+    # a checklist reads the number 2 as a count, and the text "2" not at all
+    scheme = Scheme.from_nodes(
+        "c", "c", [Node("1", "制度", points=3, rule=Checklist(per=1))], points=3
+    )
+    batch = evaluate_batch(scheme, {"1": [2, "2", ["a", "b", "c"]]})
+    assert batch.total[0] == 2
+    assert math.isnan(batch.total[1])
+    assert batch.reasons[1] == "column '1', value '2': expected a number, got '2'"
+    assert batch.total[2] == 3
+
+
+def test_pandas_frame() -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("narwhals")
+    frame = pd.DataFrame({"单位": ["甲", "乙", "丙", "丁"], **GOOD})
+    frame.loc[2, "2.2"] = None  # a missing label
+    batch = evaluate_batch(_two_level(), frame, id_column="单位")
+    assert batch.total[[0, 1, 3]].tolist() == [86.95, 100, 39.33]
+    assert batch.reasons[2] == "column '2.2': missing actual value"
+    out = batch.to_frame()
+    assert isinstance(out, pd.DataFrame)
+    assert out["total"].iloc[0] == 86.95
+    assert out["id"].tolist() == ["甲", "乙", "丙", "丁"]
+
+
+def test_pandas_nullable_numbers() -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("narwhals")
+    frame = pd.DataFrame(GOOD)
+    frame["1.1"] = pd.array([87.5, None, 120, 50], dtype="Float64")
+    batch = evaluate_batch(_two_level(), frame)
+    assert batch.ok.tolist() == [True, False, True, True]
+    assert (
+        batch.reasons[1] == "column '1.1', value nan: expected a finite number, got nan"
+    )
+
+
+def test_polars_and_pyarrow_frames() -> None:
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    pytest.importorskip("narwhals")
+    expected = [86.95, 100, 100, 39.33]
+    columns = {k: [str(v) for v in vals] for k, vals in GOOD.items()}
+    columns["findings:2"] = [float(v) for v in GOOD["findings:2"]]
+    for frame in (pl.DataFrame(columns), pa.table(columns)):
+        batch = evaluate_batch(_two_level(), frame)
+        assert batch.total.tolist() == expected
+    assert isinstance(batch.to_frame(), pa.Table)  # the library it came from
+    assert isinstance(batch.to_frame("polars"), pl.DataFrame)
+
+
+def test_unknown_table_type() -> None:
+    pytest.importorskip("narwhals")
+    with pytest.raises(DataError, match="expected a mapping"):
+        evaluate_batch(_two_level(), 42)
+
+
+def test_data_supplied_items_are_refused() -> None:
+    scheme = _two_level()
+    with pytest.raises(DataError, match="items declared in the scheme"):
+        evaluate_batch(scheme, {"items": [{"parent": "2", "name": "x"}]})
+    with pytest.raises(DataError, match="use evaluate"):
+        evaluate_batch(scheme, {"actuals": {"1.1": 100}})
+    with pytest.raises(DataError, match="use evaluate"):
+        evaluate_batch(scheme, Data(actuals={"1.1": 100}))
+
+
+# -- up-front errors -------------------------------------------------------------------
+
+UP_FRONT: list[tuple[dict[str, Any], str]] = [
+    # an input column is missing: named, all at once
+    ({"1.1": [1]}, r"missing columns '1\.2', '2\.1', '2\.2'"),
+    # a node scored from its children takes no actual
+    ({**GOOD, "1": [1, 2, 3, 4]}, "scored from others"),
+    # findings on a node that does not deduct
+    ({**GOOD, "findings:1.1": [1, 1, 1, 1]}, "findings go on 'deduct' nodes"),
+    # findings on a node that does not exist
+    ({**GOOD, "findings:9": [1, 1, 1, 1]}, "unknown node"),
+    # not applicable: unknown node
+    ({**GOOD, "na:9": [True] * 4}, "unknown node '9'"),
+    # adjustments go on scored leaves only
+    ({**GOOD, "adjust:1": [1] * 4}, "adjustments apply to scored leaves"),
+    # columns of different lengths
+    ({**GOOD, "1.1": [1, 2]}, "rows"),
+    # a column that is not a column
+    ({**GOOD, "1.1": "87.5"}, "expected a column"),
+]
+
+
+@pytest.mark.parametrize(("table", "message"), UP_FRONT)
+def test_up_front_errors(table: dict[str, Any], message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        evaluate_batch(_two_level(), table)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="errors"):
+        evaluate_batch(_two_level(), GOOD, errors="ignore")  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="label the rows"):
+        evaluate_batch(_two_level(), GOOD, id_column="name")
+    with pytest.raises(DataError, match="2-D array only"):
+        evaluate_batch(_two_level(), GOOD, columns=["1.1"])
+
+
+def test_other_columns_are_ignored_and_listed() -> None:
+    batch = evaluate_batch(
+        _two_level(), {**GOOD, "year": [2022] * 4, "备注": ["x"] * 4}
+    )
+    assert batch.ignored == ("year", "备注")
+
+
+# -- bad rows ----------------------------------------------------------------------------
+
+BAD_CELLS: list[tuple[str, object, type[PerfKPIError], str]] = [
+    # NaN is never a score
+    ("1.1", math.nan, DataError, "column '1.1', value nan: expected a finite number"),
+    # nor is infinity
+    ("1.1", math.inf, DataError, "column '1.1', value inf: expected a finite number"),
+    # text that is no quantity
+    ("1.1", "很多", DataError, "column '1.1', value '很多': cannot read actual"),
+    # a unit of another dimension
+    ("1.2", "5件", IncompatibleUnitError, "column '1.2', value '5件': cannot compare"),
+    # a label not on the scale
+    ("2.2", "也许", DataError, "column '2.2', value '也许': expected one of 是 / 否"),
+    # a missing cell
+    ("2.2", None, DataError, "column '2.2': missing actual value"),
+    # negative findings
+    ("findings:2", -1.0, DataError, "column 'findings:2', value -1.0: expected"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "error", "reason"), BAD_CELLS)
+def test_a_bad_cell_spoils_only_its_row_and_its_ancestors(
+    column: str, value: object, error: type[PerfKPIError], reason: str
+) -> None:
+    table = {k: list(v) for k, v in GOOD.items()}
+    table[column][2] = value
+    batch = evaluate_batch(_two_level(), table)
+    assert batch.ok.tolist() == [True, True, False, True]
+    assert batch.total[[0, 1, 3]].tolist() == [86.95, 100, 39.33]
+    assert math.isnan(batch.total[2])
+    assert batch.grades[2] == ""
+    assert batch.reasons[2].startswith(reason)
+    bad_node = column.rpartition(":")[2]
+    top = bad_node.split(".")[0]
+    other = "2" if top == "1" else "1"
+    assert math.isnan(batch.scores[bad_node][2])
+    assert math.isnan(batch.scores[top][2])
+    assert not math.isnan(batch.scores[other][2])  # the other branch is scored
+    assert isinstance(batch.error(2), error)
+    assert batch.error(0) is None
+    # errors="raise" raises it instead
+    with pytest.raises(error) as raised:
+        evaluate_batch(_two_level(), table, errors="raise")
+    assert str(raised.value) == str(batch.error(2))
+    if not column.startswith("findings:"):  # Finding(-1) itself refuses to exist
+        # evaluate() of that row raises the same error
+        with pytest.raises(error) as info:
+            evaluate(_two_level(), _row_data(table, 2))
+        assert str(info.value) == str(batch.error(2))
+
+
+def test_first_reason_is_the_one_evaluate_raises() -> None:
+    table = {k: list(v) for k, v in GOOD.items()}
+    table["1.2"][0] = "5件"
+    table["1.1"][0] = math.nan
+    batch = evaluate_batch(_two_level(), table)
+    # 1.1 comes before 1.2 in the plan, as evaluate() reads them
+    assert batch.reasons[0].startswith("column '1.1'")
+    assert len(batch.reasons) == 1
+    assert list(batch.reasons) == [0]
+    assert "column '1.1'" in repr(batch.reasons)
+
+
+def test_bad_rows_never_stop_the_rest() -> None:
+    n = 1000
+    rng = np.random.default_rng(3)
+    actual = rng.uniform(50, 120, n).round(2)
+    actual[::7] = np.nan
+    scheme = Scheme.from_nodes(
+        "n", "n", [Node("1", "x", points=100, target="≥100%", rule=Proportional())]
+    )
+    batch = evaluate_batch(scheme, {"1": actual})
+    assert batch.ok.sum() == n - len(range(0, n, 7))
+    assert np.isnan(batch.total[::7]).all()
+    good = ~np.isnan(actual)
+    expected = np.minimum(actual[good], 100)
+    assert np.allclose(batch.total[good], expected, atol=0.005)
+    assert len(batch.reason_texts) == 1  # one distinct reason, kept once
+
+
+def test_not_applicable_columns() -> None:
+    # 1.2 N/A in row 1: 1 re-weights 1.1 to 60 points (按百分制折算): 60 × 87.5 %
+    table = {**GOOD, "na:1.2": [False, "是", 0, None]}
+    table["1.2"] = ["150分钟", "坏的", 1, "3小时"]  # not read where N/A
+    batch = evaluate_batch(_two_level(), table)
+    assert batch.ok.all()
+    assert math.isnan(batch.scores["1.2"][1])
+    assert batch.scores["1"][1] == 60 * 100 / 100
+    assert batch.scores["1"][0] == 51
+
+
+def test_missing_column_covered_by_not_applicable() -> None:
+    table = {k: v for k, v in GOOD.items() if k != "1.2"}
+    table["na:1"] = [True, True, False, True]
+    batch = evaluate_batch(_two_level(), table)
+    assert batch.ok.tolist() == [True, True, False, True]
+    assert batch.reasons[2] == "column '1.2': missing actual value"
+    # with all of 1 N/A, the total re-weights 2 to 100 points: 35.95 × 100/40
+    assert batch.total[0] == 89.88
+
+
+def test_bad_not_applicable_flag() -> None:
+    batch = evaluate_batch(_two_level(), {**GOOD, "na:1.2": [0, 1, "maybe", 0]})
+    assert batch.reasons[2] == (
+        "column 'na:1.2', value 'maybe': expected true or false, got 'maybe'"
+    )
+
+
+def test_adjustments() -> None:
+    batch = evaluate_batch(_two_level(), {**GOOD, "adjust:1.1": [-2, 0, math.nan, 5]})
+    # 35 − 2 = 33; an empty cell adjusts nothing; 20 + 5 = 25 (within 40)
+    assert batch.scores["1.1"].tolist() == [33, 40, 40, 25]
+    assert batch.ok.all()
+
+
+def test_everything_not_applicable_is_a_bad_row() -> None:
+    batch = evaluate_batch(
+        _two_level(), {**GOOD, "na:1": [0, 1, 0, 0], "na:2": [0, 1, 0, 0]}
+    )
+    assert batch.ok.tolist() == [True, False, True, True]
+    assert batch.reasons[1] == "every node is not applicable: there is nothing to score"
+
+
+def test_pefa_grades_tables_and_weakest_link() -> None:
+    scheme = load_scheme(SCHEMES / "pefa.toml")
+    table = {
+        "PI-1.1": ["C", "B", "B", "B"],
+        "PI-1.2": ["C", "NA", "B", "B"],
+        "PI-1.3": ["A", "B", "B", "B"],
+        "PI-2.1": ["B", "A", "A", "A"],
+        # row 2: only one grade left, and the table has no row for it
+        "PI-2.2": ["D*", "A", "NA", "E"],
+    }
+    batch = evaluate_batch(scheme, table)
+    assert batch.grade_labels("PI-1")[:2].tolist() == ["C+", "B"]
+    assert batch.grade_labels("PI-2")[:2].tolist() == ["C", "A"]
+    assert batch.grades[:2].tolist() == ["C+", "B+"]
+    assert batch.ok.tolist() == [True, True, False, False]
+    assert batch.reasons[2] == "conversion table has no row for A @ PI-2"
+    assert batch.reasons[3].startswith("column 'PI-2.2', value 'E': expected a grade")
+    assert math.isnan(batch.scores["PI-1.2"][1])  # NA: not applicable
+
+
+def test_overrides() -> None:
+    scheme = Scheme.from_nodes(
+        "part",
+        "part",
+        [
+            Node("1", "Purpose", points=20, target="≥100%", rule=Proportional()),
+            Node("2", "Results", points=80, rule=Deduct()),
+            Node("2.1", "Agreed measures", parent="2", target="是"),
+        ],
+        overrides=[Override("2.1", "Results Not Demonstrated")],
+    )
+    batch = evaluate_batch(
+        scheme, {"1": [100, 100, math.nan], "2.1": ["否", "是", "否"]}
+    )
+    assert batch.grades.tolist() == ["Results Not Demonstrated", "优", ""]
+
+
+def test_empty_table() -> None:
+    batch = evaluate_batch(_two_level(), {k: [] for k in GOOD})
+    assert len(batch) == 0
+    assert batch.total.shape == (0,)
+    out = io.StringIO()
+    batch.to_csv(out)
+    assert out.getvalue().splitlines()[0].startswith("total,grade,reason")
+
+
+def test_progress_is_reported_per_block() -> None:
+    calls: list[tuple[int, int]] = []
+    n = 5000
+    scheme = Scheme.from_nodes(
+        "n", "n", [Node("1", "x", points=100, target="≥100%", rule=Proportional())]
+    )
+    evaluate_batch(
+        scheme, {"1": np.full(n, 99.0)}, progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls[-1] == (n, n)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def test_to_csv_and_to_columns(tmp_path: Path) -> None:
+    table = {**GOOD, "单位": ["甲", "乙", "丙", "丁"]}
+    table["1.1"] = [87.5, math.nan, 120, 50]
+    batch = evaluate_batch(_two_level(), table, id_column="单位")
+    path = tmp_path / "out.csv"
+    batch.to_csv(path)
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert list(rows[0]) == [
+        "id",
+        "total",
+        "grade",
+        "reason",
+        "1",
+        "2",
+        "1.1",
+        "1.2",
+        "2.1",
+        "2.2",
+    ]
+    assert (rows[0]["id"], rows[0]["total"], rows[0]["grade"]) == ("甲", "86.95", "良")
+    assert rows[2]["total"] == "100"  # shortest form
+    assert rows[1]["total"] == ""  # NaN is an empty cell
+    assert rows[1]["reason"].startswith("column '1.1', value nan")
+    assert rows[1]["2"] == "40"  # the other branch is still scored
+    columns = batch.to_columns()
+    assert columns["reason"].tolist()[0] == ""
+
+
+def test_node_codes_that_clash_with_fixed_columns() -> None:
+    scheme = Scheme.from_nodes(
+        "t", "t", [Node("total", "x", points=100, target="≥1", rule=Proportional())]
+    )
+    columns = evaluate_batch(scheme, {"total": [1.0]}).to_columns()
+    assert list(columns) == ["total", "grade", "reason", "node:total"]
+
+
+def test_to_frame_without_any_frame_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    import perfkpi.batch
+
+    monkeypatch.setattr(perfkpi.batch, "_has", lambda _: False)
+    batch = evaluate_batch(_two_level(), GOOD)
+    with pytest.raises(ImportError, match="to_columns"):
+        batch.to_frame()
+
+
+def test_results_compare_by_value() -> None:
+    a = evaluate_batch(_two_level(), GOOD)
+    b = evaluate_batch(_two_level(), GOOD)
+    assert a == b
+    assert isinstance(a, BatchResult)
+
+
+def test_import_stays_light() -> None:
+    code = (
+        "import sys, perfkpi; "
+        "node = perfkpi.Node('1', 'x', points=100, target='≥100%', "
+        "rule=perfkpi.Proportional()); "
+        "perfkpi.evaluate_batch(perfkpi.Scheme.from_nodes('s', 's', [node]), "
+        "{'1': [99.8, '98%']}); "
+        "heavy = {'narwhals', 'pandas', 'polars', 'pyarrow', 'dask'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, check=True, text=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+# -- scale-out ------------------------------------------------------------------------------
+
+
+def test_dask_equals_in_memory() -> None:
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    pytest.importorskip("narwhals")
+    rng = np.random.default_rng(5)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "unit": [f"u{i}" for i in range(n)],
+            "1.1": rng.uniform(40, 130, n).round(2),
+            "1.2": [f"{m}分钟" for m in rng.integers(30, 300, n)],
+            "2.1": rng.uniform(50, 110, n).round(1),
+            "2.2": rng.choice(["是", "否"], n),
+            "findings:2": rng.choice([0, 0.5, 1, 2], n),
+        }
+    )
+    frame.loc[7, "1.1"] = np.nan
+    expected = evaluate_batch(_two_level(), frame, id_column="unit").to_frame("pandas")
+    lazy = evaluate_dask(
+        _two_level(), dd.from_pandas(frame, npartitions=4), id_column="unit"
+    )
+    got = lazy.compute()
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["reason"].iloc[7].startswith("column '1.1', value nan")
+
+
+# -- the property: a batch row is evaluate() of that row -------------------------------------
+
+ADJUSTMENT_RATE = Bands(
+    [
+        {"when": "=0%", "score": 3},
+        {"when": "(0%,10%]", "score": 2},
+        {"when": "(10%,20%]", "score": 1},
+        {"when": ">20%", "score": 0},
+    ]
+)
+TWO_DECIMALS = st.integers(0, 20000).map(lambda n: n / 100)
+BAD_ANY: list[object] = [math.nan, math.inf, None, "很多", "5件", True]
+
+# kind → (rule, target, points, valid cells, extra bad cells)
+LeafKind = tuple[Rule, str | None, float, st.SearchStrategy[Any], list[object]]
+
+
+def _leaf_kinds() -> list[LeafKind]:
+    percent = st.one_of(TWO_DECIMALS, TWO_DECIMALS.map(lambda v: f"{v}%"))
+    return [
+        (Proportional(), "≥95%", 10, percent, []),
+        (
+            Proportional(),
+            "≤2小时",
+            5,
+            st.integers(1, 600).map(lambda m: f"{m}分钟"),
+            [],
+        ),
+        (LowerLinear(), "≤20%", 4, percent, []),
+        (PerPoint(per=0.5), "≤100%", 5, percent, []),
+        (PerBlock(per=2, block=5), "≥100%", 10, percent, []),
+        (ADJUSTMENT_RATE, None, 3, percent, []),
+        (Goalposts(min=1, max=1000, log=True), None, 6, TWO_DECIMALS, [0.0, -1.0]),
+        (Distance(), "=100%", 4, percent, []),
+        (Equal(), "=0", 2, st.sampled_from([0.0, -1.0, 2.0]), []),
+        (
+            AllOrNothing(),
+            "是",
+            2,
+            st.sampled_from(["是", "否", True, False]),
+            ["也许", 1.0],
+        ),
+        (
+            Categorical({"无结余": 3, "有结余": 1.5}),
+            None,
+            3,
+            st.sampled_from(["无结余", "有结余"]),
+            ["不知道", 1.0],
+        ),
+        (Checklist(per=1, items=["a", "b", "c"]), None, 3, st.integers(0, 3), [5, 1.5]),
+        (Qualitative(), None, 8, st.integers(0, 16).map(lambda n: n / 2), [9.0, -1.0]),
+    ]
+
+
+LEAF_KINDS = _leaf_kinds()
+PEFA_TABLE = GradeTable({"A,A": "A", "A,B": "B+", "B,B": "B", "C,D": "D+", "D,D": "D"})
+GRADES = st.sampled_from(["A", "B+", "B", "C", "D", "D*", "NA", "NR"])
+
+
+@st.composite
+def _cells(
+    draw: st.DrawFn, valid: st.SearchStrategy[Any], bad: Sequence[object], rows: int
+) -> list[Any]:
+    return [
+        draw(st.sampled_from([*BAD_ANY, *bad]))
+        if draw(st.integers(0, 9)) == 0
+        else draw(valid)
+        for _ in range(rows)
+    ]
+
+
+@st.composite
+def schemes_and_tables(draw: st.DrawFn) -> tuple[Scheme, dict[str, list[Any]]]:
+    rows = draw(st.integers(1, 6))
+    nodes: list[Node] = []
+    table: dict[str, list[Any]] = {}
+    deducts: list[str] = []
+    for i in range(draw(st.integers(1, 3))):
+        top = str(i + 1)
+        shape = draw(st.sampled_from(["sum", "mean", "deduct", "leaf", "pefa"]))
+        if shape in ("sum", "mean"):
+            children = []
+            for j in range(draw(st.integers(1, 3))):
+                rule, target, points, valid, bad = draw(st.sampled_from(LEAF_KINDS))
+                code = f"{top}.{j + 1}"
+                children.append(
+                    Node(
+                        code, code, parent=top, points=points, target=target, rule=rule
+                    )
+                )
+                table[code] = draw(_cells(valid, bad, rows))
+            total = sum(c.points or 0 for c in children)
+            rule_top: Rule = (
+                Sum()
+                if shape == "sum"
+                else Mean(mean=draw(st.sampled_from(["arithmetic", "geometric"])))
+            )
+            nodes += [Node(top, top, points=total, rule=rule_top), *children]
+        elif shape == "deduct":
+            nodes.append(
+                Node(
+                    top,
+                    top,
+                    points=10,
+                    rule=Deduct(per_unmet=draw(st.sampled_from([0.5, 1.0, 2.0]))),
+                )
+            )
+            deducts.append(top)
+            for j in range(draw(st.integers(0, 3))):
+                code = f"{top}.{j + 1}"
+                penalty = Shortfall(points=2) if draw(st.booleans()) else None
+                nodes.append(Node(code, code, parent=top, target="≥100%", rule=penalty))
+                table[code] = draw(_cells(TWO_DECIMALS, [], rows))
+        elif shape == "leaf":
+            rule, target, points, valid, bad = draw(st.sampled_from(LEAF_KINDS))
+            nodes.append(Node(top, top, points=points, target=target, rule=rule))
+            table[top] = draw(_cells(valid, bad, rows))
+        else:
+            how: Rule = WeakestLink() if draw(st.booleans()) else PEFA_TABLE
+            nodes.append(Node(top, top, points=4, rule=how))
+            for j in range(2):
+                code = f"{top}.{j + 1}"
+                nodes.append(Node(code, code, parent=top, points=4, rule=Grade()))
+                table[code] = draw(_cells(GRADES, ["E"], rows))
+    total = sum(n.points or 0 for n in nodes if n.parent is None)
+    scheme = Scheme.from_nodes("gen", "gen", nodes, points=total)
+    for code in deducts:
+        if draw(st.booleans()):
+            table[f"findings:{code}"] = draw(
+                st.lists(
+                    st.sampled_from([0.0, 0.5, 1.25, 3.0, 20.0, math.nan]),
+                    min_size=rows,
+                    max_size=rows,
+                )
+            )
+    codes = [n.code for n in nodes]
+    if draw(st.booleans()):
+        code = draw(st.sampled_from(codes))
+        table[f"na:{code}"] = draw(
+            st.lists(st.booleans(), min_size=rows, max_size=rows)
+        )
+    scored = [
+        n.code
+        for n in nodes
+        if n.points is not None
+        and not scheme.children(n.code)
+        and n.rule is not None
+        and n.rule.role == "score"
+    ]
+    if scored and draw(st.booleans()):
+        code = draw(st.sampled_from(scored))
+        table[f"adjust:{code}"] = draw(
+            st.lists(
+                st.sampled_from([0.0, -1.5, 2.0, math.nan]),
+                min_size=rows,
+                max_size=rows,
+            )
+        )
+    return scheme, table
+
+
+def _row_data(table: dict[str, list[Any]], i: int) -> Data:
+    actuals: dict[str, object] = {}
+    findings, adjustments, na = [], [], []
+    for name, column in table.items():
+        value = column[i]
+        if name.startswith("findings:"):
+            if isinstance(value, float) and math.isnan(value):
+                continue
+            if isinstance(value, int | float) and value == 0:
+                continue
+            findings.append(Finding(name[9:], value, "x"))  # type: ignore[arg-type]
+        elif name.startswith("adjust:"):
+            if not (isinstance(value, float) and math.isnan(value)) and value:
+                adjustments.append(Adjustment(name[7:], float(value), "x"))  # type: ignore[arg-type]
+        elif name.startswith("na:"):
+            if value:
+                na.append(name[3:])
+        elif value is not None:
+            actuals[name] = value
+    return Data(
+        actuals=actuals, findings=findings, not_applicable=na, adjustments=adjustments
+    )
+
+
+def _same_row(
+    batch: BatchResult, scheme: Scheme, table: dict[str, list[Any]], i: int
+) -> None:
+    try:
+        ev = evaluate(scheme, _row_data(table, i))
+    except PerfKPIError as exc:
+        assert not batch.ok[i]
+        error = batch.error(i)
+        assert type(error) is type(exc)
+        assert str(error) == str(exc)
+        assert math.isnan(batch.total[i])
+        assert batch.grades[i] == ""
+        return
+    assert batch.ok[i], batch.reasons.get(i)
+    assert batch.total[i] == ev.total
+    assert batch.grades[i] == ev.grade
+    for code in batch.codes:
+        got = batch.scores[code][i]
+        if code in ev.not_applicable:
+            assert math.isnan(got), code
+        elif scheme.node(code).is_item:
+            assert got == ev.penalties[code], code
+        else:
+            assert got == ev.scores[code], code
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(schemes_and_tables())
+def test_every_row_equals_evaluate_of_that_row(
+    case: tuple[Scheme, dict[str, list[Any]]],
+) -> None:
+    scheme, table = case
+    batch = evaluate_batch(scheme, table)
+    for i in range(len(batch)):
+        _same_row(batch, scheme, table, i)
+
+
+@given(schemes_and_tables())
+def test_errors_raise_gives_the_first_bad_rows_error(
+    case: tuple[Scheme, dict[str, list[Any]]],
+) -> None:
+    scheme, table = case
+    batch = evaluate_batch(scheme, table)
+    bad = np.flatnonzero(~batch.ok)
+    if bad.size == 0:
+        assert evaluate_batch(scheme, table, errors="raise") == batch
+        return
+    with pytest.raises(PerfKPIError) as info:
+        evaluate_batch(scheme, table, errors="raise")
+    assert str(info.value) == str(batch.error(int(bad[0])))
+
+
+def _blocks(
+    fn: Callable[[], BatchResult], monkeypatch: pytest.MonkeyPatch
+) -> BatchResult:
+    import perfkpi.batch
+
+    monkeypatch.setattr(perfkpi.batch, "_BLOCK_CELLS", 1)  # 64-row blocks
+    return fn()
+
+
+def test_blocks_do_not_change_the_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(11)
+    n = 1000
+    table = {
+        "1.1": rng.uniform(40, 130, n).round(2),
+        "1.2": rng.uniform(0.5, 5, n).round(2),
+        "2.1": rng.uniform(50, 110, n).round(1),
+        "2.2": rng.choice(np.array(["是", "否", "也许"]), n),
+    }
+    whole = evaluate_batch(_two_level(), table)
+    small = _blocks(lambda: evaluate_batch(_two_level(), table), monkeypatch)
+    assert whole == small
+    for i in range(0, n, 97):
+        _same_row(whole, _two_level(), {k: v.tolist() for k, v in table.items()}, i)
+
+
+# -- the command line ----------------------------------------------------------------
+
+
+def _scheme_file(tmp_path: Path) -> Path:
+    path = tmp_path / "scheme.toml"
+    path.write_text(
+        "\n".join(
+            [
+                "[scheme]",
+                'id = "small"',
+                'name = "small"',
+                "points = 100",
+                "[[node]]",
+                'code = "1"',
+                'name = "完成率"',
+                "points = 60",
+                'target = "≥100%"',
+                'rule = "proportional"',
+                "[[node]]",
+                'code = "2"',
+                'name = "管理"',
+                "points = 40",
+                'rule = "deduct"',
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _table_file(tmp_path: Path, rows: int = 3) -> Path:
+    path = tmp_path / "table.csv"
+    lines = ["单位,1,findings:2"]
+    lines += [f"u{i},{90 + i % 3 * 5},{i % 2}" for i in range(rows)]
+    lines[2] = "u1,很多,1"  # a bad row
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_batch_writes_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from perfkpi.cli import main
+
+    out = tmp_path / "out.csv"
+    code = main(
+        [
+            "batch",
+            str(_scheme_file(tmp_path)),
+            str(_table_file(tmp_path)),
+            "-o",
+            str(out),
+            "--id-column",
+            "单位",
+        ]
+    )
+    assert code == 0
+    with out.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    # u0: 60 × 90 % + 40 = 94; u2: 60 + 40 = 100
+    assert [(r["id"], r["total"], r["grade"]) for r in rows] == [
+        ("u0", "94", "优"),
+        ("u1", "", ""),
+        ("u2", "100", "优"),
+    ]
+    assert rows[1]["reason"].startswith("column '1', value '很多'")
+    err = capsys.readouterr().err
+    assert "scored 3 rows; 1 could not be scored" in err
+    assert "\r" not in err  # not a terminal: no progress bar
+
+
+def test_cli_batch_to_stdout_and_raise(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from perfkpi.cli import main
+
+    scheme, table = str(_scheme_file(tmp_path)), str(_table_file(tmp_path))
+    assert main(["batch", scheme, table]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "total,grade,reason,1,2"
+    assert main(["batch", scheme, table, "--errors", "raise"]) == 2
+    assert "cannot read actual" in capsys.readouterr().err
+    assert main(["batch", scheme, str(tmp_path / "none.csv")]) == 2
+    assert "cannot read file" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_progress_bar_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import perfkpi.batch
+    import perfkpi.cli
+
+    monkeypatch.setattr(perfkpi.cli, "PROGRESS_MIN_ROWS", 100)
+    monkeypatch.setattr(perfkpi.batch, "_BLOCK_CELLS", 1)  # 64-row blocks
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    out = tmp_path / "out.csv"
+    table = _table_file(tmp_path, rows=500)
+    assert (
+        perfkpi.cli.main(
+            ["batch", str(_scheme_file(tmp_path)), str(table), "-o", str(out)]
+        )
+        == 0
+    )
+    text = terminal.getvalue()
+    assert text.count("\r") >= 5
+    assert "100% 500/500 rows\n" in text
+    # a small table draws no bar
+    small = _Terminal()
+    monkeypatch.setattr(sys, "stderr", small)
+    perfkpi.cli.main(
+        [
+            "batch",
+            str(_scheme_file(tmp_path)),
+            str(_table_file(tmp_path)),
+            "-o",
+            str(out),
+        ]
+    )
+    assert "\r" not in small.getvalue()
+
+
+def test_python_dash_m_batch(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "perfkpi",
+            "batch",
+            str(_scheme_file(tmp_path)),
+            str(_table_file(tmp_path)),
+            "-o",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert out.read_text(encoding="utf-8").startswith("total,grade,reason")
