@@ -8,9 +8,11 @@ from __future__ import annotations
 import inspect
 import pkgutil
 import re
+import sys
 from importlib.metadata import version as _version
 from pathlib import Path
 
+from docutils import nodes
 from docutils.nodes import Element
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
@@ -45,9 +47,6 @@ autodoc_member_order = "bysource"
 autodoc_default_options = {"undoc-members": True}
 autodoc_typehints = "signature"
 autodoc_preserve_defaults = True
-# Extras are imported lazily by perfkpi; mocking them keeps the build working
-# when they are not installed.
-autodoc_mock_imports = ["matplotlib", "narwhals", "openpyxl"]
 autosummary_generate = False
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
@@ -61,8 +60,8 @@ napoleon_use_ivar = True
 intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
 
 # -- nitpicky references -------------------------------------------------------
-# Without inventories, names from the standard library and numpy cannot be
-# linked; references to them are left as plain text instead of warnings.
+# Without inventories, names from the standard library, numpy and the optional
+# dependencies cannot be linked; references to them stay plain text.
 nitpick_ignore_regex = [
     (r"py:.*", r"(collections\.abc|typing|os|pathlib|datetime|decimal)\..*"),
     (r"py:.*", r"(numpy|np|hypothesis|matplotlib)\..*"),
@@ -83,15 +82,37 @@ html_title = f"perfkpi {release}"
 _TOP_LEVEL_MARKER = "<!-- perfkpi.__all__ -->"
 
 
+def _home(name: str) -> str:
+    """Return the module that defines (or, for a constant, exports) ``perfkpi.name``."""
+    obj = getattr(perfkpi, name)
+    if inspect.ismodule(obj):
+        return "perfkpi"
+    if inspect.isclass(obj) or inspect.isroutine(obj):
+        return str(obj.__module__)
+    for module_name, module in sorted(sys.modules.items()):
+        if (
+            module_name.startswith("perfkpi.")
+            and name in getattr(module, "__all__", ())
+            and getattr(module, name, None) is obj
+        ):
+            return module_name
+    return "perfkpi"
+
+
 def _top_level_names(_app: object, docname: str, source: list[str]) -> None:
     if docname != "api":
         return
-    lines = ["```{eval-rst}", ".. py:currentmodule:: None", ""]
-    lines += [".. autosummary::", "   :nosignatures:", ""]
+    # one table per defining module, so that the summaries' own short
+    # references (":func:`parse_target`") resolve in their module
+    groups: dict[str, list[str]] = {}
     for name in perfkpi.__all__:
-        obj = getattr(perfkpi, name)
-        target = obj.__name__ if inspect.ismodule(obj) else f"{obj.__module__}.{name}"
-        lines.append(f"   ~{target}")
+        groups.setdefault(_home(name), []).append(name)
+    lines = ["```{eval-rst}"]
+    for module, names in sorted(groups.items()):
+        lines += [f".. rubric:: {module}", "", f".. currentmodule:: {module}", ""]
+        lines += [".. autosummary::", "   :nosignatures:", ""]
+        lines += [f"   {name}" for name in names]
+        lines.append("")
     lines.append("```")
     source[0] = source[0].replace(_TOP_LEVEL_MARKER, "\n".join(lines))
 
@@ -161,20 +182,38 @@ def _top_level_reference(
     if node.get("refdomain") != "py" or not target.startswith("perfkpi."):
         return None
     head, _, rest = target.removeprefix("perfkpi.").partition(".")
-    obj = getattr(perfkpi, head, None) if head in perfkpi.__all__ else None
-    if obj is None or inspect.ismodule(obj):
+    if head not in perfkpi.__all__ or _home(head) == "perfkpi":
         return None
-    canonical = ".".join(filter(None, (obj.__module__, head, rest)))
+    canonical = ".".join(filter(None, (_home(head), head, rest)))
     domain = env.get_domain("py")
     return domain.resolve_xref(
         env, node["refdoc"], app.builder, node["reftype"], canonical, node, contnode
     )
 
 
+# -- doctest blocks -------------------------------------------------------------
+# A ```python block of >>> examples ends with a blank line so that doctest knows
+# where the expected output stops; the rendered page does not need it.
+def _strip_doctest_blank_lines(_app: Sphinx, doctree: nodes.document) -> None:
+    for block in doctree.findall(nodes.literal_block):
+        text = block.astext()
+        if text.startswith(">>>") and text.endswith("\n"):
+            stripped = text.rstrip("\n")
+            block.rawsource = stripped
+            block[:] = [nodes.Text(stripped)]
+
+
+def _api_always_outdated(*_args: object) -> list[str]:
+    # api.md is generated from the package, which Sphinx does not watch
+    return ["api"]
+
+
 def setup(app: Sphinx) -> None:
     """Register the generated API sections, reference aliases and docstring guard."""
+    app.connect("env-get-outdated", _api_always_outdated)
     app.connect("source-read", _top_level_names)
     app.connect("source-read", _more_modules)
     app.connect("missing-reference", _top_level_reference)
+    app.connect("doctree-read", _strip_doctest_blank_lines)
     app.connect("autodoc-process-docstring", _save_docstring, priority=400)
     app.connect("autodoc-process-docstring", _restore_docstring, priority=600)

@@ -424,6 +424,21 @@ def test_shared_inputs_feed_every_formula_node() -> None:
     assert dict(data.actuals) == {"1": 90.0, "2": 100.0}
 
 
+def test_compute_actuals_is_idempotent() -> None:
+    scheme = _scheme(
+        Node(
+            "1",
+            "a",
+            points=10,
+            target="≥100%",
+            rule=Proportional(),
+            indicator=RATE,
+        )
+    )
+    once = compute_actuals(scheme, Data(inputs={"1": {"实际支出": 95, "预算数": 100}}))
+    assert compute_actuals(scheme, once) == once
+
+
 def test_an_actual_given_directly_is_kept() -> None:
     scheme = _scheme(
         Node("1", "a", points=10, target="≥100%", rule=Proportional(), indicator=RATE)
@@ -441,7 +456,7 @@ BAD_DATA: list[tuple[dict[str, object], str, str]] = [
     (
         {"actuals": {"1": "95%"}, "inputs": {"1": {"实际支出": 1, "预算数": 2}}},
         "inputs.1",
-        "both an actual and inputs",
+        "both an actual ('95%') and inputs giving 50.0",
     ),
     # an input missing
     ({"inputs": {"1": {"实际支出": 1}}}, "inputs.1", "missing input '预算数'"),

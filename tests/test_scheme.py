@@ -123,7 +123,7 @@ def test_item_must_sit_under_deduct_and_have_target() -> None:
 
 def test_negative_points() -> None:
     problems = _problems([Node("1", "a", points=-5, rule=Deduct())], points=100)
-    assert "points must be >= 0 (got -5.0) @ 1" in problems
+    assert "points must be a finite number >= 0 (got -5.0) @ 1" in problems
 
 
 def test_empty_scheme() -> None:

@@ -417,6 +417,23 @@ def test_unknown_unit_error_says_where() -> None:
     assert "小时" == err.suggestions[0]
 
 
+def test_incompatible_range_says_where() -> None:
+    with pytest.raises(IncompatibleUnitError) as info:
+        parse_target("[5件,10小时]")
+    err = info.value
+    assert ("[5件,10小时]", 4) == (err.text, err.position)
+    assert "in '[5件,10小时]' at character 4" in str(err)
+    again = pickle.loads(pickle.dumps(err))  # noqa: S301 (our own object)
+    assert str(err) == str(again)
+
+
+def test_incompatible_actual_names_its_node() -> None:
+    with pytest.raises(IncompatibleUnitError) as info:
+        parse_target("≥99%").to_value("5件", where="1.2")
+    assert "1.2" == info.value.where
+    assert str(info.value).endswith("@ 1.2")
+
+
 def test_errors_pickle() -> None:
     with pytest.raises(TargetSyntaxError) as info:
         parse_target("≥")
@@ -896,6 +913,13 @@ def targets(draw: st.DrawFn) -> Target:
 def test_round_trip(target: Target, style: str) -> None:
     text = format_target(target, style)  # type: ignore[arg-type]
     assert target == parse_target(text)
+
+
+def test_long_numbers_round_trip() -> None:
+    # found by Hypothesis: a range with a 300-digit end, written in Chinese
+    target = Target(RANGE, 0.0, None, 1e300, lower_closed=False, upper_closed=False)
+    for style in ("canonical", "zh", "ascii"):
+        assert target == parse_target(format_target(target, style))
 
 
 @given(target=targets())

@@ -46,10 +46,13 @@ from perfkpi.rounding import Rounding
 from perfkpi.rules import Deduct, PerUnmet, Proportional, Shortfall, Sum
 from perfkpi.scheme import Node, Scheme
 from perfkpi.targets import (
+    DEFAULT_SYNTAX,
     Comparator,
     LabelScale,
     Quantity,
     Target,
+    TargetSyntax,
+    format_target,
     parse_quantity,
     parse_target,
 )
@@ -68,6 +71,7 @@ __all__ = [
     "BatchResult",
     "CheckResult",
     "Comparator",
+    "DEFAULT_SYNTAX",
     "Data",
     "DataError",
     "DataValidationError",
@@ -99,6 +103,7 @@ __all__ = [
     "Shortfall",
     "Sum",
     "Target",
+    "TargetSyntax",
     "TargetSyntaxError",
     "Unit",
     "UnitRegistry",
@@ -111,6 +116,7 @@ __all__ = [
     "dump_scheme",
     "evaluate",
     "evaluate_batch",
+    "format_target",
     "gap_to_grade",
     "gap_to_grade_batch",
     "load_data",

@@ -8,20 +8,18 @@ and, for each row that could not be scored, NaN and the reason.  Each row
 gives the same numbers as :func:`~perfkpi.evaluation.evaluate` of that row:
 both run the same plan, and text cells are read by the same rule readers.
 
-The table
----------
-``actual`` columns
-    One per input node, named by its code (``1.2``), holding actuals as
-    :func:`~perfkpi.evaluation.evaluate` takes them: a plain number is in the
-    unit of the node's target, text carries its own unit or label (``"99.8%"``,
-    ``"45分钟"``, ``"是"``, ``"B+"``).  Text is read once per distinct value.
-``findings:<code>``
-    Optional: the total points of the findings on ``deduct`` node *code* (an
-    empty cell is no finding).
-``na:<code>``
-    Optional, boolean: node *code* (and everything below it) does not apply.
-``adjust:<code>``
-    Optional: a manual adjustment of scored leaf *code*, in points.
+The columns of the table:
+
+- *code* (``1.2``), one per input node: actuals as
+  :func:`~perfkpi.evaluation.evaluate` takes them.  A plain number is in the
+  unit of the node's target; text carries its own unit or label (``"99.8%"``,
+  ``"45分钟"``, ``"是"``, ``"B+"``) and is read once per distinct value.
+- ``findings:<code>``, optional: the total points of the findings on
+  ``deduct`` node *code*; an empty cell is no finding.
+- ``na:<code>``, optional and boolean: node *code*, and everything below it,
+  does not apply.
+- ``adjust:<code>``, optional: a manual adjustment of scored leaf *code*, in
+  points; an empty cell adjusts nothing.
 
 Other columns (an entity's name, a year) are ignored and listed in
 :attr:`BatchResult.ignored`; one of them may label the rows (``id_column``).
@@ -56,6 +54,8 @@ array([90. , 87. , 89.5, 90. ])
 from __future__ import annotations
 
 import csv
+import importlib
+import importlib.util
 import math
 import os
 import sys
@@ -87,7 +87,7 @@ __all__ = [
 FINDINGS = "findings:"
 """The prefix of a findings column: ``findings:2.1`` holds node 2.1's points."""
 NOT_APPLICABLE = "na:"
-"""The prefix of a not-applicable column: ``na:1.3`` is true where 1.3 does not apply."""
+"""The prefix of a not-applicable column: ``na:1.3`` is true where 1.3 is N/A."""
 ADJUST = "adjust:"
 """The prefix of an adjustment column: ``adjust:1.2`` adds points to leaf 1.2."""
 
@@ -165,6 +165,8 @@ class BatchResult:
         raises it for that row.
     ids
         The values of the ``id_column``, if one was named.
+    id_column
+        Its name.
     ignored
         The columns of the table that are not read.
     backend
@@ -179,6 +181,7 @@ class BatchResult:
     reason_texts: tuple[str, ...] = ()
     problems: tuple[PerfKPIError, ...] = attrs.field(default=(), eq=False, repr=False)
     ids: np.ndarray | None = attrs.field(default=None, eq=False, repr=False)
+    id_column: str | None = None
     ignored: tuple[str, ...] = ()
     backend: str | None = None
 
@@ -226,13 +229,15 @@ class BatchResult:
     def to_columns(self) -> dict[str, np.ndarray]:
         """Return the result as named columns.
 
-        The columns are the ``id_column`` (if any), ``total``, ``grade``,
-        ``reason`` (``""`` for a good row) and one per node code.  A node whose
-        code is one of those names is written ``node:<code>``.
+        The columns are the ``id_column`` under its own name (if one was named),
+        ``total``, ``grade``, ``reason`` (``""`` for a good row) and one per
+        node code.  A node whose code is one of those names is written
+        ``node:<code>``; an id column named like a fixed column is ``id``.
         """
         out: dict[str, np.ndarray] = {}
         if self.ids is not None:
-            out["id"] = self.ids
+            name = self.id_column or "id"
+            out["id" if name in _FIXED_COLUMNS else name] = self.ids
         out["total"] = self.total
         out["grade"] = self.grades
         texts = np.array(["", *self.reason_texts], dtype=object)
@@ -260,18 +265,14 @@ class BatchResult:
         columns = self.to_columns()
         names = [backend] if backend else [self.backend, "pandas", "polars", "pyarrow"]
         for name in names:
-            if name == "pandas" and _has("pandas"):
-                import pandas as pd  # noqa: PLC0415
-
-                return pd.DataFrame(columns)
-            if name == "polars" and _has("polars"):
-                import polars as pl  # noqa: PLC0415
-
-                return pl.DataFrame({k: _plain(v) for k, v in columns.items()})
-            if name == "pyarrow" and _has("pyarrow"):
-                import pyarrow as pa  # noqa: PLC0415
-
-                return pa.table({k: _plain(v) for k, v in columns.items()})
+            if name in ("pandas", "polars", "pyarrow") and _has(name):
+                module = importlib.import_module(name)
+                if name == "pandas":
+                    return module.DataFrame(columns)
+                plain = {k: _plain(v) for k, v in columns.items()}
+                return (
+                    module.DataFrame(plain) if name == "polars" else module.table(plain)
+                )
         wanted = backend or "pandas, polars or pyarrow"
         msg = f"to_frame() needs {wanted}; to_columns() gives plain numpy arrays"
         raise ImportError(msg)
@@ -301,8 +302,6 @@ class BatchResult:
 def _has(module: str) -> bool:
     if module in sys.modules:
         return True
-    import importlib.util  # noqa: PLC0415
-
     return importlib.util.find_spec(module) is not None
 
 
@@ -320,8 +319,7 @@ def _cells(values: np.ndarray) -> list[str]:
 def _number_text(value: float) -> str:
     if value != value:  # noqa: PLR0124 (NaN)
         return ""
-    text = repr(value)
-    return text[:-2] if text.endswith(".0") else text
+    return repr(value).removesuffix(".0")
 
 
 # -- reading the table --------------------------------------------------------
@@ -436,25 +434,49 @@ def _from_frame(table: object) -> _Table:
         raise DataError("table", msg) from None
     names = [str(c) for c in frame.columns]
     _check_unique(names)
-    columns: dict[str, np.ndarray] = {}
-    for name in names:
+
+    def column(name: str) -> np.ndarray:
         series = frame[name]
-        dtype = series.dtype
         nulls = series.is_null()
-        if dtype.is_numeric():
-            if nulls.any():
-                series = series.cast(nw.Float64).fill_null(float("nan"))
-            columns[name] = series.to_numpy()
-        elif dtype == nw.Boolean and not nulls.any():
-            columns[name] = series.to_numpy()
-        else:
-            column = np.asarray(series.to_numpy(), dtype=object)
-            missing = nulls.to_numpy()
-            if missing.any():
-                column = column.copy()
-                column[missing] = None
-            columns[name] = column
-    return _Table(columns, len(frame), module)
+        if series.dtype.is_numeric() and nulls.any():
+            series = series.cast(nw.Float64).fill_null(float("nan"))
+        out: np.ndarray = series.to_numpy()
+        if series.dtype.is_numeric() or (
+            series.dtype == nw.Boolean and not nulls.any()
+        ):
+            return out
+        out = np.array(out, dtype=object)  # a copy
+        out[nulls.to_numpy()] = None  # pandas NaN / NA, polars and arrow nulls
+        return out
+
+    return _Table(_Columns(names, column), len(frame), module)
+
+
+class _Columns(Mapping[str, np.ndarray]):
+    """A frame's columns as numpy arrays, converted when first asked for.
+
+    Columns the batch does not read (names, dates) are never converted.
+    """
+
+    def __init__(
+        self, names: Sequence[str], convert: Callable[[str], np.ndarray]
+    ) -> None:
+        self._names = tuple(names)
+        self._convert = convert
+        self._done: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._done:
+            if name not in self._names:
+                raise KeyError(name)
+            self._done[name] = self._convert(name)
+        return self._done[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 _NUMBER = __import__("re").compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -522,10 +544,9 @@ def _csv_block(rows: list[list[str]], blocks: list[list[np.ndarray]]) -> None:
             if not np.isfinite(block).all() or not all(map(_NUMBER.fullmatch, cells)):
                 raise ValueError  # noqa: TRY301 (fall back to reading cell by cell)
         except ValueError:
-            block = np.empty(len(cells), dtype=object)
-            for i, text in enumerate(cells):
-                block[i] = _cell(text)
-            if all(isinstance(v, float) for v in block):
+            read = [_cell(text) for text in cells]
+            block = np.array(read, dtype=object)  # scalars: a 1-D array
+            if all(isinstance(v, float) for v in read):
                 block = block.astype(np.float64)
         blocks[j].append(block)
 
@@ -647,8 +668,8 @@ class _Reader:
             distinct, codes = np.unique(values[rows], return_inverse=True)
             found = [self.one(v) for v in distinct.tolist()]
             return self._settle(out.copy(), rows, [found[i] for i in codes.tolist()])
-        distinct, codes = _factorize(values)
-        found = [self.one(v) for v in distinct]
+        uniques, codes = _factorize(values)
+        found = [self.one(v) for v in uniques]
         table = np.array(
             [v if isinstance(v, float) else math.nan for v in found], dtype=np.float64
         )
@@ -687,7 +708,7 @@ def _finite(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _number_check(
+def _number_check(  # noqa: PLR0911 (one return per rule kind)
     rule: RuleBase, scheme: Scheme, code: str
 ) -> Callable[[np.ndarray], np.ndarray] | None:
     """Return a vectorised test of the numbers *rule* may not read as themselves.
@@ -735,18 +756,20 @@ def _number_check(
     return None
 
 
-def _actual_reader(plan: Plan, code: str, column: str, problems: _Problems) -> _Reader:
-    scheme = plan.scheme
-    rule = effective_rule(scheme, code)
-    assert rule is not None  # noqa: S101 (inputs have rules)
-    node = scheme.node(code)
+def _actual_reader(
+    prepared: _Prepared, j: int, column: str, problems: _Problems
+) -> _Reader:
+    plan = prepared.plan
+    code = plan.inputs[j]
+    rule = prepared.rules[j]
+    node = plan.scheme.node(code)
 
     def read(value: object) -> float:
         if value is None:
             raise DataError(code, _MISSING)
         return rule.read(value, node, code)
 
-    check = _number_check(rule, scheme, code)
+    check = prepared.checks[j]
     return _Reader(column, read, problems, check=check, numeric=check is not None)
 
 
@@ -878,14 +901,54 @@ def _below(plan: Plan, code: str) -> np.ndarray:
     )
 
 
-def _above(plan: Plan, code: str) -> np.ndarray:
-    """Return the scores columns of *code*, its ancestors and the total."""
-    out = [len(plan.codes)]
-    current: str | None = code
-    while current is not None:
-        out.append(plan.codes.index(current))
-        current = plan.scheme.node(current).parent
-    return np.array(out, dtype=np.intp)
+@attrs.frozen
+class _Prepared:
+    """What a batch needs of a plan beyond the plan itself, worked out once."""
+
+    plan: Plan
+    rules: tuple[RuleBase, ...]
+    """Each input's rule, defaults applied."""
+    checks: tuple[Callable[[np.ndarray], np.ndarray] | None, ...]
+    """Each input's vectorised number check (see :func:`_number_check`)."""
+    above: Mapping[str, np.ndarray]
+    """Each node's scores column, its ancestors' and the total's."""
+
+
+_PREPARED: list[tuple[Scheme, _Prepared]] = []
+_PREPARED_KEPT = 8
+
+
+def _prepare(scheme: Scheme) -> _Prepared:
+    """Return the prepared plan of *scheme*, from a small cache by identity.
+
+    The plan itself comes from the cache :func:`~perfkpi.evaluation.evaluate`
+    uses; looking a scheme up by identity first saves hashing the whole tree.
+    """
+    for known, prepared in _PREPARED:
+        if known is scheme:
+            return prepared
+    plan = _plan(scheme)
+    rules = []
+    for code in plan.inputs:
+        rule = effective_rule(plan.scheme, code)
+        assert rule is not None  # noqa: S101 (inputs have rules)
+        rules.append(rule)
+    checks = tuple(
+        _number_check(rule, plan.scheme, code)
+        for rule, code in zip(rules, plan.inputs, strict=True)
+    )
+    position = {code: i for i, code in enumerate(plan.codes)}
+    above: dict[str, np.ndarray] = {}
+    for code in plan.codes:
+        columns = [len(plan.codes)]
+        current: str | None = code
+        while current is not None:
+            columns.append(position[current])
+            current = plan.scheme.node(current).parent
+        above[code] = np.array(columns, dtype=np.intp)
+    prepared = _Prepared(plan, tuple(rules), checks, above)
+    _PREPARED[:] = [(scheme, prepared), *_PREPARED[: _PREPARED_KEPT - 1]]
+    return prepared
 
 
 Bad = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -896,7 +959,7 @@ Bad = tuple[np.ndarray, np.ndarray, np.ndarray]
 class _Run:
     """The readers and state of one call of :func:`evaluate_batch`."""
 
-    plan: Plan
+    prepared: _Prepared
     table: _Table
     layout: _Layout
     errors: Errors
@@ -908,10 +971,15 @@ class _Run:
     plain: frozenset[int] = frozenset()
     """Inputs whose column holds numbers that are read as themselves if finite."""
 
+    @property
+    def plan(self) -> Plan:
+        """The compiled plan."""
+        return self.prepared.plan
+
     def __attrs_post_init__(self) -> None:
-        plan, layout, problems = self.plan, self.layout, self.problems
+        layout, problems = self.layout, self.problems
         self.actuals = {
-            j: _actual_reader(plan, plan.inputs[j], column, problems)
+            j: _actual_reader(self.prepared, j, column, problems)
             for j, column in layout.actuals.items()
         }
         self.plain = frozenset(
@@ -990,10 +1058,11 @@ def evaluate_batch(
     if errors not in ("nan", "raise"):
         msg = f"errors must be 'nan' or 'raise', not {errors!r}"
         raise ValueError(msg)
-    plan = _plan(scheme)
+    prepared = _prepare(scheme)
+    plan = prepared.plan
     data = _read_table(table, columns)
     layout = _layout(plan, data, id_column)
-    run = _Run(plan, data, layout, errors)
+    run = _Run(prepared, data, layout, errors)
     array, grades, reason_ids = _score(run, progress)
     ids = None if id_column is None else data.columns[id_column]
     return BatchResult(
@@ -1005,6 +1074,7 @@ def evaluate_batch(
         tuple(run.problems.texts),
         tuple(run.problems.errors),
         ids,
+        id_column,
         layout.ignored,
         data.backend,
     )
@@ -1023,7 +1093,8 @@ def _score(
     grades = np.empty(n, dtype=f"<U{max(1, *map(len, labels))}")
     reason_ids = np.full(n, -1, dtype=np.intp)
     step = max(64, _BLOCK_CELLS // width)
-    spare = _Spare(plan, min(step, max(n, 1)))
+    step = max(1, -(-n // max(1, -(-n // step))))  # blocks of even size
+    spare = _Spare(run.prepared, min(step, max(n, 1)))
     for lo in range(0, n, step):
         hi = min(lo + step, n)
         out, reasons = array[lo:hi], reason_ids[lo:hi]
@@ -1044,12 +1115,29 @@ def _score(
 class _Spare:
     """Buffers reused from block to block, and the columns each input blanks."""
 
-    def __init__(self, plan: Plan, rows: int) -> None:
+    def __init__(self, prepared: _Prepared, rows: int) -> None:
+        plan = prepared.plan
         # the values are filled column by column: keep each column contiguous
         self.values = np.zeros((len(plan.inputs), rows))
         self.findings = np.zeros((rows, len(plan.deduct_codes)))
-        self.actual_above = [_above(plan, code) for code in plan.inputs]
-        self.finding_above = [_above(plan, code) for code in plan.deduct_codes]
+        self.actual_above = [prepared.above[code] for code in plan.inputs]
+        self.finding_above = [prepared.above[code] for code in plan.deduct_codes]
+
+
+@attrs.define
+class _Block:
+    """What reading one block of rows found: its bad cells and N/A nodes."""
+
+    rows: int
+    nodes: int
+    bad: list[Bad] = attrs.field(factory=list)
+    na: np.ndarray | None = None
+
+    def not_applicable(self) -> np.ndarray:
+        """Return the block's N/A matrix, made on first use."""
+        if self.na is None:
+            self.na = np.zeros((self.rows, self.nodes), dtype=bool)
+        return self.na
 
 
 def _block(
@@ -1060,36 +1148,48 @@ def _block(
     The bad cells are listed in the order :func:`~perfkpi.evaluation.evaluate`
     meets them, so a row's first entry is the error it raises there.
     """
-    plan, layout = run.plan, run.layout
-    rows = hi - lo
-    width = len(plan.codes) + 1
-    everything = np.arange(width)
-    bad: list[Bad] = []
+    block = _Block(hi - lo, len(run.plan.codes))
+    _read_flags(run, block, lo, hi)
+    values = _read_actuals(run, spare, block, lo, hi)
+    findings, adjust = _read_points(run, spare, block, lo, hi)
+    met, na = _run_plan(run, values.T, findings, block.na, adjust, out, block.bad)
+    return block.bad, met, na
 
-    na: np.ndarray | None = None
-    for (code, name), reader in zip(layout.na, run.flags, strict=True):
+
+def _read_flags(run: _Run, block: _Block, lo: int, hi: int) -> None:
+    """Mark the nodes flagged not applicable, with everything below them."""
+    everything = np.arange(block.nodes + 1)
+    for (code, name), reader in zip(run.layout.na, run.flags, strict=True):
         cells = reader.block(run.column(name, lo, hi))
         flagged = np.flatnonzero(cells.numbers == 1.0)
         if flagged.size:
-            if na is None:
-                na = np.zeros((rows, len(plan.codes)), dtype=bool)
-            na[np.ix_(flagged, _below(plan, code))] = True
+            block.not_applicable()[np.ix_(flagged, _below(run.plan, code))] = True
         if cells.bad.size:
-            bad.append((cells.bad, cells.problem, everything))
-    skips = None if na is None else na[:, plan.input_pos]
+            block.bad.append((cells.bad, cells.problem, everything))
 
-    values = spare.values[:, :rows]
+
+def _read_actuals(
+    run: _Run, spare: _Spare, block: _Block, lo: int, hi: int
+) -> np.ndarray:
+    """Return the block's actuals, shape ``(inputs, rows)``, as the plan reads them.
+
+    An N/A cell reads 0 (as in :func:`~perfkpi.evaluation.evaluate`), a bad
+    cell NaN; graded NA and NR mark their node N/A.
+    """
+    plan, layout = run.plan, run.layout
+    skips = None if block.na is None else block.na[:, plan.input_pos]
+    values: np.ndarray = spare.values[:, : block.rows]
     for j in run.plain:  # numbers read as themselves: copy, then check at once
         values[j] = run.column(layout.actuals[j], lo, hi)
-    finite = np.isfinite(values).all(axis=1) if run.plain else None
+    finite = np.logical_and.reduce(np.isfinite(values), axis=1) if run.plain else None
     for j, code in enumerate(plan.inputs):
         skip = None if skips is None else skips[:, j]
         if finite is not None and j in run.plain and finite[j]:
             if skip is not None and skip.any():
                 values[j] = np.where(skip, 0.0, values[j])
             continue
-        reader = run.actuals.get(j)
-        if reader is None:  # no column: N/A wherever it is covered
+        actual = run.actuals.get(j)
+        if actual is None:  # no column: N/A wherever it is covered
             values[j] = 0.0
             assert skip is not None  # noqa: S101 (_layout checked the coverage)
             missing = np.flatnonzero(~skip)
@@ -1097,47 +1197,47 @@ def _block(
                 problem = run.problems.add(code, _NO_VALUE, DataError(code, _MISSING))
                 values[j, missing] = math.nan
                 ids = np.full(missing.size, problem)
-                bad.append((missing, ids, spare.actual_above[j]))
+                block.bad.append((missing, ids, spare.actual_above[j]))
             continue
-        cells = reader.block(run.column(layout.actuals[j], lo, hi))
+        cells = actual.block(run.column(layout.actuals[j], lo, hi))
         read = cells.numbers
         graded = np.isnan(read)  # NA / NR grades, and bad cells
         if cells.bad.size:
             graded[cells.bad] = False
-            ok = (
-                np.ones(cells.bad.size, dtype=bool)
-                if skip is None
-                else ~skip[cells.bad]
-            )
+            ok = np.ones(cells.bad.size, bool) if skip is None else ~skip[cells.bad]
             if ok.any():
-                bad.append((cells.bad[ok], cells.problem[ok], spare.actual_above[j]))
+                above = spare.actual_above[j]
+                block.bad.append((cells.bad[ok], cells.problem[ok], above))
         if graded.any():
-            if na is None:
-                na = np.zeros((rows, len(plan.codes)), dtype=bool)
-            na[graded, plan.input_pos[j]] = True
+            block.not_applicable()[graded, plan.input_pos[j]] = True
             skip = graded if skip is None else skip | graded
         values[j] = read if skip is None else np.where(skip, 0.0, read)
+    return values
 
-    findings = spare.findings[:rows]
+
+def _read_points(
+    run: _Run, spare: _Spare, block: _Block, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the block's findings and adjustments (``None``: no adjustments)."""
+    plan, layout = run.plan, run.layout
+    findings: np.ndarray = spare.findings[: block.rows]
     for (j, name), reader in zip(layout.findings, run.findings, strict=True):
         cells = reader.block(run.column(name, lo, hi))
         findings[:, j] = cells.numbers
         if cells.bad.size:
             findings[cells.bad, j] = 0.0
-            bad.append((cells.bad, cells.problem, spare.finding_above[j]))
-
+            block.bad.append((cells.bad, cells.problem, spare.finding_above[j]))
     adjust: np.ndarray | None = None
     for (pos, name), reader in zip(layout.adjust, run.adjust, strict=True):
         cells = reader.block(run.column(name, lo, hi))
         if adjust is None:
-            adjust = np.zeros((rows, len(plan.codes)))
+            adjust = np.zeros((block.rows, block.nodes))
         adjust[:, pos] += cells.numbers
         if cells.bad.size:
             adjust[cells.bad, pos] = 0.0
-            bad.append((cells.bad, cells.problem, _above(plan, plan.codes[pos])))
-
-    met, na_out = _run_plan(run, values.T, findings, na, adjust, out, bad)
-    return bad, met, na_out
+            above = run.prepared.above[plan.codes[pos]]
+            block.bad.append((cells.bad, cells.problem, above))
+    return findings, adjust
 
 
 def _run_plan(

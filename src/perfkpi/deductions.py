@@ -25,6 +25,13 @@ __all__ = ["Adjustment", "Data", "Deduction", "Finding", "Item"]
 T = TypeVar("T")
 
 
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def _points(
     _: object, attribute: attrs.Attribute[float | None], value: float | None
 ) -> None:
@@ -33,7 +40,7 @@ def _points(
     if isinstance(value, bool) or not isinstance(value, int | float):
         msg = f"{attribute.name!r} must be a number (got {value!r})"
         raise DataError("", msg)
-    if not math.isfinite(value) or value < 0:
+    if not _finite(value) or value < 0:
         msg = f"{attribute.name!r} must be a finite number >= 0 (got {value!r})"
         raise DataError("", msg)
 
@@ -71,7 +78,7 @@ def _signed(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         msg = f"{attribute.name!r} must be a number (got {value!r})"
         raise DataError("", msg)
-    if not math.isfinite(value):
+    if not _finite(value):
         msg = f"{attribute.name!r} must be finite (got {value!r})"
         raise DataError("", msg)
 
@@ -238,7 +245,7 @@ class Data:
                 "actuals", f"expected a table of code = value, got {actuals!r}"
             )
         findings = [
-            _build(Finding, entry, f"findings[{i}]")
+            _build(Finding, _with_points(entry), f"findings[{i}]")
             for i, entry in enumerate(raw.get("findings", []))
         ]
         items = [
@@ -280,6 +287,13 @@ class Data:
                 for i in self.items
             ],
         }
+
+
+def _with_points(entry: object) -> object:
+    """Let a finding in a file leave out its points (the node's per_finding)."""
+    if isinstance(entry, Mapping) and "points" not in entry:
+        return {**entry, "points": None}
+    return entry
 
 
 def _build(cls: type[T], entry: object, where: str) -> T:

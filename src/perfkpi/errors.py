@@ -116,18 +116,45 @@ class IncompatibleUnitError(ValueError, PerfKPIError):
         The unit (and dimension) that came.
     expected
         The unit (and dimension) that was needed.
+    text
+        The text being read when it happened (a target such as
+        ``[5件,10小时]``), if any.
+    position
+        The 0-based character position in *text*, if known.
+    where
+        The node code (or data file place) the value belongs to, if any.
     """
 
-    def __init__(self, given: str, expected: str) -> None:
+    def __init__(
+        self,
+        given: str,
+        expected: str,
+        text: str = "",
+        position: int | None = None,
+        where: str = "",
+    ) -> None:
         self.given = given
         self.expected = expected
+        self.text = text
+        self.position = position
+        self.where = where
         super().__init__(given, expected)
 
     def __str__(self) -> str:
-        return f"cannot compare {self.given} with {self.expected}"
+        msg = f"cannot compare {self.given} with {self.expected}"
+        if self.text:
+            msg += f" in {self.text!r}"
+            if self.position is not None:
+                msg += f" at character {self.position}"
+        if self.where:
+            msg += f" @ {self.where}"
+        return msg
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.given, self.expected))
+        return (
+            type(self),
+            (self.given, self.expected, self.text, self.position, self.where),
+        )
 
 
 class SchemeError(ValueError, PerfKPIError):

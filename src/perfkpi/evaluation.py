@@ -419,6 +419,10 @@ def evaluate(scheme: Scheme, data: Data | Mapping[str, Any]) -> Evaluation:
             msg = f"expected Data or a mapping, got {type(data).__name__}"  # type: ignore[unreachable]
             raise DataError("data", msg)
         data = Data.from_dict(data)
+    if data.inputs:
+        from perfkpi.formulas import compute_actuals  # noqa: PLC0415 (no cycle)
+
+        data = compute_actuals(scheme, data)
     scheme, data = _with_items(scheme, data)
     plan = _plan(scheme)
     values, na = _inputs(plan, data)

@@ -70,6 +70,7 @@ __all__ = [
     "MAX_TREE_DEPTH",
     "DataValidationError",
     "data_from_dict",
+    "data_to_dict",
     "dump_data",
     "dump_scheme",
     "indicator_from_dict",
@@ -81,6 +82,7 @@ __all__ = [
     "scheme_from_dict",
     "scheme_from_text",
     "scheme_to_dict",
+    "to_toml",
 ]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -337,23 +339,22 @@ _JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
 def _nesting(text: str, strings: re.Pattern[str]) -> tuple[int, int]:
-    """Return the deepest nesting of brackets outside strings, and where."""
+    """Return the deepest nesting of brackets outside strings, and its line.
+
+    The line is found only when the nesting is over :data:`MAX_NESTING`.
+    """
     bare = strings.sub(lambda m: "\n" * m.group().count("\n"), text)
-    marks = re.sub(r"[^\[\]{}\n]", "", bare).replace("\n", "")
-    if not marks:
+    marks = re.sub(r"[^\[\]{}\n]", "", bare)
+    if not marks.strip("\n"):
         return 0, 0
     codes = np.frombuffer(marks.encode("ascii"), dtype=np.uint8)
-    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, 0)
+    steps = np.where((codes == ord("]")) | (codes == ord("}")), -1, steps)
     depth = np.cumsum(steps)
     deepest = int(depth.argmax())
-    # the line of the deepest bracket: count newlines before it in the bare text
-    seen = -1
-    for i, char in enumerate(bare):
-        if char in "[]{}":
-            seen += 1
-            if seen == deepest:
-                return int(depth[deepest]), bare.count("\n", 0, i) + 1
-    return int(depth[deepest]), 0  # pragma: no cover
+    if depth[deepest] <= MAX_NESTING:
+        return int(depth[deepest]), 0
+    return int(depth[deepest]), int(np.count_nonzero(codes[:deepest] == ord("\n"))) + 1
 
 
 def _place(source: str, line: int | None, what: str = "") -> str:

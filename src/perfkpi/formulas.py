@@ -820,10 +820,11 @@ def compute_actuals(scheme: Scheme, data: Data) -> Data:
     A node computes its actual when its indicator has a formula and the data
     gives inputs for it: under ``inputs["1.2"]`` (the node's own) or in the
     flat ``inputs`` table (shared by every formula node).  An actual given
-    directly wins when the node has no inputs of its own; giving both is an
-    error.  Against a target in a ratio unit (``%``, ``‰``) the formula's
-    result is a fraction: 0.998 is 99.8 %.  Other units take the number as it
-    is.
+    directly wins when the node has no inputs of its own; giving both an
+    actual and the node's own inputs is an error unless they agree, so that
+    computing twice gives the same data.  Against a target in a ratio unit
+    (``%``, ``‰``) the formula's result is a fraction: 0.998 is 99.8 %.  Other
+    units take the number as it is.
 
     Parameters
     ----------
@@ -876,9 +877,6 @@ def compute_actuals(scheme: Scheme, data: Data) -> Data:
         present = [n for n in formula.names if n in table]
         if not own and (not present or code in actuals):
             continue  # no inputs for this node: its actual comes as given
-        if code in actuals:
-            msg = "both an actual and inputs given; give one"
-            raise DataError(where, msg)
         missing = [n for n in formula.names if n not in table]
         if missing:
             msg = f"missing input {', '.join(map(repr, missing))} for {formula.text!r}"
@@ -893,5 +891,13 @@ def compute_actuals(scheme: Scheme, data: Data) -> Data:
                 "(reduce a list with sum, mean, min or max)"
             )
             raise DataError(where, msg)
-        actuals[code] = as_actual(value, reading_unit(scheme, code))
+        computed = as_actual(value, reading_unit(scheme, code))
+        if code in actuals and actuals[code] != computed:
+            # the same inputs computed again agree: compute_actuals is idempotent
+            msg = (
+                f"both an actual ({actuals[code]!r}) and inputs giving "
+                f"{computed!r}; give one"
+            )
+            raise DataError(where, msg)
+        actuals[code] = computed
     return attrs.evolve(data, actuals=actuals)

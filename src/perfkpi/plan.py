@@ -149,8 +149,8 @@ class Plan:
             scores[:, leaves] = np.clip(
                 scores[:, leaves] + adjust[:, leaves], 0.0, self.points[leaves]
             )
-        leaves = self._leaf_columns
-        scores[:, leaves] = rounding.at_leaves(scores[:, leaves])
+        leaf_columns = self._leaf_columns
+        scores[:, leaf_columns] = rounding.at_leaves(scores[:, leaf_columns])
         if na is not None:
             scores = np.where(full_na, np.nan, scores)
 
@@ -215,12 +215,15 @@ def _aggregate(  # noqa: PLR0915
     child_na = na[:, level.start : level.stop]
     weights = plan.points[level.start : level.stop]
     offsets = level.offsets
+    sums: np.ndarray | None = None  # the level's segment sums, shared by its kinds
     for kind in level.kinds:
         seg, parents = kind.segments, kind.parents
         points = plan.points[parents]
         how = kind.how
         if how in ("sum", "sum-full", "deduct", "mean") and not any_na:
-            total = np.add.reduceat(child, offsets, axis=1)[:, seg]
+            if sums is None:
+                sums = np.add.reduceat(child, offsets, axis=1)
+            total = sums[:, seg]
             if how == "deduct":
                 result = np.maximum(
                     points - total - _lost(plan, findings, parents), 0.0

@@ -87,8 +87,10 @@ def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarr
     """
     x = np.asarray(values, dtype=np.float64)
     scale = 10.0**places
-    y = np.abs(x)
-    y *= scale
+    signed = bool(np.signbit(x).any())  # scores are seldom negative
+    y = np.abs(x) if signed else x * scale
+    if signed:
+        y *= scale
     wide = bool(y.size) and np.nanmax(y, initial=0.0) >= _WIDE
     with np.errstate(invalid="ignore"):
         if mode in _HALVES:
@@ -107,7 +109,7 @@ def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarr
         if wide:
             near |= distance < _EPS16 * y
     rounded /= scale
-    out = np.copysign(rounded, x, out=rounded)
+    out = np.copysign(rounded, x, out=rounded) if signed else rounded
     if near.any():
         out[near] = _settle(x[near], places, mode)
     return out

@@ -72,11 +72,18 @@ NOT_APPLICABLE = float("nan")
 """What :meth:`RuleBase.read` returns for an actual that marks the node N/A."""
 
 
+def _is_finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         msg = f"{attribute.name!r} must be a number (got {value!r})"
         raise RuleError(msg)
-    if not math.isfinite(value) or value < 0:
+    if not _is_finite(value) or value < 0:
         msg = f"{attribute.name!r} must be a finite number >= 0 (got {value!r})"
         raise RuleError(msg)
 
@@ -99,7 +106,7 @@ def _finite(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         msg = f"{attribute.name!r} must be a number (got {value!r})"
         raise RuleError(msg)
-    if not math.isfinite(value):
+    if not _is_finite(value):
         msg = f"{attribute.name!r} must be finite (got {value!r})"
         raise RuleError(msg)
 
@@ -168,7 +175,10 @@ def _number(actual: object, where: str) -> float:
     if isinstance(actual, bool) or not isinstance(actual, int | float | np.number):
         msg = f"expected a number, got {actual!r}"
         raise DataError(where, msg)
-    value = float(actual)
+    try:
+        value = float(actual)
+    except OverflowError:
+        value = math.inf
     if not math.isfinite(value):
         raise DataError(where, f"expected a finite number, got {actual!r}")
     return value
@@ -579,7 +589,7 @@ def _score_table(values: Mapping[str, float]) -> Mapping[str, float]:
         if isinstance(points, bool) or not isinstance(points, int | float):
             msg = f"points for {label!r} must be a number (got {points!r})"
             raise RuleError(msg)
-        if not math.isfinite(points) or points < 0:
+        if not _is_finite(points) or points < 0:
             msg = f"points for {label!r} must be >= 0 (got {points!r})"
             raise RuleError(msg)
         table[unicodedata.normalize("NFKC", str(label)).strip()] = float(points)

@@ -47,7 +47,16 @@ def _to_target(value: Target | str | None) -> Target | None:
 
 
 def _to_points(value: float | None) -> float | None:
-    return None if value is None else float(value)
+    if value is None:
+        return None
+    return _to_float(value)
+
+
+def _to_float(value: float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int too large for a float: reported as not finite
+        return math.inf if value > 0 else -math.inf
 
 
 @attrs.frozen
@@ -160,7 +169,7 @@ class Scheme:
     id: str
     name: str
     nodes: tuple[Node, ...] = attrs.field(converter=_nodes)
-    points: float = attrs.field(default=100.0, converter=float)
+    points: float = attrs.field(default=100.0, converter=_to_float)
     rounding: Rounding = attrs.field(factory=Rounding)
     grades: GradeScale = CN_2020
     description: str = ""
@@ -284,7 +293,8 @@ def _validate(scheme: Scheme) -> Iterator[SchemeError]:
         if node.points is not None and (
             not math.isfinite(node.points) or node.points < 0
         ):
-            yield SchemeError(where, f"points must be >= 0 (got {node.points!r})")
+            msg = f"points must be a finite number >= 0 (got {node.points!r})"
+            yield SchemeError(where, msg)
     if not scheme.nodes:
         yield SchemeError("", "a scheme needs at least one node")
     if not math.isfinite(scheme.points) or scheme.points <= 0:

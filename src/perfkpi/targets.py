@@ -481,7 +481,8 @@ class Target:
         if kind == "date":
             return self._date_value(actual, where)
         if isinstance(actual, dt.date | np.datetime64):
-            raise IncompatibleUnitError(f"{actual} (date)", self._unit_text())
+            given = f"{actual} (date)"
+            raise IncompatibleUnitError(given, self._unit_text(), where=where)
         return _as_float(actual, where)
 
     def _unit_text(self) -> str:
@@ -537,13 +538,14 @@ class Target:
             raise DataError(where, f"expected {self._unit_text()}, got {actual!r}")
         if kind == "date":
             if value.kind != "date":
-                given = value.unit.symbol if value.unit else "number"
-                raise IncompatibleUnitError(f"{actual} ({given})", self._unit_text())
+                given = f"{actual} ({value.unit.symbol if value.unit else 'number'})"
+                raise IncompatibleUnitError(given, self._unit_text(), where=where)
             if not value.day:
                 raise DataError(where, f"expected a day, got the period {actual!r}")
             return value.lo
         if value.kind == "date":
-            raise IncompatibleUnitError(f"{actual} (date)", self._unit_text())
+            given = f"{actual} (date)"
+            raise IncompatibleUnitError(given, self._unit_text(), where=where)
         if kind == "rank" and value.kind == "rank":
             if value.qualifier and self.qualifier and value.qualifier != self.qualifier:
                 msg = f"a rank among {value.qualifier}, but the target ranks among "
@@ -553,7 +555,7 @@ class Target:
             return value.lo
         if value.unit.dimension != self.unit.dimension:
             given = f"{actual} ({value.unit.dimension})"
-            raise IncompatibleUnitError(given, self._unit_text())
+            raise IncompatibleUnitError(given, self._unit_text(), where=where)
         return convert(value.lo, value.unit, self.unit)
 
     def is_met(self, actual: object, *, units: UnitRegistry = DEFAULT_UNITS) -> bool:
@@ -1096,9 +1098,10 @@ class _Fail(Exception):  # noqa: N818 (internal signal, never escapes)
 def _public_error(
     text: str, fail: _Fail
 ) -> TargetSyntaxError | UnknownUnitError | IncompatibleUnitError:
-    if fail.error is not None:
-        return fail.error
     pos = _original_position(text, max(fail.pos, 0))
+    if fail.error is not None:
+        err = fail.error
+        return IncompatibleUnitError(err.given, err.expected, text, pos)
     if fail.unit is not None:
         return UnknownUnitError(fail.unit, fail.suggestions, text, pos)
     return TargetSyntaxError(text, pos, fail.expected)
@@ -1262,8 +1265,8 @@ def _end_of(value: _Value, *, lower: bool, closed: bool) -> float:
 
 # -- the parser ----------------------------------------------------------------------
 
-_MAX_TWO_PART = 200
-"""Texts longer than this are read as one clause only (not as a range)."""
+_MAX_TWO_CLAUSES = 200
+"""Texts longer than this are not tried as two clauses (60分以上70分以下)."""
 
 _GENERIC = (
     "a number with its unit (99%, 1小时), a date (2022年12月31日), a rank "
@@ -1306,9 +1309,10 @@ class _Parser:
             return self._one(self._clause(0, len(s)))
         except _Fail as fail:
             failures = [fail]
-        if len(s) > _MAX_TWO_PART:  # no table cell is this long: keep it linear
-            raise failures[0]
-        for attempt in (self._range, self._compound):
+        attempts = [self._range]
+        if len(s) <= _MAX_TWO_CLAUSES:  # no table cell is longer: keep it fast
+            attempts.append(self._compound)
+        for attempt in attempts:
             try:
                 return attempt()
             except _Fail as fail:
@@ -1478,6 +1482,8 @@ class _Parser:
         return self._quantity(a, b)
 
     def _label_hint(self, body: str) -> str:
+        if len(body) > 2 * _MAX_QUALIFIER:  # no label is this long
+            return ""
         labels = list(self.syntax._labels)  # noqa: SLF001
         close = difflib.get_close_matches(body, labels, n=1, cutoff=0.6)
         return f"; did you mean {close[0]!r}?" if close else ""
@@ -1722,18 +1728,18 @@ class _Parser:
         unit = centre.unit or delta.unit
         tolerance = delta.lo
         if centre.unit and delta.unit and centre.unit != delta.unit:
-            tolerance = self._convert(delta.lo, delta.unit, centre.unit)
+            tolerance = self._convert(delta.lo, delta.unit, centre.unit, i + 1)
         c, d = decimal.Decimal(repr(centre.lo)), decimal.Decimal(repr(tolerance))
         lo, hi = float(c - d), float(c + d)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             raise _Fail(a, "a finite range")
         return self._make(Comparator.RANGE, lo, unit, upper=hi)
 
-    def _convert(self, value: float, src: Unit, dst: Unit) -> float:
+    def _convert(self, value: float, src: Unit, dst: Unit, pos: int) -> float:
         try:
             return convert(value, src, dst)
         except IncompatibleUnitError as exc:
-            raise _Fail(len(self.s), "one dimension", error=exc) from None
+            raise _Fail(pos, "one dimension", error=exc) from None
 
     def _make_range(
         self,
@@ -1759,7 +1765,7 @@ class _Parser:
         y = _end_of(hi, lower=False, closed=hi_closed)
         unit = lo.unit or hi.unit
         if lo.unit is not None and hi.unit is not None and lo.unit != hi.unit:
-            y = self._convert(y, hi.unit, lo.unit)
+            y = self._convert(y, hi.unit, lo.unit, pos + 1)
         if y < x or (y == x and not (lo_closed and hi_closed)):
             raise _Fail(pos, "the lower end of the range first, and a non-empty range")
         return self._make(

@@ -606,9 +606,10 @@ def target_texts(
         The comparators to draw (:class:`~perfkpi.targets.Comparator` values
         or their text, ``"≥"`` … ``"range"``); all by default.
     units
-        The units values are written in: symbols or :class:`Unit` values of
-        *registry*, ``None`` meaning a bare number.  By default every unit
-        except dates and ranks (:data:`SPECIAL_DIMENSIONS`), and bare numbers.
+        The units values are written in: symbols or
+        :class:`~perfkpi.units.Unit` values of *registry*, ``None`` meaning a
+        bare number.  By default every unit
+        except dates and ranks (``SPECIAL_DIMENSIONS``), and bare numbers.
     min_value, max_value
         Bounds of the numbers written (default ±1e9; at most ±1e15).
     max_places
@@ -1059,9 +1060,9 @@ def _children(
         # an ordinal child has exactly 4 points; demote those that do not fit
         while shapes.count("ordinal") * _ORDINAL_CENTS > cents:
             shapes[shapes.index("ordinal")] = fallback
-        if "leaf" not in shapes and shapes.count("ordinal") == len(shapes):
-            if len(shapes) * _ORDINAL_CENTS != cents:
-                shapes[-1] = fallback  # a free child takes the rest
+        only_ordinal = shapes.count("ordinal") == len(shapes)
+        if only_ordinal and len(shapes) * _ORDINAL_CENTS != cents:
+            shapes[-1] = fallback  # a free child takes the rest
         fixed = [_ORDINAL_CENTS if s == "ordinal" else None for s in shapes]
         shares = draw(_partition(cents, fixed, opts.step))
     nodes: list[Node] = []
@@ -1148,7 +1149,7 @@ def schemes(
     ``mean`` (its children's points are weights), a ``deduct`` node with items
     (targets that cost it points when missed), or an ordinal node
     (``weakest-link`` or ``grade-table``, 4 points, over ``grade`` leaves).
-    Leaves take any leaf-scoring rule (:data:`SCORE_KINDS`), with targets
+    Leaves take any leaf-scoring rule (``SCORE_KINDS``), with targets
     parsed from texts such as :func:`target_texts` writes.  Points are whole
     numbers or have two decimals, and each parent's points are the exact sum
     of its children's.
@@ -1386,7 +1387,8 @@ def _items(draw: st.DrawFn, scheme: Scheme, opts: _DataOptions) -> list[Item]:
         assert target is not None  # noqa: S101
         actual = draw(_target_actual(target, unit_text=opts.unit_text))
         parent = draw(st.sampled_from(deducts))
-        out.append(Item(parent, draw(_node_name()), target, actual))
+        name = draw(st.sampled_from(_NAMES) | st.text(min_size=1, max_size=8))
+        out.append(Item(parent, name, target, actual))  # 指标名称 is never empty
     return out
 
 
@@ -1403,7 +1405,8 @@ def _findings(draw: st.DrawFn, scheme: Scheme, opts: _DataOptions) -> list[Findi
         amount = _amount(_TEN)
         # a finding may leave its points to the node's per_finding
         points = draw(amount if rule.per_finding is None else st.none() | amount)
-        reason = draw(st.sampled_from(_REASONS) | st.text(max_size=10))
+        # every finding states its reason (扣分原因)
+        reason = draw(st.sampled_from(_REASONS) | st.text(min_size=1, max_size=10))
         category = draw(st.sampled_from(["", "预算管理", "采购管理"]))
         out.append(Finding(code, points, reason, category))
     return out

@@ -1,0 +1,1263 @@
+"""Bad input never slips through: the exact error, and a message that names the place.
+
+Each row of the tables is one bad input with a ``# why`` comment: the call, the
+exact error class it must raise, and the places its message must name (a node
+code, a file, a character position, a field).  Rows marked ``xfail(strict=True)``
+are bugs found by this table and described in their reason; they must start
+passing when the bug is fixed, and then lose their mark.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import perfkpi
+from perfkpi import (
+    DataError,
+    Deduct,
+    IncompatibleUnitError,
+    Node,
+    Proportional,
+    RuleError,
+    Scheme,
+    SchemeValidationError,
+    TargetSyntaxError,
+    UnknownUnitError,
+    evaluate,
+    load_data,
+    load_scheme,
+    parse_target,
+)
+from perfkpi.cli import main
+from perfkpi.rules import (
+    AllOrNothing,
+    Goalposts,
+    GradeTable,
+    PerBlock,
+    PerPoint,
+    PerUnmet,
+    Qualitative,
+    Shortfall,
+    rule_from_dict,
+)
+
+try:  # the loaders' group of data problems, where the loader has one
+    from perfkpi.files import DataValidationError as DataLoadError
+except ImportError:  # pragma: no cover (older loaders raise DataError)
+    DataLoadError = DataError  # type: ignore[assignment, misc]
+
+MB = 1024 * 1024
+
+# -- fixtures of the table ------------------------------------------------------------
+
+ONE = Scheme.from_nodes(
+    "one",
+    "一个指标",
+    [
+        Node("1", "网上立案率", points=10, target="≥99%", rule=Proportional()),
+        Node("2", "管理效率", points=90, rule=Deduct()),
+    ],
+)
+"""Node 1 scores 网上立案率 against ≥99 %; node 2 takes findings."""
+
+LABEL = Scheme.from_nodes(
+    "label",
+    "label",
+    [Node("1", "等保测评", points=100, target="是", rule=AllOrNothing())],
+)
+QUALITATIVE = Scheme.from_nodes(
+    "q", "q", [Node("1", "制度建设", points=100, rule=Qualitative())]
+)
+
+SCHEME_DOC: dict[str, Any] = {
+    "scheme": {"id": "s", "name": "示例", "points": 100},
+    "node": [
+        {"code": "1", "name": "产出", "points": 60},
+        {
+            "code": "1.1",
+            "parent": "1",
+            "name": "完成率",
+            "points": 60,
+            "target": "≥100%",
+            "rule": "proportional",
+        },
+        {"code": "2", "name": "管理", "points": 40, "rule": "deduct"},
+    ],
+}
+"""A valid scheme file: each file row below breaks one thing in a copy of it."""
+
+
+def _doc(**changes: Any) -> dict[str, Any]:  # noqa: ANN401
+    doc: dict[str, Any] = json.loads(json.dumps(SCHEME_DOC))
+    for path, value in changes.items():
+        *head, last = path.split("__")
+        table: Any = doc
+        for part in head:
+            table = table[int(part)] if part.isdigit() else table[part]
+        if value is _DELETE:
+            del table[last]
+        else:
+            table[int(last) if last.isdigit() else last] = value
+    return doc
+
+
+_DELETE = object()
+
+
+def _write(tmp: Path, name: str, content: str | bytes | dict[str, Any]) -> Path:
+    path = tmp / name
+    if isinstance(content, dict):
+        content = json.dumps(content, ensure_ascii=False)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def _huge_json(tmp: Path, name: str, template: str) -> Path:
+    """Write JSON with a 400-digit integer where *template* has ``HUGE``."""
+    return _write(tmp, name, template.replace("HUGE", "1" + "0" * 400))
+
+
+def _points_text(tmp: Path, number: str) -> Path:
+    """Write the scheme with node 2's points spelt *number* in the JSON text."""
+    text = json.dumps(SCHEME_DOC).replace('"points": 40', f'"points": {number}')
+    return _write(tmp, "s.json", text)
+
+
+def _fifty_mb(tmp: Path, name: str) -> Path:
+    path = tmp / name
+    with path.open("wb") as out:
+        out.write(b"# padding\n" * (5 * MB + 1))  # 50 MB and ten bytes
+    return path
+
+
+def _deep_tree_toml(levels: int) -> str:
+    lines = ['[scheme]\nid = "deep"\nname = "deep"\npoints = 1\n']
+    lines.append('[[node]]\ncode = "n0"\nname = "n"\npoints = 1\n')
+    for i in range(1, levels):
+        parent = f"n{i - 1}"
+        lines.append(f'[[node]]\ncode = "n{i}"\nparent = "{parent}"\nname = "n"\n')
+        lines.append("points = 1\n")
+    return "".join(lines)
+
+
+Call = Callable[[Path], object]
+
+_BUG_MEAN = pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="rules.py rule_from_dict: Mean(mean='median') fails attrs' in_ validator "
+    "with a plain ValueError whose text is the validator's argument tuple "
+    "(\"'mean' must be in (...)\", Attribute(...)); rule_from_dict catches only "
+    "TypeError, so it escapes as ValueError instead of RuleError naming 'mean'",
+)
+_BUG_TABLE_KEYS = pytest.mark.xfail(
+    strict=True,
+    raises=AttributeError,
+    reason="rules.py GradeTable._table: a non-text key (1) reaches k.split(',') and "
+    "raises AttributeError instead of RuleError naming 'table'",
+)
+_BUG_UNIT_PLACE = pytest.mark.xfail(
+    strict=True,
+    reason="evaluation.py/targets.py: an actual in another dimension ('5件' against "
+    "≥99%) raises IncompatibleUnitError 'cannot compare 5件 (count) with % (ratio)', "
+    "which does not name node 1; every other bad actual says '@ 1'",
+)
+_BUG_RANGE_TEXT = pytest.mark.xfail(
+    strict=True,
+    reason="targets.py parse_target('[5件,10小时]') raises IncompatibleUnitError "
+    "'cannot compare 小时 (duration) with 件 (count)' without quoting the text or "
+    "the position, unlike every other parse error",
+)
+_BUG_DATA_TYPES = pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="deductions.py Data.from_dict (evaluate with a mapping): a non-list "
+    "'findings', 'items', 'adjustments' or 'not_applicable' (5) reaches "
+    "enumerate()/tuple() and raises TypeError: 'int' object is not iterable, "
+    "instead of DataError naming the key (load_data checks this, evaluate does not)",
+)
+_BUG_HUGE_FINDING = pytest.mark.xfail(
+    strict=True,
+    raises=OverflowError,
+    reason="deductions.py _points: math.isfinite(10**400) raises OverflowError "
+    "(int too large to convert to float), so a 400-digit finding escapes "
+    "evaluate() and load_data() instead of a DataError naming findings[0]",
+)
+_BUG_HUGE_SCORE = pytest.mark.xfail(
+    strict=True,
+    raises=OverflowError,
+    reason="rules.py _number: float(10**400) raises OverflowError, so a 400-digit "
+    "actual read by a rule without a target (qualitative, checklist, goalposts) "
+    "escapes evaluate() and evaluate_batch() instead of a DataError naming the node",
+)
+_BUG_UNHASHABLE = pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="deductions.py Finding/Item do not check that their text fields are "
+    "text: a list ([]) as a finding's node or an item's parent reaches "
+    "Scheme.__contains__ (evaluation.py _findings, _item_nodes), and as an "
+    "item's category it reaches hash(Scheme) in evaluate()'s plan cache; both "
+    "raise TypeError: unhashable type: 'list' instead of DataError naming "
+    "findings[0] / items[0]",
+)
+_BUG_HUGE_POINTS = pytest.mark.xfail(
+    strict=True,
+    raises=OverflowError,
+    reason="files.py _number: math.isfinite(10**400) raises OverflowError, so a "
+    "JSON scheme with a 400-digit integer for points escapes load_scheme() "
+    "instead of a SchemeValidationError naming the file and the place",
+)
+_BUG_ROUNDING_PLACES = pytest.mark.xfail(
+    strict=True,
+    reason="files.py/rounding.py: rounding = {places = 200} is accepted, then "
+    "evaluate() raises decimal.InvalidOperation from Rounding's quantize (and "
+    "places = 400 raises OverflowError from 10.0**places); load_scheme should "
+    "refuse it, naming [scheme] rounding",
+)
+
+# -- the table: (call, exact error class, places the message must name) ---------------
+
+CASES: list[Any] = [
+    # -- targets: text that is not a target --------------------------------------------
+    pytest.param(
+        # nothing to read
+        lambda _: parse_target(""),
+        TargetSyntaxError,
+        ["character 0"],
+        id="target-empty",
+    ),
+    pytest.param(
+        # letters where the number goes
+        lambda _: parse_target("≥abc%"),
+        TargetSyntaxError,
+        ["'≥abc%'", "character 1"],
+        id="target-not-a-number",
+    ),
+    pytest.param(
+        # NaN is not a number a target may hold
+        lambda _: parse_target("≥NaN%"),
+        TargetSyntaxError,
+        ["'≥NaN%'", "character 1"],
+        id="target-nan",
+    ),
+    pytest.param(
+        # nor is infinity
+        lambda _: parse_target("≥inf"),
+        TargetSyntaxError,
+        ["'≥inf'", "character 1"],
+        id="target-inf",
+    ),
+    pytest.param(
+        # a number too large for a float
+        lambda _: parse_target("≥" + "9" * 400),
+        TargetSyntaxError,
+        ["character 1"],
+        id="target-huge-number",
+    ),
+    pytest.param(
+        # a unit nobody defined, with the position of the unit
+        lambda _: parse_target("≥99furlong"),
+        UnknownUnitError,
+        ["'furlong'", "character 3"],
+        id="target-unknown-unit",
+    ),
+    pytest.param(
+        # the two ends of a range in units of different dimensions
+        lambda _: parse_target("[5件,10小时]"),
+        IncompatibleUnitError,
+        ["[5件,10小时]"],
+        id="target-range-unit-mismatch",
+        marks=_BUG_RANGE_TEXT,
+    ),
+    pytest.param(
+        # an open range of zero width holds nothing
+        lambda _: parse_target("(5%,5%)"),
+        TargetSyntaxError,
+        ["'(5%,5%)'", "character"],
+        id="target-empty-range",
+    ),
+    pytest.param(
+        # not text at all
+        lambda _: parse_target(99),  # type: ignore[arg-type]
+        TypeError,
+        ["99", "int"],
+        id="target-wrong-type",
+    ),
+    # -- actuals against a target ------------------------------------------------------
+    pytest.param(
+        # NaN is never an actual
+        lambda _: parse_target("≥99%").is_met(math.nan),
+        DataError,
+        ["nan", "finite"],
+        id="is-met-nan",
+    ),
+    pytest.param(
+        # a count is not a percentage
+        lambda _: parse_target("≥99%").is_met("5件"),
+        IncompatibleUnitError,
+        ["5件", "%"],
+        id="is-met-unit-mismatch",
+    ),
+    # -- rules with parameters they cannot work with -----------------------------------
+    pytest.param(
+        # a block of zero width: division by zero
+        lambda _: PerBlock(per=2, block=0),
+        RuleError,
+        ["'block'", "> 0"],
+        id="rule-zero-block",
+    ),
+    pytest.param(
+        # a step of zero width
+        lambda _: PerPoint(per=0.5, step=0),
+        RuleError,
+        ["'step'", "> 0"],
+        id="rule-zero-step",
+    ),
+    pytest.param(
+        # goalposts at one place: (x − min)/(max − min) divides by zero
+        lambda _: Goalposts(min=50, max=50),
+        RuleError,
+        ["'min'", "'max'"],
+        id="rule-zero-goalposts",
+    ),
+    pytest.param(
+        # the log of a zero goalpost
+        lambda _: Goalposts(min=0, max=100, log=True),
+        RuleError,
+        ["log", "> 0"],
+        id="rule-log-zero-goalpost",
+    ),
+    pytest.param(
+        # a negative penalty would add points
+        lambda _: PerUnmet(points=-1),
+        RuleError,
+        ["'points'", "-1"],
+        id="rule-negative-penalty",
+    ),
+    pytest.param(
+        # NaN points
+        lambda _: Shortfall(points=math.nan),
+        RuleError,
+        ["'points'", "nan"],
+        id="rule-nan-points",
+    ),
+    pytest.param(
+        # a rule kind that does not exist, with the kinds that do
+        lambda _: rule_from_dict({"kind": "median"}),
+        RuleError,
+        ["'median'", "proportional"],
+        id="rule-unknown-kind",
+    ),
+    pytest.param(
+        # a parameter value outside its choices
+        lambda _: rule_from_dict({"kind": "mean", "mean": "median"}),
+        RuleError,
+        ["'mean'", "'median'"],
+        id="rule-bad-choice",
+        marks=_BUG_MEAN,
+    ),
+    pytest.param(
+        # a conversion table keyed by numbers, not grades
+        lambda _: GradeTable({1: "A"}),  # type: ignore[dict-item]
+        RuleError,
+        ["'table'"],
+        id="rule-table-wrong-keys",
+        marks=_BUG_TABLE_KEYS,
+    ),
+    # -- schemes built in Python -------------------------------------------------------
+    pytest.param(
+        # an empty scheme scores nothing
+        lambda _: Scheme.from_nodes("s", "s", []),
+        SchemeValidationError,
+        ["at least one node"],
+        id="scheme-empty",
+    ),
+    pytest.param(
+        # two nodes with one code
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [
+                Node("1", "a", points=50, target="≥1", rule=Proportional()),
+                Node("1", "b", points=50, target="≥1", rule=Proportional()),
+            ],
+        ),
+        SchemeValidationError,
+        ["duplicate code '1'", "@ 1"],
+        id="scheme-duplicate-codes",
+    ),
+    pytest.param(
+        # 1 → 2 → 1
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [Node("1", "a", parent="2", points=100), Node("2", "b", parent="1")],
+        ),
+        SchemeValidationError,
+        ["cycle", "@ 1", "@ 2"],
+        id="scheme-cycle",
+    ),
+    pytest.param(
+        # 50 under a 60-point node
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [
+                Node("1", "a", points=60),
+                Node(
+                    "1.1", "b", parent="1", points=50, target="≥1", rule=Proportional()
+                ),
+                Node("2", "c", points=40, rule=Deduct()),
+            ],
+        ),
+        SchemeValidationError,
+        ["sum to 50, not 60", "@ 1"],
+        id="scheme-points-do-not-add-up",
+    ),
+    pytest.param(
+        # negative points (a negative budget of points)
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [Node("1", "a", points=-10, target="≥1", rule=Proportional())],
+            points=10,
+        ),
+        SchemeValidationError,
+        ["-10", "@ 1"],
+        id="scheme-negative-points",
+    ),
+    pytest.param(
+        # NaN points
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [Node("1", "a", points=math.nan, target="≥1", rule=Proportional())],
+            points=10,
+        ),
+        SchemeValidationError,
+        ["nan", "@ 1"],
+        id="scheme-nan-points",
+    ),
+    pytest.param(
+        # a total of zero points
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [Node("1", "a", points=0, target="≥1", rule=Proportional())],
+            points=0,
+        ),
+        SchemeValidationError,
+        ["total points must be > 0"],
+        id="scheme-zero-total",
+    ),
+    pytest.param(
+        # an infinite total
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [Node("1", "a", points=10, target="≥1", rule=Proportional())],
+            points=math.inf,
+        ),
+        SchemeValidationError,
+        ["total points", "inf"],
+        id="scheme-infinite-total",
+    ),
+    pytest.param(
+        # a parent that does not exist
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [Node("1", "a", parent="9", points=100, target="≥1", rule=Proportional())],
+        ),
+        SchemeValidationError,
+        ["unknown parent '9'", "@ 1"],
+        id="scheme-unknown-parent",
+    ),
+    # -- evaluate(): bad data ----------------------------------------------------------
+    pytest.param(
+        # NaN is never a score, nor an actual
+        lambda _: evaluate(ONE, {"1": math.nan}),
+        DataError,
+        ["nan", "@ 1"],
+        id="evaluate-nan",
+    ),
+    pytest.param(
+        # +inf
+        lambda _: evaluate(ONE, {"1": math.inf}),
+        DataError,
+        ["inf", "@ 1"],
+        id="evaluate-inf",
+    ),
+    pytest.param(
+        # -inf
+        lambda _: evaluate(ONE, {"1": -math.inf}),
+        DataError,
+        ["-inf", "@ 1"],
+        id="evaluate-minus-inf",
+    ),
+    pytest.param(
+        # a numpy NaN is NaN too
+        lambda _: evaluate(ONE, {"1": np.float64("nan")}),
+        DataError,
+        ["nan", "@ 1"],
+        id="evaluate-numpy-nan",
+    ),
+    pytest.param(
+        # no actual for a leaf
+        lambda _: evaluate(ONE, {}),
+        DataError,
+        ["missing", "@ 1"],
+        id="evaluate-missing-actual",
+    ),
+    pytest.param(
+        # an actual for a node the scheme does not have
+        lambda _: evaluate(ONE, {"1": 99.5, "9": 1}),
+        DataError,
+        ["'9'"],
+        id="evaluate-unknown-node",
+    ),
+    pytest.param(
+        # a number with more digits than a float holds
+        lambda _: evaluate(ONE, {"1": 10**400}),
+        DataError,
+        ["@ 1"],
+        id="evaluate-huge-number",
+    ),
+    pytest.param(
+        # the same number as a qualitative score
+        lambda _: evaluate(QUALITATIVE, {"1": 10**400}),
+        DataError,
+        ["@ 1"],
+        id="evaluate-huge-qualitative",
+        marks=_BUG_HUGE_SCORE,
+    ),
+    pytest.param(
+        # a unit of another dimension
+        lambda _: evaluate(ONE, {"1": "5件"}),
+        IncompatibleUnitError,
+        ["5件", r"node 1|@ 1"],
+        id="evaluate-unit-mismatch",
+        marks=_BUG_UNIT_PLACE,
+    ),
+    pytest.param(
+        # a unit nobody defined
+        lambda _: evaluate(ONE, {"1": "99furlong"}),
+        DataError,
+        ["furlong", "@ 1"],
+        id="evaluate-unknown-unit",
+    ),
+    pytest.param(
+        # a list where a number goes
+        lambda _: evaluate(ONE, {"1": [99, 100]}),
+        DataError,
+        ["[99, 100]", "@ 1"],
+        id="evaluate-wrong-type-actual",
+    ),
+    pytest.param(
+        # a list where the data goes
+        lambda _: evaluate(ONE, [99]),  # type: ignore[arg-type]
+        DataError,
+        ["list", "data"],
+        id="evaluate-wrong-type-data",
+    ),
+    pytest.param(
+        # a label that is not on the target's scale
+        lambda _: evaluate(LABEL, {"1": "也许"}),
+        DataError,
+        ["'也许'", "@ 1"],
+        id="evaluate-unknown-label",
+    ),
+    pytest.param(
+        # a qualitative score outside its tier's band [80, 100]
+        lambda _: evaluate(QUALITATIVE, {"1": {"tier": "达成年度指标", "score": 10}}),
+        DataError,
+        ["[80, 100]", "@ 1"],
+        id="evaluate-qualitative-out-of-band",
+    ),
+    pytest.param(
+        # a negative finding would add points
+        lambda _: evaluate(
+            ONE,
+            {
+                "actuals": {"1": 99},
+                "findings": [{"node": "2", "points": -1, "reason": "x"}],
+            },
+        ),
+        DataError,
+        ["-1", "findings[0]"],
+        id="evaluate-negative-finding",
+    ),
+    pytest.param(
+        # a finding too large for a float
+        lambda _: evaluate(
+            ONE,
+            {
+                "actuals": {"1": 99},
+                "findings": [{"node": "2", "points": 10**400, "reason": "x"}],
+            },
+        ),
+        DataError,
+        ["findings[0]"],
+        id="evaluate-huge-finding",
+        marks=_BUG_HUGE_FINDING,
+    ),
+    pytest.param(
+        # findings go on deduct nodes
+        lambda _: evaluate(
+            ONE,
+            {
+                "actuals": {"1": 99},
+                "findings": [{"node": "1", "points": 1, "reason": "x"}],
+            },
+        ),
+        DataError,
+        ["findings[0]", "deduct"],
+        id="evaluate-finding-on-leaf",
+    ),
+    pytest.param(
+        # a finding's node must be a code
+        lambda _: evaluate(
+            ONE,
+            {
+                "actuals": {"1": 99},
+                "findings": [{"node": [], "points": 1, "reason": "x"}],
+            },
+        ),
+        DataError,
+        ["findings[0]"],
+        id="evaluate-finding-node-wrong-type",
+        marks=_BUG_UNHASHABLE,
+    ),
+    pytest.param(
+        # an item's parent must be a code
+        lambda _: evaluate(
+            ONE,
+            {
+                "actuals": {"1": 99},
+                "items": [{"parent": [], "name": "x", "target": "是", "actual": "是"}],
+            },
+        ),
+        DataError,
+        ["items[0]"],
+        id="evaluate-item-parent-wrong-type",
+        marks=_BUG_UNHASHABLE,
+    ),
+    pytest.param(
+        # an item's category must be text
+        lambda _: evaluate(
+            ONE,
+            {
+                "actuals": {"1": 99},
+                "items": [
+                    {
+                        "parent": "2",
+                        "name": "x",
+                        "target": "是",
+                        "actual": "是",
+                        "category": [],
+                    }
+                ],
+            },
+        ),
+        DataError,
+        ["items[0]"],
+        id="evaluate-item-category-wrong-type",
+        marks=_BUG_UNHASHABLE,
+    ),
+    pytest.param(
+        # findings must be a list
+        lambda _: evaluate(ONE, {"actuals": {"1": 99}, "findings": 5}),
+        DataError,
+        ["findings"],
+        id="evaluate-findings-wrong-type",
+        marks=_BUG_DATA_TYPES,
+    ),
+    pytest.param(
+        # not_applicable must be a list of codes
+        lambda _: evaluate(ONE, {"actuals": {"1": 99}, "not_applicable": 5}),
+        DataError,
+        ["not_applicable"],
+        id="evaluate-not-applicable-wrong-type",
+        marks=_BUG_DATA_TYPES,
+    ),
+    pytest.param(
+        # not applicable: a node the scheme does not have
+        lambda _: evaluate(ONE, {"actuals": {"1": 99}, "not_applicable": ["9"]}),
+        DataError,
+        ["'9'", "not_applicable"],
+        id="evaluate-not-applicable-unknown",
+    ),
+    pytest.param(
+        # nothing left to score
+        lambda _: evaluate(ONE, {"not_applicable": ["1", "2"]}),
+        DataError,
+        ["not applicable"],
+        id="evaluate-everything-not-applicable",
+    ),
+    # -- scheme files ------------------------------------------------------------------
+    pytest.param(
+        # TOML with an unclosed string: the file and the line
+        lambda tmp: load_scheme(_write(tmp, "s.toml", '[scheme]\nid = "x\n')),
+        SchemeValidationError,
+        ["s.toml", "malformed TOML", "line 2"],
+        id="file-malformed-toml",
+    ),
+    pytest.param(
+        # JSON with a trailing comma: the file, line and column
+        lambda tmp: load_scheme(_write(tmp, "s.json", '{"scheme": {"id": "x",}\n}')),
+        SchemeValidationError,
+        ["s.json", "line 1", "column"],
+        id="file-malformed-json",
+    ),
+    pytest.param(
+        # JSON's NaN is no number
+        lambda tmp: load_scheme(_write(tmp, "s.json", '{"scheme": {"points": NaN}}')),
+        SchemeValidationError,
+        ["s.json", "NaN"],
+        id="file-json-nan",
+    ),
+    pytest.param(
+        # JSON's 1e400 is infinity once read
+        lambda tmp: load_scheme(
+            _write(
+                tmp,
+                "s.json",
+                json.dumps(SCHEME_DOC).replace('"points": 40', '"points": 1e400'),
+            )
+        ),
+        SchemeValidationError,
+        ["s.json", "node 2", "points"],
+        id="file-json-infinite-points",
+    ),
+    pytest.param(
+        # a 400-digit integer
+        lambda tmp: load_scheme(
+            _huge_json(
+                tmp,
+                "s.json",
+                json.dumps(SCHEME_DOC).replace('"points": 40', '"points": HUGE'),
+            )
+        ),
+        SchemeValidationError,
+        ["s.json", "node 2"],
+        id="file-json-huge-points",
+        marks=_BUG_HUGE_POINTS,
+    ),
+    pytest.param(
+        # Latin-1 bytes are not UTF-8
+        lambda tmp: load_scheme(_write(tmp, "s.toml", b"[scheme]\nname = '\xe9'\n")),
+        SchemeValidationError,
+        ["s.toml", "UTF-8"],
+        id="file-not-utf8",
+    ),
+    pytest.param(
+        # a 50 MB file is refused before it is read
+        lambda tmp: load_scheme(_fifty_mb(tmp, "big.toml")),
+        SchemeValidationError,
+        ["big.toml", "bytes"],
+        id="file-50-mb",
+    ),
+    pytest.param(
+        # an empty file has no [scheme] and no node
+        lambda tmp: load_scheme(_write(tmp, "empty.toml", "")),
+        SchemeValidationError,
+        ["empty.toml", "node"],
+        id="file-empty",
+    ),
+    pytest.param(
+        # a JSON array is no scheme
+        lambda tmp: load_scheme(_write(tmp, "s.json", "[1, 2]")),
+        SchemeValidationError,
+        ["s.json", "object"],
+        id="file-json-array",
+    ),
+    pytest.param(
+        # neither TOML nor JSON
+        lambda tmp: load_scheme(_write(tmp, "s.yaml", "scheme: {}")),
+        SchemeValidationError,
+        ["s.yaml", ".toml"],
+        id="file-unknown-type",
+    ),
+    pytest.param(
+        # a file that is not there
+        lambda tmp: load_scheme(tmp / "missing.toml"),
+        SchemeValidationError,
+        ["missing.toml"],
+        id="file-missing",
+    ),
+    pytest.param(
+        # JSON nested 100,000 deep must not overflow the stack
+        lambda tmp: load_scheme(_write(tmp, "s.json", "[" * 100_000 + "]" * 100_000)),
+        SchemeValidationError,
+        ["s.json", "deep"],
+        id="file-deeply-nested-json",
+    ),
+    pytest.param(
+        # a chain of 2,000 nodes
+        lambda tmp: load_scheme(_write(tmp, "deep.toml", _deep_tree_toml(2000))),
+        SchemeValidationError,
+        ["deep.toml", "deep"],
+        id="file-very-deep-tree",
+    ),
+    pytest.param(
+        # a cycle of parents, in a file
+        lambda tmp: load_scheme(_write(tmp, "s.json", _doc(node__0__parent="1.1"))),
+        SchemeValidationError,
+        ["s.json", "cycle", "1.1"],
+        id="file-cycle",
+    ),
+    pytest.param(
+        # two nodes coded 2
+        lambda tmp: load_scheme(_write(tmp, "s.json", _doc(node__0__code="2"))),
+        SchemeValidationError,
+        ["s.json", "duplicate code '2'"],
+        id="file-duplicate-codes",
+    ),
+    pytest.param(
+        # 1.1 gives 50 of node 1's 60 points
+        lambda tmp: load_scheme(_write(tmp, "s.json", _doc(node__1__points=50))),
+        SchemeValidationError,
+        ["s.json", "node 1", "sum to 50, not 60"],
+        id="file-points-do-not-add-up",
+    ),
+    pytest.param(
+        # a unit nobody defined, in a target of the file
+        lambda tmp: load_scheme(
+            _write(tmp, "s.json", _doc(node__1__target="≥99furlong"))
+        ),
+        SchemeValidationError,
+        ["s.json", "node 1.1", "'furlong'"],
+        id="file-unknown-unit",
+    ),
+    pytest.param(
+        # a range whose ends are in different dimensions
+        lambda tmp: load_scheme(
+            _write(tmp, "s.json", _doc(node__1__target="[5件,10小时]"))
+        ),
+        SchemeValidationError,
+        ["s.json", "node 1.1", "件"],
+        id="file-unit-mismatch",
+    ),
+    pytest.param(
+        # points as text
+        lambda tmp: load_scheme(_write(tmp, "s.json", _doc(node__2__points="forty"))),
+        SchemeValidationError,
+        ["s.json", "node 2", "'forty'"],
+        id="file-wrong-type-points",
+    ),
+    pytest.param(
+        # negative points in a file
+        lambda tmp: load_scheme(_write(tmp, "s.json", _doc(node__2__points=-40))),
+        SchemeValidationError,
+        ["s.json", "node 2", "-40"],
+        id="file-negative-points",
+    ),
+    pytest.param(
+        # rounding to 200 places cannot be computed
+        lambda tmp: evaluate(
+            load_scheme(_write(tmp, "s.json", _doc(scheme__rounding={"places": 200}))),
+            {"1.1": 99.5},
+        ),
+        SchemeValidationError,
+        ["s.json", "rounding"],
+        id="file-rounding-places",
+        marks=_BUG_ROUNDING_PLACES,
+    ),
+    # -- data files --------------------------------------------------------------------
+    pytest.param(
+        # findings must be a list of tables
+        lambda tmp: load_data(_write(tmp, "d.json", '{"findings": 5}')),
+        DataLoadError,
+        ["d.json", "findings"],
+        id="data-wrong-type-findings",
+    ),
+    pytest.param(
+        # JSON NaN in the actuals
+        lambda tmp: load_data(_write(tmp, "d.json", '{"actuals": {"1": NaN}}')),
+        DataLoadError,
+        ["d.json", "NaN"],
+        id="data-nan",
+    ),
+    pytest.param(
+        # a 400-digit finding
+        lambda tmp: load_data(
+            _huge_json(
+                tmp,
+                "d.json",
+                '{"findings": [{"node": "2", "points": HUGE, "reason": "x"}]}',
+            )
+        ),
+        DataLoadError,
+        ["d.json", "findings"],
+        id="data-huge-finding",
+        marks=_BUG_HUGE_FINDING,
+    ),
+    pytest.param(
+        # Latin-1 bytes
+        lambda tmp: load_data(_write(tmp, "d.toml", b"entity = '\xe9'\n")),
+        DataLoadError,
+        ["d.toml", "UTF-8"],
+        id="data-not-utf8",
+    ),
+    pytest.param(
+        # 50 MB of data
+        lambda tmp: load_data(_fifty_mb(tmp, "big.json")),
+        DataLoadError,
+        ["big.json", "bytes"],
+        id="data-50-mb",
+    ),
+    pytest.param(
+        # TOML that does not parse
+        lambda tmp: load_data(_write(tmp, "d.toml", "[actuals\n")),
+        DataLoadError,
+        ["d.toml", "TOML"],
+        id="data-malformed-toml",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "places"), CASES)
+def test_bad_input(
+    tmp_path: Path, call: Call, error: type[Exception], places: list[str]
+) -> None:
+    with pytest.raises(error) as info:
+        call(tmp_path)
+    assert type(info.value) is error
+    message = str(info.value)
+    for place in places:
+        if "|" in place:  # any of several spellings
+            assert any(p in message for p in place.split("|")), (place, message)
+        else:
+            assert place in message, (place, message)
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(CASES) + len(CLI_CASES) >= 40
+
+
+# -- the command line ----------------------------------------------------------------
+
+CLI_CASES: list[Any] = [
+    pytest.param(
+        # validate lists the problems of a scheme file, naming it and the node
+        lambda tmp: ["validate", str(_write(tmp, "s.json", _doc(node__1__points=50)))],
+        ["s.json", "node 1", "sum to 50, not 60"],
+        id="cli-validate-bad-scheme",
+    ),
+    pytest.param(
+        # a scheme file that is not there
+        lambda tmp: ["validate", str(tmp / "nothing.toml")],
+        ["nothing.toml"],
+        id="cli-missing-file",
+    ),
+    pytest.param(
+        # a data file with NaN
+        lambda tmp: [
+            "evaluate",
+            str(_write(tmp, "s.json", SCHEME_DOC)),
+            str(_write(tmp, "d.json", '{"actuals": {"1.1": NaN}}')),
+        ],
+        ["d.json", "NaN"],
+        id="cli-evaluate-nan",
+    ),
+    pytest.param(
+        # an actual of the wrong dimension
+        lambda tmp: [
+            "evaluate",
+            str(_write(tmp, "s.json", SCHEME_DOC)),
+            str(_write(tmp, "d.json", '{"actuals": {"1.1": "5件"}}')),
+        ],
+        ["5件"],
+        id="cli-evaluate-unit-mismatch",
+    ),
+    pytest.param(
+        # a target that does not read
+        lambda _: ["target", "≥abc"],
+        ["'≥abc'", "character 1"],
+        id="cli-bad-target",
+    ),
+    pytest.param(
+        # an actual of the wrong dimension against a target
+        lambda _: ["target", "≥99%", "5件"],
+        ["5件", "%"],
+        id="cli-target-unit-mismatch",
+    ),
+    pytest.param(
+        # a 50 MB scheme
+        lambda tmp: ["validate", str(_fifty_mb(tmp, "big.toml"))],
+        ["big.toml", "bytes"],
+        id="cli-50-mb",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "places"), CLI_CASES)
+def test_bad_input_on_the_command_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: Callable[[Path], list[str]],
+    places: list[str],
+) -> None:
+    assert main(argv(tmp_path)) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("perfkpi: error: ")
+    assert "Traceback" not in captured.err
+    for place in places:
+        assert place in captured.err, (place, captured.err)
+
+
+def test_command_line_exit_status_is_two(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "s.toml", '[scheme]\nid = "x\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "perfkpi", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "s.toml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- batches: a bad row is NaN with its reason, the others are scored -----------------
+
+TWO = Scheme.from_nodes(
+    "two",
+    "two",
+    [
+        Node("1", "网上立案率", points=50, target="≥99%", rule=Proportional()),
+        Node("2", "在线庭审率", points=50, target="≥99%", rule=Proportional()),
+    ],
+)
+"""Two leaves of 50 points against ≥99 %: 99.5 % on both scores 100."""
+
+BATCH_ROWS: list[Any] = [
+    pytest.param(
+        # NaN in one row: that row is NaN with a reason naming the column
+        TWO,
+        {"1": [99.5, math.nan], "2": [99.5, 99.5]},
+        "'1'",
+        id="batch-nan",
+    ),
+    pytest.param(
+        # +inf
+        TWO,
+        {"1": [99.5, math.inf], "2": [99.5, 99.5]},
+        "'1'",
+        id="batch-inf",
+    ),
+    pytest.param(
+        # a unit of another dimension
+        TWO,
+        {"1": [99.5, "5件"], "2": [99.5, 99.5]},
+        "5件",
+        id="batch-unit-mismatch",
+    ),
+    pytest.param(
+        # text that is no number
+        TWO,
+        {"1": [99.5, "很多"], "2": [99.5, 99.5]},
+        "很多",
+        id="batch-not-a-number",
+    ),
+    pytest.param(
+        # a negative finding
+        ONE,
+        {"1": [99.5, 99.5], "findings:2": [0, -1]},
+        "findings:2",
+        id="batch-negative-finding",
+    ),
+    pytest.param(
+        # a finding too large for a float
+        ONE,
+        {"1": [99.5, 99.5], "findings:2": [0, 10**400]},
+        "findings:2",
+        id="batch-huge-finding",
+        marks=pytest.mark.xfail(
+            strict=True,
+            raises=OverflowError,
+            reason="batch.py _points_reader.read: float(10**400) raises "
+            "OverflowError out of evaluate_batch() instead of making the row NaN "
+            "with a reason naming findings:2",
+        ),
+    ),
+    pytest.param(
+        # a qualitative score too large for a float
+        QUALITATIVE,
+        {"1": [90, 10**400]},
+        "'1'",
+        id="batch-huge-actual",
+        marks=_BUG_HUGE_SCORE,
+    ),
+    pytest.param(
+        # node 2's column is missing; na:2 covers the first row only
+        TWO,
+        {"1": [99.5, 99.5], "na:2": [True, False]},
+        "2",
+        id="batch-missing-column-covered-by-na",
+    ),
+]
+
+
+@pytest.mark.parametrize(("scheme", "table", "place"), BATCH_ROWS)
+def test_batch_bad_rows(
+    scheme: Scheme, table: dict[str, list[Any]], place: str
+) -> None:
+    batch = perfkpi.evaluate_batch(scheme, table)
+    # the good first row is scored; the bad second row is NaN with its reason
+    assert batch.total[0] == evaluate(scheme, _row(table, 0)).total
+    assert math.isnan(batch.total[1])
+    assert place in batch.reasons[1]
+    assert 0 not in batch.reasons
+
+
+def _row(table: dict[str, list[Any]], i: int) -> dict[str, Any]:
+    actuals = {k: v[i] for k, v in table.items() if ":" not in k}
+    findings = [
+        {"node": k.split(":")[1], "points": v[i], "reason": "x"}
+        for k, v in table.items()
+        if k.startswith("findings:") and v[i]
+    ]
+    na = [k.split(":")[1] for k, v in table.items() if k.startswith("na:") and v[i]]
+    return {"actuals": actuals, "findings": findings, "not_applicable": na}
+
+
+@pytest.mark.parametrize(
+    ("table", "place"),
+    [
+        # a missing input column
+        ({"1": [99.5]}, "2"),
+        # findings on a node that is not a deduct node
+        ({"1": [99.5], "2": [99.5], "findings:1": [1]}, "findings:1"),
+        # not applicable: a node the scheme does not have
+        ({"1": [99.5], "2": [99.5], "na:9": [True]}, "na:9"),
+        # columns of different lengths
+        ({"1": [99.5], "2": [99.5, 99.5]}, "rows"),
+    ],
+    ids=["missing-column", "findings-on-a-leaf", "na-unknown-node", "ragged"],
+)
+def test_batch_bad_tables_raise_up_front(
+    table: dict[str, list[Any]], place: str
+) -> None:
+    with pytest.raises(DataError) as info:
+        perfkpi.evaluate_batch(TWO, table)
+    assert type(info.value) is DataError
+    assert place in str(info.value)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="batch.py _read_actuals: when an input's column is missing and an "
+    "na:<code> column covers it, a block in which no row is N/A (here na:2 is "
+    "all False) reaches 'assert skip is not None' and raises a bare "
+    "AssertionError out of evaluate_batch(); each row should be NaN with the "
+    "reason 'missing actual value @ 2'",
+)
+def test_batch_na_column_that_marks_no_row() -> None:
+    batch = perfkpi.evaluate_batch(TWO, {"1": [99.5, 99.5], "na:2": [False, False]})
+    assert all(math.isnan(t) for t in batch.total)
+    assert "2" in batch.reasons[0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=SystemExit,
+    reason="cli.py main: argparse reads a TARGET that starts with '-' ('-5%以下', "
+    "'-1以外') as an option and exits with its usage error, so a negative target "
+    "cannot be given without '--'; perfkpi target -5%以下 should print ≤-5%",
+)
+def test_command_line_reads_a_target_starting_with_minus(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["target", "-5%以下"]) == 0
+    assert capsys.readouterr().out.strip() == "≤-5%"
+
+
+# -- spreadsheets --------------------------------------------------------------------
+
+
+def test_spreadsheet_with_missing_headers(tmp_path: Path) -> None:
+    excel = pytest.importorskip("perfkpi.excel", reason="perfkpi.excel not built")
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    # numbers under 分值 / 指标值 / 实际完成值, but no column that names the
+    # indicators (一级指标 … or 指标名称): no row can become a node
+    sheet.append(["分值", "指标值", "实际完成值"])
+    sheet.append([100, "≥99%", "99.66%"])
+    path = tmp_path / "自评表.xlsx"
+    book.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        excel.read_excel(path)
+    assert type(info.value) is SchemeValidationError
+    assert "自评表.xlsx" in str(info.value)
+    assert "header" in str(info.value)
+    assert "指标名称" in str(info.value)
+
+
+# -- valid input at the edges: no false alarm, no quiet wrong number -----------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=DataError,
+    reason="rules.py Qualitative.read computes a tier's band in binary floating "
+    "point: with 0.1 points, 0.8 × 0.1 = 0.08000000000000002, so the score 0.08 "
+    "(exactly 0.8w, inside [0.8w, w] by 财预〔2020〕10号) is refused with "
+    "'score 0.08 is outside 达成年度指标's band [0.08000000000000002, 0.1]'; the "
+    "band should be computed in decimal (and printed as 0.08)",
+)
+def test_qualitative_band_edge_is_inclusive() -> None:
+    scheme = Scheme.from_nodes(
+        "q", "q", [Node("1", "制度建设", points=0.1, rule=Qualitative())], points=0.1
+    )
+    ev = evaluate(scheme, {"1": {"tier": "达成年度指标", "score": 0.08}})
+    assert ev.total == 0.08
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="plan.py _aggregate (reweight, 按百分制折算): when the nodes that still "
+    "apply all have 0 points, the parent's score is points × 0 / 0 = NaN and "
+    "evaluate() returns total nan and grade '' without an error (here node 1 is "
+    "not applicable and node 2 has 0 points). It should raise DataError naming "
+    "the node, or treat it as not applicable; NaN is never a score",
+)
+def test_reweighting_onto_zero_points() -> None:
+    scheme = Scheme.from_nodes(
+        "z",
+        "z",
+        [
+            Node("1", "产出", points=100, target="≥100%", rule=Proportional()),
+            Node("2", "管理", points=0, rule=Deduct()),
+        ],
+    )
+    outcome: float | str
+    try:  # either a clear error, or a number
+        outcome = evaluate(scheme, {"not_applicable": ["1"]}).total
+    except DataError as exc:
+        outcome = str(exc)
+    assert isinstance(outcome, str) or not math.isnan(outcome)
+
+
+def test_bundled_scheme_still_scores_88_63() -> None:
+    # the table's fixtures leave the shared catalog alone
+    ev = evaluate(
+        perfkpi.catalog.scheme("gz-dept-overall"),
+        perfkpi.catalog.data("gz-internet-court-2022"),
+    )
+    assert ev.total == 88.63
