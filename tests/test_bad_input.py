@@ -168,18 +168,6 @@ _BUG_TABLE_KEYS = pytest.mark.xfail(
     reason="rules.py GradeTable._table: a non-text key (1) reaches k.split(',') and "
     "raises AttributeError instead of RuleError naming 'table'",
 )
-_BUG_UNIT_PLACE = pytest.mark.xfail(
-    strict=True,
-    reason="evaluation.py/targets.py: an actual in another dimension ('5件' against "
-    "≥99%) raises IncompatibleUnitError 'cannot compare 5件 (count) with % (ratio)', "
-    "which does not name node 1; every other bad actual says '@ 1'",
-)
-_BUG_RANGE_TEXT = pytest.mark.xfail(
-    strict=True,
-    reason="targets.py parse_target('[5件,10小时]') raises IncompatibleUnitError "
-    "'cannot compare 小时 (duration) with 件 (count)' without quoting the text or "
-    "the position, unlike every other parse error",
-)
 _BUG_DATA_TYPES = pytest.mark.xfail(
     strict=True,
     raises=TypeError,
@@ -188,29 +176,25 @@ _BUG_DATA_TYPES = pytest.mark.xfail(
     "enumerate()/tuple() and raises TypeError: 'int' object is not iterable, "
     "instead of DataError naming the key (load_data checks this, evaluate does not)",
 )
-_BUG_HUGE_FINDING = pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="deductions.py _points: math.isfinite(10**400) raises OverflowError "
-    "(int too large to convert to float), so a 400-digit finding escapes "
-    "evaluate() and load_data() instead of a DataError naming findings[0]",
-)
-_BUG_HUGE_SCORE = pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="rules.py _number: float(10**400) raises OverflowError, so a 400-digit "
-    "actual read by a rule without a target (qualitative, checklist, goalposts) "
-    "escapes evaluate() and evaluate_batch() instead of a DataError naming the node",
-)
 _BUG_UNHASHABLE = pytest.mark.xfail(
     strict=True,
     raises=TypeError,
     reason="deductions.py Finding/Item do not check that their text fields are "
     "text: a list ([]) as a finding's node or an item's parent reaches "
-    "Scheme.__contains__ (evaluation.py _findings, _item_nodes), and as an "
-    "item's category it reaches hash(Scheme) in evaluate()'s plan cache; both "
+    "Scheme.__contains__ (evaluation.py _findings, _item_nodes), as an item's "
+    "code ([None]) the set of used codes in _item_nodes, and as an item's "
+    "category hash(Scheme) in evaluate()'s plan cache; all "
     "raise TypeError: unhashable type: 'list' instead of DataError naming "
     "findings[0] / items[0]",
+)
+_BUG_NODE_CODE = pytest.mark.xfail(
+    strict=True,
+    raises=AttributeError,
+    reason="scheme.py _validate calls node.code.strip() on whatever the code is, "
+    "so Node(5, ...) in a Scheme, or an item whose code is 5 or True in "
+    "evaluate()'s data, raises AttributeError: 'int' object has no attribute "
+    "'strip' instead of a SchemeValidationError naming the code (or a "
+    "DataError naming items[0]); Node and Item do not check their text fields",
 )
 _BUG_HUGE_POINTS = pytest.mark.xfail(
     strict=True,
@@ -279,7 +263,6 @@ CASES: list[Any] = [
         IncompatibleUnitError,
         ["[5件,10小时]"],
         id="target-range-unit-mismatch",
-        marks=_BUG_RANGE_TEXT,
     ),
     pytest.param(
         # an open range of zero width holds nothing
@@ -475,6 +458,18 @@ CASES: list[Any] = [
         id="scheme-infinite-total",
     ),
     pytest.param(
+        # a node's code must be text
+        lambda _: Scheme.from_nodes(
+            "s",
+            "s",
+            [Node(5, "a", points=100, target="≥1", rule=Proportional())],  # type: ignore[arg-type]
+        ),
+        SchemeValidationError,
+        ["code", "5"],
+        id="scheme-code-wrong-type",
+        marks=_BUG_NODE_CODE,
+    ),
+    pytest.param(
         # a parent that does not exist
         lambda _: Scheme.from_nodes(
             "s",
@@ -541,7 +536,6 @@ CASES: list[Any] = [
         DataError,
         ["@ 1"],
         id="evaluate-huge-qualitative",
-        marks=_BUG_HUGE_SCORE,
     ),
     pytest.param(
         # a unit of another dimension
@@ -549,7 +543,6 @@ CASES: list[Any] = [
         IncompatibleUnitError,
         ["5件", r"node 1|@ 1"],
         id="evaluate-unit-mismatch",
-        marks=_BUG_UNIT_PLACE,
     ),
     pytest.param(
         # a unit nobody defined
@@ -611,7 +604,6 @@ CASES: list[Any] = [
         DataError,
         ["findings[0]"],
         id="evaluate-huge-finding",
-        marks=_BUG_HUGE_FINDING,
     ),
     pytest.param(
         # findings go on deduct nodes
@@ -652,6 +644,50 @@ CASES: list[Any] = [
         DataError,
         ["items[0]"],
         id="evaluate-item-parent-wrong-type",
+        marks=_BUG_UNHASHABLE,
+    ),
+    pytest.param(
+        # an item's code must be text (a number)
+        lambda _: evaluate(
+            ONE,
+            {
+                "actuals": {"1": 99},
+                "items": [
+                    {
+                        "parent": "2",
+                        "name": "x",
+                        "target": "是",
+                        "actual": "是",
+                        "code": 5,
+                    }
+                ],
+            },
+        ),
+        DataError,
+        ["items[0]"],
+        id="evaluate-item-code-number",
+        marks=_BUG_NODE_CODE,
+    ),
+    pytest.param(
+        # an item's code must be text (a list)
+        lambda _: evaluate(
+            ONE,
+            {
+                "actuals": {"1": 99},
+                "items": [
+                    {
+                        "parent": "2",
+                        "name": "x",
+                        "target": "是",
+                        "actual": "是",
+                        "code": [None],
+                    }
+                ],
+            },
+        ),
+        DataError,
+        ["items[0]"],
+        id="evaluate-item-code-list",
         marks=_BUG_UNHASHABLE,
     ),
     pytest.param(
@@ -902,7 +938,6 @@ CASES: list[Any] = [
         DataLoadError,
         ["d.json", "findings"],
         id="data-huge-finding",
-        marks=_BUG_HUGE_FINDING,
     ),
     pytest.param(
         # Latin-1 bytes
@@ -1086,13 +1121,6 @@ BATCH_ROWS: list[Any] = [
         {"1": [99.5, 99.5], "findings:2": [0, 10**400]},
         "findings:2",
         id="batch-huge-finding",
-        marks=pytest.mark.xfail(
-            strict=True,
-            raises=OverflowError,
-            reason="batch.py _points_reader.read: float(10**400) raises "
-            "OverflowError out of evaluate_batch() instead of making the row NaN "
-            "with a reason naming findings:2",
-        ),
     ),
     pytest.param(
         # a qualitative score too large for a float
@@ -1100,7 +1128,6 @@ BATCH_ROWS: list[Any] = [
         {"1": [90, 10**400]},
         "'1'",
         id="batch-huge-actual",
-        marks=_BUG_HUGE_SCORE,
     ),
     pytest.param(
         # node 2's column is missing; na:2 covers the first row only
@@ -1158,15 +1185,6 @@ def test_batch_bad_tables_raise_up_front(
     assert place in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="batch.py _read_actuals: when an input's column is missing and an "
-    "na:<code> column covers it, a block in which no row is N/A (here na:2 is "
-    "all False) reaches 'assert skip is not None' and raises a bare "
-    "AssertionError out of evaluate_batch(); each row should be NaN with the "
-    "reason 'missing actual value @ 2'",
-)
 def test_batch_na_column_that_marks_no_row() -> None:
     batch = perfkpi.evaluate_batch(TWO, {"1": [99.5, 99.5], "na:2": [False, False]})
     assert all(math.isnan(t) for t in batch.total)

@@ -443,6 +443,20 @@ def test_missing_column_covered_by_not_applicable() -> None:
     assert batch.total[0] == 89.88
 
 
+def test_missing_column_with_a_not_applicable_column_that_flags_no_row() -> None:
+    table = {k: v for k, v in GOOD.items() if k != "1.2"}
+    table["na:1.2"] = [False] * 4
+    batch = evaluate_batch(_two_level(), table)
+    assert not batch.ok.any()
+    assert batch.reasons[0] == "column '1.2': missing actual value"
+
+
+def test_findings_too_large_for_a_float() -> None:
+    batch = evaluate_batch(_two_level(), {**GOOD, "findings:2": [0, 10**400, 0, 0]})
+    assert batch.ok.tolist() == [True, False, True, True]
+    assert batch.reasons[1].startswith("column 'findings:2', value 1000")
+
+
 def test_bad_not_applicable_flag() -> None:
     batch = evaluate_batch(_two_level(), {**GOOD, "na:1.2": [0, 1, "maybe", 0]})
     assert batch.reasons[2] == (
@@ -547,7 +561,11 @@ def test_to_csv_and_to_columns(tmp_path: Path) -> None:
         "2.1",
         "2.2",
     ]
-    assert (rows[0]["单位"], rows[0]["total"], rows[0]["grade"]) == ("甲", "86.95", "良")
+    assert (rows[0]["单位"], rows[0]["total"], rows[0]["grade"]) == (
+        "甲",
+        "86.95",
+        "良",
+    )
     assert rows[2]["total"] == "100"  # shortest form
     assert rows[1]["total"] == ""  # NaN is an empty cell
     assert rows[1]["reason"].startswith("column '1.1', value nan")

@@ -33,6 +33,7 @@ from perfkpi import (
 )
 from perfkpi.grades import CN_OLD
 from perfkpi.rules import (
+    RULE_KINDS,
     Bands,
     Categorical,
     Deduct,
@@ -198,7 +199,7 @@ def test_mean_children_weigh_more_than_nothing(scheme: Scheme) -> None:
 # -- data ------------------------------------------------------------------------------
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.data(), schemes())
 def test_every_drawn_data_evaluates(data: st.DataObject, scheme: Scheme) -> None:
     drawn = data.draw(data_for(scheme))
@@ -375,6 +376,26 @@ def test_from_type_uses_the_strategies(target: Target, unit: Unit) -> None:
 def test_from_type_schemes_and_rules(scheme: Scheme, rule: Deduct) -> None:
     _check_sums(scheme)
     assert isinstance(rule, Deduct)
+
+
+@pytest.mark.parametrize("kind", sorted(RULE_KINDS))
+def test_from_type_knows_every_rule_class(kind: str) -> None:
+    cls = RULE_KINDS[kind]
+
+    @settings(max_examples=10)
+    @given(st.from_type(cls))
+    def draw(rule: RuleBase) -> None:
+        assert type(rule) is cls
+
+    draw()
+
+
+def test_all_is_sorted_and_importable() -> None:
+    import perfkpi.testing as module
+
+    assert list(module.__all__) == sorted(module.__all__)
+    for name in module.__all__:
+        assert getattr(module, name) is not None
 
 
 @pytest.mark.parametrize(

@@ -67,11 +67,11 @@ from perfkpi.whatif import (
 )
 
 __all__ = [
+    "DEFAULT_SYNTAX",
     "Band",
     "BatchResult",
     "CheckResult",
     "Comparator",
-    "DEFAULT_SYNTAX",
     "Data",
     "DataError",
     "DataValidationError",

@@ -786,7 +786,10 @@ def _points_reader(column: str, problems: _Problems, *, signed: bool) -> _Reader
                 raise DataError(column, f"expected {what}, got {value!r}") from None
         if isinstance(value, bool) or not isinstance(value, int | float | np.number):
             raise DataError(column, f"expected {what}, got {value!r}")
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float
+            number = math.inf
         if not math.isfinite(number) or (number < 0 and not signed):
             raise DataError(column, f"expected {what}, got {value!r}")
         return number
@@ -1189,10 +1192,9 @@ def _read_actuals(
                 values[j] = np.where(skip, 0.0, values[j])
             continue
         actual = run.actuals.get(j)
-        if actual is None:  # no column: N/A wherever it is covered
+        if actual is None:  # no column: fine wherever an na: column covers it
             values[j] = 0.0
-            assert skip is not None  # noqa: S101 (_layout checked the coverage)
-            missing = np.flatnonzero(~skip)
+            missing = np.arange(block.rows) if skip is None else np.flatnonzero(~skip)
             if missing.size:
                 problem = run.problems.add(code, _NO_VALUE, DataError(code, _MISSING))
                 values[j, missing] = math.nan

@@ -143,6 +143,8 @@ from hypothesis import strategies as st  # noqa: E402 (after the hook)
 from hypothesis.errors import InvalidArgument  # noqa: E402
 
 __all__ = [
+    "SCORE_KINDS",
+    "SPECIAL_DIMENSIONS",
     "assert_evaluations_equal",
     "data_for",
     "from_indicator",
