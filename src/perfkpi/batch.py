@@ -185,6 +185,12 @@ class BatchResult:
     ignored: tuple[str, ...] = ()
     backend: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        # results are values: nobody changes a score in place
+        for array in (self.array, self.grades, self.reason_ids, self.ids):
+            if array is not None:
+                array.flags.writeable = False
+
     def __len__(self) -> int:
         return int(self.array.shape[0])
 

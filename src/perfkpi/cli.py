@@ -598,7 +598,16 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``)."""
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if (
+        len(words) > 1
+        and words[0] == "target"
+        and words[1].startswith("-")
+        and words[1] not in ("-h", "--help", "--")
+    ):
+        # a negative target such as "-5%以下" is a value, not an option
+        words.insert(1, "--")
+    args = _parser().parse_args(words)
     try:
         return _run(args)
     except SchemeValidationError as exc:

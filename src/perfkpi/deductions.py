@@ -11,12 +11,12 @@ A :class:`Deduction` is one line of the resulting ledger, with its reason.
 from __future__ import annotations
 
 import math
-import types
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypeVar
 
 import attrs
 
+from perfkpi._frozen import FrozenDict, deep_freeze
 from perfkpi.errors import DataError
 from perfkpi.targets import Target, parse_target
 
@@ -45,6 +45,19 @@ def _points(
         raise DataError("", msg)
 
 
+def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str):
+        msg = f"{attribute.name!r} must be text (got {value!r})"
+        raise DataError("", msg)
+
+
+def _required_text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    _text(_, attribute, value)
+    if not value.strip():
+        msg = f"{attribute.name!r} must not be empty"
+        raise DataError("", msg)
+
+
 @attrs.frozen
 class Finding:
     """A problem found by an evaluator, and the points it costs.
@@ -62,10 +75,10 @@ class Finding:
         A label that groups findings (``预算管理``, ``采购管理``).
     """
 
-    node: str
+    node: str = attrs.field(validator=_required_text)
     points: float | None = attrs.field(validator=_points)
-    reason: str
-    category: str = ""
+    reason: str = attrs.field(validator=_required_text)
+    category: str = attrs.field(default="", validator=_text)
 
 
 def _reason(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -101,7 +114,7 @@ class Adjustment:
         Why; required.
     """
 
-    node: str
+    node: str = attrs.field(validator=_required_text)
     points: float = attrs.field(validator=_signed)
     reason: str = attrs.field(validator=_reason)
 
@@ -133,17 +146,19 @@ class Item:
         Where the figures come from.
     """
 
-    parent: str
-    name: str
+    parent: str = attrs.field(validator=_required_text)
+    name: str = attrs.field(validator=_required_text)
     target: Target = attrs.field(converter=_to_target)
-    actual: object
-    code: str = ""
-    category: str = ""
-    note: str = ""
+    actual: object = attrs.field(converter=deep_freeze)
+    code: str = attrs.field(default="", validator=_text)
+    category: str = attrs.field(default="", validator=_text)
+    note: str = attrs.field(default="", validator=_text)
 
 
 def _freeze(mapping: Mapping[str, object]) -> Mapping[str, object]:
-    return types.MappingProxyType(dict(mapping))
+    frozen = deep_freeze(mapping)
+    assert isinstance(frozen, FrozenDict)  # noqa: S101 (a mapping stays one)
+    return frozen
 
 
 def _findings(values: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -244,6 +259,10 @@ class Data:
             raise DataError(
                 "actuals", f"expected a table of code = value, got {actuals!r}"
             )
+        for key in ("findings", "items", "adjustments", "not_applicable"):
+            if not isinstance(raw.get(key, []), list | tuple):
+                msg = f"expected a list, got {raw[key]!r}"
+                raise DataError(key, msg)
         findings = [
             _build(Finding, _with_points(entry), f"findings[{i}]")
             for i, entry in enumerate(raw.get("findings", []))

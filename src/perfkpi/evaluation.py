@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import math
-import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ import attrs
 import numpy as np
 
 from perfkpi.deductions import Data, Deduction, Finding, Item
+from perfkpi._frozen import FrozenDict
 from perfkpi.errors import DataError, SchemeValidationError
 from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, compile_plan, effective_rule
@@ -47,7 +47,7 @@ __all__ = ["Evaluation", "evaluate"]
 
 
 def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return types.MappingProxyType(dict(mapping))
+    return FrozenDict(mapping)
 
 
 @attrs.frozen

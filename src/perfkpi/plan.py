@@ -252,11 +252,14 @@ def _aggregate(  # noqa: PLR0915
                 full = np.add.reduceat(weights, offsets)[seg]
                 with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                     scaled = points * total / den
+                some_na = np.logical_or.reduceat(child_na, offsets, axis=1)[:, seg]
                 if how == "sum":
-                    some_na = np.logical_or.reduceat(child_na, offsets, axis=1)[:, seg]
                     result = np.where(some_na, scaled, total)
                 else:
                     result = np.where(den == full, points * total / full, scaled)
+                # the children that still apply carry no points: there is nothing
+                # to reweight onto, so the node does not apply either
+                all_na = all_na | (some_na & (den == 0))
         elif how == "geometric":
             w_app = np.where(child_na, 0.0, weights)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

@@ -76,6 +76,10 @@ _WIDE = 1e-9 / _EPS16
 _EXACT_BELOW = 2.0**50
 """Below this scaled magnitude boundary cases are settled by float comparisons."""
 _HALVES = (RoundingMode.HALF_UP, RoundingMode.HALF_EVEN)
+_NOISE_ULPS = 8
+"""A value within this many units in the last place of a rounding boundary is
+taken to be on it: float noise from adding rounded scores (4.7 + 5.4 =
+10.100000000000001) must not move a number across a boundary it sits on."""
 
 
 def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
@@ -132,7 +136,7 @@ def _settle(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
     if mode in _HALVES:
         whole = np.floor(y)
         boundary = (2 * whole + 1) / (2 * scale)
-        tie = a == boundary
+        tie = np.abs(a - boundary) <= _NOISE_ULPS * np.spacing(boundary)
         if mode is RoundingMode.HALF_UP:
             up = (a > boundary) | tie
         else:
@@ -141,14 +145,28 @@ def _settle(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
     else:
         nearest = np.rint(y)
         boundary = nearest / scale
+        on_grid = np.abs(a - boundary) <= _NOISE_ULPS * np.spacing(boundary)
         if mode is RoundingMode.TRUNCATE:
-            result = np.where(a >= boundary, nearest, nearest - 1) / scale
+            result = np.where((a >= boundary) | on_grid, nearest, nearest - 1) / scale
         else:
-            result = np.where(a <= boundary, nearest, nearest + 1) / scale
+            result = np.where((a <= boundary) | on_grid, nearest, nearest + 1) / scale
     out: np.ndarray = np.copysign(result, values)
     for i in np.flatnonzero(y >= _EXACT_BELOW):
         out[i] = _round_exact(float(values[i]), places, mode)
     return out
+
+
+MAX_PLACES = 12
+"""The most decimal places a policy may keep (float64 holds about 15 digits)."""
+
+
+def _check_places(_: object, __: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"'places' must be a whole number (got {value!r})"
+        raise ValueError(msg)  # noqa: TRY004 (a ValueError reads better in a file)
+    if not 0 <= value <= MAX_PLACES:
+        msg = f"'places' must be between 0 and {MAX_PLACES} (got {value!r})"
+        raise ValueError(msg)
 
 
 @attrs.frozen
@@ -168,7 +186,7 @@ class Rounding:
         ``"total"`` (only the total; node scores are reported rounded).
     """
 
-    places: int = attrs.field(default=2, validator=attrs.validators.ge(0))
+    places: int = attrs.field(default=2, validator=_check_places)
     mode: RoundingMode = attrs.field(
         default=RoundingMode.HALF_UP, converter=RoundingMode
     )

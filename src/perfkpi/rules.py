@@ -22,6 +22,7 @@ See :doc:`/rules` for each rule's source and a table from published phrases
 
 from __future__ import annotations
 
+import decimal
 import math
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -753,7 +754,10 @@ class Qualitative(RuleBase):
             for names, lo, hi, closed in _TIERS:
                 name = names[0]
                 if tier in names:
-                    low, high = lo * points, hi * points
+                    # the band in decimal, so that 0.8 × 0.1 is 0.08 exactly
+                    w = decimal.Decimal(repr(points))
+                    low = float(decimal.Decimal(repr(lo)) * w)
+                    high = float(decimal.Decimal(repr(hi)) * w)
                     inside = low <= score <= high if closed else low <= score < high
                     if not inside:
                         bracket = "]" if closed else ")"
@@ -1011,6 +1015,12 @@ class Deduct(RuleBase):
         return f"deduct per finding, {n} per unmet item, floored at zero"
 
 
+def _mean_kind(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if value not in ("arithmetic", "geometric"):
+        msg = f"'mean' must be 'arithmetic' or 'geometric' (got {value!r})"
+        raise RuleError(msg)
+
+
 @attrs.frozen
 class Mean(RuleBase):
     """A weighted mean of the children's attainment, times the node's points.
@@ -1037,8 +1047,7 @@ class Mean(RuleBase):
     """
 
     mean: Literal["arithmetic", "geometric"] = attrs.field(
-        default="arithmetic",
-        validator=attrs.validators.in_(("arithmetic", "geometric")),
+        default="arithmetic", validator=_mean_kind
     )
 
     kind: ClassVar[str] = "mean"
@@ -1082,7 +1091,16 @@ def _table(values: Mapping[str, str]) -> Mapping[str, str]:
     if not isinstance(values, Mapping) or not values:
         msg = f"'table' must be a non-empty table of grades = grade (got {values!r})"
         raise RuleError(msg)
-    return {_multiset_key(k.split(",")): str(v).strip() for k, v in values.items()}
+    table: dict[str, str] = {}
+    for key, grade in values.items():
+        if not isinstance(key, str) or not isinstance(grade, str):
+            msg = (
+                "'table' maps grades such as \"A,C\" to a grade such as \"B\" "
+                f"(got {key!r} = {grade!r})"
+            )
+            raise RuleError(msg)
+        table[_multiset_key(key.split(","))] = grade.strip()
+    return table
 
 
 def _multiset_key(grades: Sequence[str]) -> str:
@@ -1263,8 +1281,10 @@ def rule_from_dict(spec: str | Mapping[str, Any]) -> Rule:
         raise RuleError(msg)
     try:
         return cls.from_params(params)  # type: ignore[return-value]
-    except TypeError as exc:
-        msg = f"rule {kind!r}: {exc}"
+    except RuleError:
+        raise
+    except (TypeError, ValueError) as exc:
+        msg = f"rule {kind!r}: {exc.args[0] if exc.args else exc}"
         raise RuleError(msg) from None
 
 

@@ -186,6 +186,9 @@ class Scheme:
     )
 
     def __attrs_post_init__(self) -> None:
+        wrong = list(_wrong_types(self.nodes))
+        if wrong:
+            raise SchemeValidationError(f"invalid scheme {self.id!r}", wrong)
         index: dict[str, Node] = {}
         children: dict[str | None, list[str]] = {}
         for node in self.nodes:
@@ -245,13 +248,11 @@ class Scheme:
     def ordered(self) -> tuple[Node, ...]:
         """Return the nodes depth first, each parent before its children."""
         out: list[Node] = []
-
-        def walk(code: str | None) -> None:
-            for child in self.children(code):
-                out.append(child)
-                walk(child.code)
-
-        walk(None)
+        stack = list(reversed(self.roots()))
+        while stack:  # iterative, so that a deep tree cannot exhaust the stack
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(self.children(node.code)))
         return tuple(out)
 
     def depth(self, code: str) -> int:
@@ -277,6 +278,24 @@ class Scheme:
     def with_nodes(self, nodes: Iterable[Node]) -> Scheme:
         """Return a new scheme with *nodes* added (validated again)."""
         return attrs.evolve(self, nodes=(*self.nodes, *nodes))
+
+
+def _wrong_types(nodes: Iterable[object]) -> Iterator[SchemeError]:
+    """Yield a problem for each node whose code, parent or name is not text."""
+    for i, node in enumerate(nodes):
+        if not isinstance(node, Node):
+            yield SchemeError(f"nodes[{i}]", f"expected a Node, got {node!r}")
+            continue
+        where = node.code if isinstance(node.code, str) else f"nodes[{i}]"
+        if not isinstance(node.code, str):
+            yield SchemeError(where, f"a node's code must be text (got {node.code!r})")
+        if node.parent is not None and not isinstance(node.parent, str):
+            msg = f"a node's parent must be a code as text (got {node.parent!r})"
+            yield SchemeError(where, msg)
+        for field in ("name", "category", "note"):
+            value = getattr(node, field)
+            if not isinstance(value, str):
+                yield SchemeError(where, f"a node's {field} must be text (got {value!r})")
 
 
 def _validate(scheme: Scheme) -> Iterator[SchemeError]:
