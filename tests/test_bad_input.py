@@ -154,62 +154,6 @@ def _deep_tree_toml(levels: int) -> str:
 
 Call = Callable[[Path], object]
 
-_BUG_MEAN = pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="rules.py rule_from_dict: Mean(mean='median') fails attrs' in_ validator "
-    "with a plain ValueError whose text is the validator's argument tuple "
-    "(\"'mean' must be in (...)\", Attribute(...)); rule_from_dict catches only "
-    "TypeError, so it escapes as ValueError instead of RuleError naming 'mean'",
-)
-_BUG_TABLE_KEYS = pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="rules.py GradeTable._table: a non-text key (1) reaches k.split(',') and "
-    "raises AttributeError instead of RuleError naming 'table'",
-)
-_BUG_DATA_TYPES = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="deductions.py Data.from_dict (evaluate with a mapping): a non-list "
-    "'findings', 'items', 'adjustments' or 'not_applicable' (5) reaches "
-    "enumerate()/tuple() and raises TypeError: 'int' object is not iterable, "
-    "instead of DataError naming the key (load_data checks this, evaluate does not)",
-)
-_BUG_UNHASHABLE = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="deductions.py Finding/Item do not check that their text fields are "
-    "text: a list ([]) as a finding's node or an item's parent reaches "
-    "Scheme.__contains__ (evaluation.py _findings, _item_nodes), as an item's "
-    "code ([None]) the set of used codes in _item_nodes, and as an item's "
-    "category hash(Scheme) in evaluate()'s plan cache; all "
-    "raise TypeError: unhashable type: 'list' instead of DataError naming "
-    "findings[0] / items[0]",
-)
-_BUG_NODE_CODE = pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="scheme.py _validate calls node.code.strip() on whatever the code is, "
-    "so Node(5, ...) in a Scheme, or an item whose code is 5 or True in "
-    "evaluate()'s data, raises AttributeError: 'int' object has no attribute "
-    "'strip' instead of a SchemeValidationError naming the code (or a "
-    "DataError naming items[0]); Node and Item do not check their text fields",
-)
-_BUG_HUGE_POINTS = pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="files.py _number: math.isfinite(10**400) raises OverflowError, so a "
-    "JSON scheme with a 400-digit integer for points escapes load_scheme() "
-    "instead of a SchemeValidationError naming the file and the place",
-)
-_BUG_ROUNDING_PLACES = pytest.mark.xfail(
-    strict=True,
-    reason="files.py/rounding.py: rounding = {places = 200} is accepted, then "
-    "evaluate() raises decimal.InvalidOperation from Rounding's quantize (and "
-    "places = 400 raises OverflowError from 10.0**places); load_scheme should "
-    "refuse it, naming [scheme] rounding",
-)
 
 # -- the table: (call, exact error class, places the message must name) ---------------
 
@@ -349,7 +293,6 @@ CASES: list[Any] = [
         RuleError,
         ["'mean'", "'median'"],
         id="rule-bad-choice",
-        marks=_BUG_MEAN,
     ),
     pytest.param(
         # a conversion table keyed by numbers, not grades
@@ -357,7 +300,6 @@ CASES: list[Any] = [
         RuleError,
         ["'table'"],
         id="rule-table-wrong-keys",
-        marks=_BUG_TABLE_KEYS,
     ),
     # -- schemes built in Python -------------------------------------------------------
     pytest.param(
@@ -467,7 +409,6 @@ CASES: list[Any] = [
         SchemeValidationError,
         ["code", "5"],
         id="scheme-code-wrong-type",
-        marks=_BUG_NODE_CODE,
     ),
     pytest.param(
         # a parent that does not exist
@@ -555,7 +496,7 @@ CASES: list[Any] = [
         # a list where a number goes
         lambda _: evaluate(ONE, {"1": [99, 100]}),
         DataError,
-        ["[99, 100]", "@ 1"],
+        ["99, 100", "@ 1"],
         id="evaluate-wrong-type-actual",
     ),
     pytest.param(
@@ -630,7 +571,6 @@ CASES: list[Any] = [
         DataError,
         ["findings[0]"],
         id="evaluate-finding-node-wrong-type",
-        marks=_BUG_UNHASHABLE,
     ),
     pytest.param(
         # an item's parent must be a code
@@ -644,7 +584,6 @@ CASES: list[Any] = [
         DataError,
         ["items[0]"],
         id="evaluate-item-parent-wrong-type",
-        marks=_BUG_UNHASHABLE,
     ),
     pytest.param(
         # an item's code must be text (a number)
@@ -666,7 +605,6 @@ CASES: list[Any] = [
         DataError,
         ["items[0]"],
         id="evaluate-item-code-number",
-        marks=_BUG_NODE_CODE,
     ),
     pytest.param(
         # an item's code must be text (a list)
@@ -688,7 +626,6 @@ CASES: list[Any] = [
         DataError,
         ["items[0]"],
         id="evaluate-item-code-list",
-        marks=_BUG_UNHASHABLE,
     ),
     pytest.param(
         # an item's category must be text
@@ -710,7 +647,6 @@ CASES: list[Any] = [
         DataError,
         ["items[0]"],
         id="evaluate-item-category-wrong-type",
-        marks=_BUG_UNHASHABLE,
     ),
     pytest.param(
         # findings must be a list
@@ -718,7 +654,6 @@ CASES: list[Any] = [
         DataError,
         ["findings"],
         id="evaluate-findings-wrong-type",
-        marks=_BUG_DATA_TYPES,
     ),
     pytest.param(
         # not_applicable must be a list of codes
@@ -726,7 +661,6 @@ CASES: list[Any] = [
         DataError,
         ["not_applicable"],
         id="evaluate-not-applicable-wrong-type",
-        marks=_BUG_DATA_TYPES,
     ),
     pytest.param(
         # not applicable: a node the scheme does not have
@@ -789,7 +723,6 @@ CASES: list[Any] = [
         SchemeValidationError,
         ["s.json", "node 2"],
         id="file-json-huge-points",
-        marks=_BUG_HUGE_POINTS,
     ),
     pytest.param(
         # Latin-1 bytes are not UTF-8
@@ -909,7 +842,6 @@ CASES: list[Any] = [
         SchemeValidationError,
         ["s.json", "rounding"],
         id="file-rounding-places",
-        marks=_BUG_ROUNDING_PLACES,
     ),
     # -- data files --------------------------------------------------------------------
     pytest.param(
@@ -1191,13 +1123,13 @@ def test_batch_na_column_that_marks_no_row() -> None:
     assert "2" in batch.reasons[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SystemExit,
-    reason="cli.py main: argparse reads a TARGET that starts with '-' ('-5%以下', "
-    "'-1以外') as an option and exits with its usage error, so a negative target "
-    "cannot be given without '--'; perfkpi target -5%以下 should print ≤-5%",
-)
+def test_command_line_reads_an_actual_starting_with_minus(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["target", "≤0%", "-3%"]) == 0
+    assert "met" in capsys.readouterr().out
+
+
 def test_command_line_reads_a_target_starting_with_minus(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -1230,15 +1162,6 @@ def test_spreadsheet_with_missing_headers(tmp_path: Path) -> None:
 # -- valid input at the edges: no false alarm, no quiet wrong number -----------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DataError,
-    reason="rules.py Qualitative.read computes a tier's band in binary floating "
-    "point: with 0.1 points, 0.8 × 0.1 = 0.08000000000000002, so the score 0.08 "
-    "(exactly 0.8w, inside [0.8w, w] by 财预〔2020〕10号) is refused with "
-    "'score 0.08 is outside 达成年度指标's band [0.08000000000000002, 0.1]'; the "
-    "band should be computed in decimal (and printed as 0.08)",
-)
 def test_qualitative_band_edge_is_inclusive() -> None:
     scheme = Scheme.from_nodes(
         "q", "q", [Node("1", "制度建设", points=0.1, rule=Qualitative())], points=0.1
@@ -1247,14 +1170,6 @@ def test_qualitative_band_edge_is_inclusive() -> None:
     assert ev.total == 0.08
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan.py _aggregate (reweight, 按百分制折算): when the nodes that still "
-    "apply all have 0 points, the parent's score is points × 0 / 0 = NaN and "
-    "evaluate() returns total nan and grade '' without an error (here node 1 is "
-    "not applicable and node 2 has 0 points). It should raise DataError naming "
-    "the node, or treat it as not applicable; NaN is never a score",
-)
 def test_reweighting_onto_zero_points() -> None:
     scheme = Scheme.from_nodes(
         "z",
@@ -1270,6 +1185,30 @@ def test_reweighting_onto_zero_points() -> None:
     except DataError as exc:
         outcome = str(exc)
     assert isinstance(outcome, str) or not math.isnan(outcome)
+
+
+def test_a_huge_finite_actual_is_banded() -> None:
+    bands = perfkpi.rules.Bands([{"when": "≥90%", "score": 10}], places=0)
+    scheme = Scheme.from_nodes(
+        "b", "b", [Node("1", "重点支出安排率", points=10, rule=bands)], points=10
+    )
+    assert evaluate(scheme, {"1": 1e60}).total == 10
+    batch = perfkpi.evaluate_batch(scheme, {"1": [1e60, 95]})
+    assert list(batch.total) == [10, 10]
+
+
+def test_band_scores_with_a_whole_otherwise() -> None:
+    bands = perfkpi.rules.Bands([{"when": "≥0", "score": 0.1}], otherwise=17)
+    scheme = Scheme.from_nodes(
+        "b",
+        "b",
+        [
+            Node("1", "预算调整率", points=34, rule=bands),
+            Node("2", "其他", points=66, target="≥1", rule=Proportional()),
+        ],
+    )
+    # 0 meets ≥0: the first band gives 0.1, not the 17 of 'otherwise'
+    assert evaluate(scheme, {"1": 0, "2": 1}).score("1") == 0.1
 
 
 def test_bundled_scheme_still_scores_88_63() -> None:

@@ -22,7 +22,7 @@ class FrozenDict(dict[K, V]):
 
     __setitem__ = _read_only
     __delitem__ = _read_only
-    __ior__ = _read_only  # type: ignore[assignment]
+    __ior__ = _read_only
     clear = _read_only
     pop = _read_only
     popitem = _read_only
@@ -32,7 +32,7 @@ class FrozenDict(dict[K, V]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenDict, (dict(self),))
 
-    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:  # noqa: ARG002
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
         return self.__reduce__()
 
     def __copy__(self) -> FrozenDict[K, V]:

@@ -600,12 +600,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``)."""
     words = list(sys.argv[1:] if argv is None else argv)
     if (
-        len(words) > 1
-        and words[0] == "target"
-        and words[1].startswith("-")
-        and words[1] not in ("-h", "--help", "--")
+        words[:1] == ["target"]
+        and "--" not in words
+        and not {"-h", "--help"} & set(words)
+        and any(w.startswith("-") for w in words[1:])
     ):
-        # a negative target such as "-5%以下" is a value, not an option
+        # a negative target or actual such as "-5%以下" is a value, not an option
         words.insert(1, "--")
     args = _parser().parse_args(words)
     try:

@@ -45,15 +45,15 @@ def _points(
         raise DataError("", msg)
 
 
-def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+def _text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str):
         msg = f"{attribute.name!r} must be text (got {value!r})"
         raise DataError("", msg)
 
 
-def _required_text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+def _required_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
     _text(_, attribute, value)
-    if not value.strip():
+    if not str(value).strip():
         msg = f"{attribute.name!r} must not be empty"
         raise DataError("", msg)
 

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi._frozen import FrozenDict
+from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import DataError, SchemeValidationError
 from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, compile_plan, effective_rule

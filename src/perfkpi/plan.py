@@ -157,7 +157,8 @@ class Plan:
         any_na = na is not None and bool(full_na.any())
         for level in reversed(self.levels):
             _aggregate(self, level, scores, full_na, findings, any_na=any_na)
-        if rounding.stage is RoundingStage.TOTAL:
+        if rounding.stage is not RoundingStage.EACH_NODE:
+            # node scores are reported rounded; the total was summed unrounded
             scores = round_array(scores, rounding.places, rounding.mode)
         scores[:, -1] = round_array(scores[:, -1], rounding.places, rounding.mode)
         return PlanResult(self, scores, met, full_na)

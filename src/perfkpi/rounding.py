@@ -65,7 +65,7 @@ _DECIMAL_MODES = {
 def _round_exact(value: float, places: int, mode: RoundingMode) -> float:
     quantum = decimal.Decimal(1).scaleb(-places)
     exact = decimal.Decimal(repr(value)).quantize(
-        quantum, rounding=_DECIMAL_MODES[mode], context=decimal.Context(prec=60)
+        quantum, rounding=_DECIMAL_MODES[mode], context=decimal.Context(prec=400)
     )
     return float(exact)
 

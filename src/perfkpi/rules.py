@@ -559,7 +559,7 @@ class Bands(RuleBase):
             from perfkpi.rounding import RoundingMode, round_array  # noqa: PLC0415
 
             values = round_array(values, self.places, RoundingMode.HALF_UP)
-        out = np.full(values.shape, self.otherwise)
+        out = np.full(values.shape, float(self.otherwise))
         decided = np.zeros(values.shape, dtype=bool)
         for band in self.bands:
             hit = band.when.met(values) & ~decided
@@ -1092,10 +1092,11 @@ def _table(values: Mapping[str, str]) -> Mapping[str, str]:
         msg = f"'table' must be a non-empty table of grades = grade (got {values!r})"
         raise RuleError(msg)
     table: dict[str, str] = {}
-    for key, grade in values.items():
+    entries: Mapping[Any, object] = values
+    for key, grade in entries.items():
         if not isinstance(key, str) or not isinstance(grade, str):
             msg = (
-                "'table' maps grades such as \"A,C\" to a grade such as \"B\" "
+                '\'table\' maps grades such as "A,C" to a grade such as "B" '
                 f"(got {key!r} = {grade!r})"
             )
             raise RuleError(msg)

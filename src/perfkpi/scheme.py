@@ -286,16 +286,19 @@ def _wrong_types(nodes: Iterable[object]) -> Iterator[SchemeError]:
         if not isinstance(node, Node):
             yield SchemeError(f"nodes[{i}]", f"expected a Node, got {node!r}")
             continue
-        where = node.code if isinstance(node.code, str) else f"nodes[{i}]"
-        if not isinstance(node.code, str):
-            yield SchemeError(where, f"a node's code must be text (got {node.code!r})")
-        if node.parent is not None and not isinstance(node.parent, str):
-            msg = f"a node's parent must be a code as text (got {node.parent!r})"
+        code: object = node.code
+        parent: object = node.parent
+        where = code if isinstance(code, str) else f"nodes[{i}]"
+        if not isinstance(code, str):
+            yield SchemeError(where, f"a node's code must be text (got {code!r})")
+        if parent is not None and not isinstance(parent, str):
+            msg = f"a node's parent must be a code as text (got {parent!r})"
             yield SchemeError(where, msg)
         for field in ("name", "category", "note"):
             value = getattr(node, field)
             if not isinstance(value, str):
-                yield SchemeError(where, f"a node's {field} must be text (got {value!r})")
+                msg = f"a node's {field} must be text (got {value!r})"
+                yield SchemeError(where, msg)
 
 
 def _validate(scheme: Scheme) -> Iterator[SchemeError]:

@@ -980,6 +980,11 @@ def _leaf(
     return [Node(code, name, parent, _points_of(cents), rule, target)]
 
 
+def _words(pool: Sequence[str]) -> st.SearchStrategy[str]:
+    """Text that says something: from *pool*, or any text that is not blank."""
+    return st.sampled_from(pool) | st.text(min_size=1, max_size=10).filter(str.strip)
+
+
 def _node_name() -> st.SearchStrategy[str]:
     return st.sampled_from(_NAMES) | st.text(max_size=8)
 
@@ -1290,13 +1295,8 @@ def _qualitative_actual(draw: st.DrawFn, points: float) -> object:
     usable = []
     for name, lo, hi, closed in tiers:
         top = hi if closed else hi - decimal.Decimal("0.01")
-        # Qualitative.read computes a band's lower edge in binary floating point
-        # (0.8 x 0.1 is 0.08000000000000002), so a score exactly on that edge
-        # can be refused; stay a cent inside it until it compares in decimal
-        # (tests/test_bad_input.py::test_qualitative_band_edge_is_inclusive).
-        bottom = lo + decimal.Decimal("0.01") if lo else lo
-        if math.ceil(bottom * 100) <= math.floor(top * 100):
-            usable.append((name, bottom, top))
+        if math.ceil(lo * 100) <= math.floor(top * 100):
+            usable.append((name, lo, top))  # the lower edge itself included
     if draw(st.booleans()) and usable:
         name, lo, top = draw(st.sampled_from(usable))
         score = float(draw(_decimals(lo, top, places)))
@@ -1389,7 +1389,7 @@ def _items(draw: st.DrawFn, scheme: Scheme, opts: _DataOptions) -> list[Item]:
         assert target is not None  # noqa: S101
         actual = draw(_target_actual(target, unit_text=opts.unit_text))
         parent = draw(st.sampled_from(deducts))
-        name = draw(st.sampled_from(_NAMES) | st.text(min_size=1, max_size=8))
+        name = draw(_words(_NAMES))
         out.append(Item(parent, name, target, actual))  # 指标名称 is never empty
     return out
 
@@ -1408,7 +1408,7 @@ def _findings(draw: st.DrawFn, scheme: Scheme, opts: _DataOptions) -> list[Findi
         # a finding may leave its points to the node's per_finding
         points = draw(amount if rule.per_finding is None else st.none() | amount)
         # every finding states its reason (扣分原因)
-        reason = draw(st.sampled_from(_REASONS) | st.text(min_size=1, max_size=10))
+        reason = draw(_words(_REASONS))
         category = draw(st.sampled_from(["", "预算管理", "采购管理"]))
         out.append(Finding(code, points, reason, category))
     return out
@@ -1470,10 +1470,10 @@ def _data(draw: st.DrawFn, scheme: Scheme, opts: _DataOptions) -> Data:
             _actual_for(rule, node, unit_text=opts.unit_text, allow_na=allow_na)
         )
     if _weightless(scheme, _effective_na(scheme, marked, actuals)):
-        # A node whose applicable children all have 0 points cannot be
-        # reweighted; perfkpi then reports NaN instead of an error
-        # (tests/test_bad_input.py::test_reweighting_onto_zero_points).  Until
-        # it refuses such data, data_for does not draw it.
+        # A node whose applicable children all have 0 points has nothing to
+        # re-weight onto (按百分制折算) and does not apply either; when that
+        # leaves nothing to score, evaluate() refuses the data.  data_for only
+        # draws data that evaluates, so it leaves such markers out.
         marked = []
         for code in [c for c, v in actuals.items() if v in PEFA.excluded]:
             actuals[code] = "D"
