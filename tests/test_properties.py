@@ -64,15 +64,9 @@ def _any_schemes(**options: Any) -> st.SearchStrategy[Scheme]:  # noqa: ANN401
     )
 
 
-REPORTED_ROUNDINGS = [
-    r for r in ALL_ROUNDINGS if r.stage is not RoundingStage.EACH_LEAF
-]
-"""Policies whose node scores are reported rounded.
-
-With ``each-leaf`` they are reported as computed, so the order of a node's
-children shows in the last digits, and a sum of rounded scores can exceed its
-points by float noise (99.10000000000001 of 99.1): see
-:func:`test_each_leaf_stage_reports_rounded_node_scores`."""
+REPORTED_ROUNDINGS = ALL_ROUNDINGS
+"""Policies whose node scores are reported rounded: every one, ``each-leaf``
+included (see :func:`test_each_leaf_stage_reports_rounded_node_scores`)."""
 
 
 def _reported_schemes(**options: Any) -> st.SearchStrategy[Scheme]:  # noqa: ANN401
