@@ -51,7 +51,7 @@ from perfkpi.rules import (
 )
 
 try:  # the loaders' group of data problems, where the loader has one
-    from perfkpi.files import DataValidationError as DataLoadError
+    from perfkpi.errors import DataValidationError as DataLoadError
 except ImportError:  # pragma: no cover (older loaders raise DataError)
     DataLoadError = DataError  # type: ignore[assignment, misc]
 

@@ -15,6 +15,7 @@ from perfkpi.check import CheckResult, check_report, load_stated
 from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import (
     DataError,
+    DataValidationError,
     IncompatibleUnitError,
     PerfKPIError,
     PerfKPIWarning,
@@ -27,7 +28,6 @@ from perfkpi.errors import (
 from perfkpi.evaluation import Evaluation, evaluate
 from perfkpi.explain import Explanation
 from perfkpi.files import (
-    DataValidationError,
     dump_data,
     dump_scheme,
     load_data,

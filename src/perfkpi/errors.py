@@ -9,10 +9,11 @@ is (node code, file, line, character position) and what was expected.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Self
+from typing import Any, Self, cast
 
 __all__ = [
     "DataError",
+    "DataValidationError",
     "IncompatibleUnitError",
     "PerfKPIError",
     "PerfKPIWarning",
@@ -180,7 +181,27 @@ class SchemeError(ValueError, PerfKPIError):
         return (type(self), (self.where, self.problem))
 
 
-class SchemeValidationError(ExceptionGroup[SchemeError], PerfKPIError):
+class _Problems:
+    """What the groups of problems share: listing, ``except*`` and pickling."""
+
+    def derive(self, excs: Sequence[Any]) -> Any:  # noqa: ANN401 (its own type)
+        """Return a group of the same class holding *excs* (used by ``except*``)."""
+        group = cast("ExceptionGroup[Exception]", self)
+        return type(self)(group.message, excs)  # type: ignore[call-arg]
+
+    def __str__(self) -> str:
+        """List every problem with its place, one per line."""
+        group = cast("ExceptionGroup[Exception]", self)
+        lines = [f"{group.message} ({len(group.exceptions)} problems)"]
+        lines += [f"  - {e}" for e in group.exceptions]
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        group = cast("ExceptionGroup[Exception]", self)
+        return (type(self), (group.message, list(group.exceptions)))
+
+
+class SchemeValidationError(_Problems, ExceptionGroup[SchemeError], PerfKPIError):
     """Every problem found in a scheme, reported at once.
 
     It is an :class:`ExceptionGroup` of :class:`SchemeError`; ``str()`` lists
@@ -193,21 +214,6 @@ class SchemeValidationError(ExceptionGroup[SchemeError], PerfKPIError):
 
     def __init__(self, message: str, errors: Sequence[SchemeError]) -> None:
         super().__init__(message, list(errors))
-
-    def derive(  # type: ignore[override]
-        self, excs: Sequence[SchemeError]
-    ) -> SchemeValidationError:
-        """Return a group of the same class holding *excs* (used by ``except*``)."""
-        return SchemeValidationError(self.message, excs)
-
-    def __str__(self) -> str:
-        """List every problem with its place, one per line."""
-        lines = [f"{self.message} ({len(self.exceptions)} problems)"]
-        lines += [f"  - {e}" for e in self.exceptions]
-        return "\n".join(lines)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.message, list(self.exceptions)))
 
 
 class DataError(ValueError, PerfKPIError):
@@ -231,6 +237,28 @@ class DataError(ValueError, PerfKPIError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.where, self.problem))
+
+
+class DataValidationError(_Problems, ExceptionGroup[DataError], DataError):
+    """Every problem found in a data file, reported at once.
+
+    It is an :class:`ExceptionGroup` of :class:`DataError` and a
+    :class:`DataError` itself, so ``except DataError`` still catches it;
+    ``str()`` lists every problem with its place.
+    """
+
+    where: str
+    problem: str
+
+    def __new__(cls, message: str, errors: Sequence[DataError]) -> Self:
+        """Create the group from a message and its problems."""
+        self = super().__new__(cls, message, list(errors))
+        self.where = message
+        self.problem = f"{len(errors)} problems"
+        return self
+
+    def __init__(self, message: str, errors: Sequence[DataError]) -> None:
+        super().__init__(message, list(errors))
 
 
 class RuleError(ValueError, PerfKPIError):

@@ -43,7 +43,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -51,6 +51,7 @@ import numpy as np
 from perfkpi.deductions import Data
 from perfkpi.errors import (
     DataError,
+    DataValidationError,
     PerfKPIError,
     SchemeError,
     SchemeValidationError,
@@ -68,7 +69,6 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_NESTING",
     "MAX_TREE_DEPTH",
-    "DataValidationError",
     "data_from_dict",
     "data_to_dict",
     "dump_data",
@@ -155,43 +155,6 @@ _HINTS = {
     "grade": "grades",
 }
 """Nearest keys that spelling alone would not find."""
-
-
-class DataValidationError(ExceptionGroup[DataError], DataError):
-    """Every problem found in a data file, reported at once.
-
-    It is an :class:`ExceptionGroup` of :class:`~perfkpi.errors.DataError` and
-    a :class:`~perfkpi.errors.DataError` itself, so ``except DataError`` still
-    catches it; ``str()`` lists every problem with its place.
-    """
-
-    where: str
-    problem: str
-
-    def __new__(cls, message: str, errors: Sequence[DataError]) -> Self:
-        """Create the group from a message and its problems."""
-        self = super().__new__(cls, message, list(errors))
-        self.where = message
-        self.problem = f"{len(errors)} problems"
-        return self
-
-    def __init__(self, message: str, errors: Sequence[DataError]) -> None:
-        super().__init__(message, list(errors))
-
-    def derive(  # type: ignore[override]
-        self, excs: Sequence[DataError]
-    ) -> DataValidationError:
-        """Return a group of the same class holding *excs* (used by ``except*``)."""
-        return DataValidationError(self.message, excs)
-
-    def __str__(self) -> str:
-        """List every problem with its place, one per line."""
-        lines = [f"{self.message} ({len(self.exceptions)} problems)"]
-        lines += [f"  - {e}" for e in self.exceptions]
-        return "\n".join(lines)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.message, list(self.exceptions)))
 
 
 # -- finding lines ----------------------------------------------------------------
