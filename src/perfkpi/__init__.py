@@ -14,6 +14,8 @@ from perfkpi.batch import BatchResult, evaluate_batch
 from perfkpi.check import CheckResult, check_report, load_stated
 from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import (
+    AmbiguousValueError,
+    AmbiguousValueWarning,
     DataError,
     DataValidationError,
     IncompatibleUnitError,
@@ -22,6 +24,7 @@ from perfkpi.errors import (
     RuleError,
     SchemeError,
     SchemeValidationError,
+    SchemeWarning,
     TargetSyntaxError,
     UnknownUnitError,
 )
@@ -73,6 +76,8 @@ __all__ = [
     "CheckResult",
     "Comparator",
     "Data",
+    "AmbiguousValueError",
+    "AmbiguousValueWarning",
     "DataError",
     "DataValidationError",
     "Deduct",
@@ -100,6 +105,7 @@ __all__ = [
     "Scheme",
     "SchemeError",
     "SchemeValidationError",
+    "SchemeWarning",
     "Shortfall",
     "Sum",
     "Target",

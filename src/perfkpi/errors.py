@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any, Self, cast
 
 __all__ = [
+    "AmbiguousValueError",
+    "AmbiguousValueWarning",
     "DataError",
     "DataValidationError",
     "IncompatibleUnitError",
@@ -19,6 +21,7 @@ __all__ = [
     "PerfKPIWarning",
     "RuleError",
     "SchemeError",
+    "SchemeWarning",
     "SchemeValidationError",
     "TargetSyntaxError",
     "UnknownUnitError",
@@ -31,6 +34,25 @@ class PerfKPIError(Exception):
 
 class PerfKPIWarning(UserWarning):
     """Base class of every warning issued by perfkpi."""
+
+
+class AmbiguousValueWarning(PerfKPIWarning):
+    """A value can be read two ways that differ by a factor of 100 or more.
+
+    A plain ``0.965`` against ``≥95%`` is read in the target's unit (0.965 %),
+    but a spreadsheet stores 96.5 % as 0.965; a target ``≥0.95`` with an actual
+    ``90%`` compares 90 with 0.95.  The message names the node, the value and
+    both readings.  Under ``strict=True`` the same case is an
+    :class:`AmbiguousValueError`.
+    """
+
+
+class SchemeWarning(PerfKPIWarning):
+    """A scheme is valid but one of its settings is likely to mislead.
+
+    For example a geometric mean or goalposts over rounded children: composite
+    indices round only the final value.
+    """
 
 
 class TargetSyntaxError(ValueError, PerfKPIError):
@@ -259,6 +281,10 @@ class DataValidationError(_Problems, ExceptionGroup[DataError], DataError):
 
     def __init__(self, message: str, errors: Sequence[DataError]) -> None:
         super().__init__(message, list(errors))
+
+
+class AmbiguousValueError(DataError):
+    """An ambiguous value (see :class:`AmbiguousValueWarning`) under ``strict=True``."""
 
 
 class RuleError(ValueError, PerfKPIError):
