@@ -47,6 +47,8 @@ def test_errors_are_builtins_too() -> None:
         if (
             isinstance(obj, type)
             and issubclass(obj, Exception)
-            and obj.__name__ != "PerfKPIWarning"
+            and not issubclass(obj, Warning)
         ):
             assert issubclass(obj, perfkpi.PerfKPIError)
+        if isinstance(obj, type) and issubclass(obj, Warning):
+            assert issubclass(obj, perfkpi.PerfKPIWarning)

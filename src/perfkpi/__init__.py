@@ -71,13 +71,13 @@ from perfkpi.whatif import (
 
 __all__ = [
     "DEFAULT_SYNTAX",
+    "AmbiguousValueError",
+    "AmbiguousValueWarning",
     "Band",
     "BatchResult",
     "CheckResult",
     "Comparator",
     "Data",
-    "AmbiguousValueError",
-    "AmbiguousValueWarning",
     "DataError",
     "DataValidationError",
     "Deduct",
