@@ -331,3 +331,67 @@ def test_cli_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert catalog.indicator_table() in capsys.readouterr().out
     assert main(["catalog", "cn-project-2020", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["scheme"]["id"] == "cn-project-2020"
+
+
+# -- names, never paths ------------------------------------------------------------
+
+# why each is refused: it would name a file outside the catalog
+PATH_NAMES = [
+    "/etc/x",  # an absolute path
+    "../data/example-project-2023",  # a bundled file of the other folder
+    "..",  # the parent folder
+    "schemes/gz-dept-overall",  # a separator
+    "a\\b",  # a Windows separator
+    "C:x",  # a drive letter
+    "gz-dept-overall\x00",  # a NUL byte
+]
+
+
+@pytest.mark.parametrize("name", PATH_NAMES)
+@pytest.mark.parametrize(
+    "lookup",
+    [catalog.scheme, catalog.data, catalog.scheme_path, catalog.data_path],
+)
+def test_a_path_is_no_catalog_name(lookup: object, name: str) -> None:
+    with pytest.raises(KeyError, match="names from the catalog only, not a file path"):
+        lookup(name)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("name", PATH_NAMES)
+def test_an_indicator_is_no_path_either(name: str) -> None:
+    with pytest.raises(KeyError, match="names from the catalog only, not a file path"):
+        catalog.indicator(name)
+
+
+def test_a_toml_file_elsewhere_is_neither_read_nor_quoted(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.toml"
+    secret.write_text('password = "hunter2"\n', encoding="utf-8")
+    stem = str(secret.with_suffix(""))
+    for lookup in (catalog.scheme, catalog.data, catalog.scheme_of):
+        with pytest.raises(KeyError) as info:
+            lookup(stem)
+        assert "hunter2" not in str(info.value)
+        assert "password" not in str(info.value)
+
+
+def test_the_command_line_takes_catalog_names_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.toml"
+    secret.write_text('password = "hunter2"\n', encoding="utf-8")
+    assert main(["catalog", str(secret.with_suffix(""))]) == 2
+    err = capsys.readouterr().err
+    assert "hunter2" not in err
+    assert "not a file path" in err
+
+
+@pytest.mark.parametrize("lookup", [catalog.scheme, catalog.data, catalog.scheme_path])
+def test_a_name_is_text(lookup: object) -> None:
+    with pytest.raises(TypeError, match=r"must be a str \(got \[1\] that is a list\)"):
+        lookup([1])  # type: ignore[operator]
+
+
+def test_bundled_names_still_work() -> None:
+    assert catalog.scheme("gz-dept-overall").id == "gz-dept-overall"
+    assert catalog.data("gz-internet-court-2022").entity == "广州互联网法院"
+    assert catalog.scheme_of("gz-internet-court-2022") == "gz-dept-overall"

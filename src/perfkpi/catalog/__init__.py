@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import types
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -221,6 +222,9 @@ def indicator(key: str) -> Indicator:
     """
     found = _library().index.get(_key(key)) if isinstance(key, str) else None
     if found is None:
+        if isinstance(key, str) and _looks_like_path(key):
+            msg = f"no indicator {key!r} (names from the catalog only, not a file path)"
+            raise KeyError(msg)
         close = suggest(str(key))
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
         msg = f"no indicator {key!r} in the catalog{hint}"
@@ -317,13 +321,40 @@ def _names(folder: str) -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in _folder(folder).glob("*.toml")))
 
 
-def _path(folder: str, name: str) -> Path:
-    path = _folder(folder) / f"{name}.toml"
-    if not path.is_file():
-        known = ", ".join(_names(folder))
-        msg = f"no bundled {folder.removesuffix('s')} {name!r}; known: {known}"
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
+def _looks_like_path(name: str) -> bool:
+    """Whether *name* is a file path: a separator, ``..``, NUL or a drive letter."""
+    return (
+        "/" in name
+        or "\\" in name
+        or "\0" in name
+        or ".." in name
+        or _DRIVE.match(name) is not None
+    )
+
+
+def _path(folder: str, name: object) -> Path:
+    """Return the file of a bundled scheme or data set, by its name only.
+
+    A name is looked up among the bundled files; it is never joined to a
+    folder as given, so no name reaches a file outside the catalog, and no
+    file's content is ever quoted back.
+    """
+    kind = "scheme" if folder == "schemes" else "data set"
+    if not isinstance(name, str):
+        msg = f"a bundled {kind}'s name must be a str (got {name!r} that is a "
+        msg += f"{type(name).__name__})"
+        raise TypeError(msg)
+    known = _names(folder)
+    if name not in known:
+        why = ""
+        if _looks_like_path(name):
+            why = " (names from the catalog only, not a file path)"
+        msg = f"no bundled {kind} {name!r}{why}; known: {', '.join(known)}"
         raise KeyError(msg)
-    return path
+    return _folder(folder) / f"{name}.toml"
 
 
 def schemes() -> tuple[str, ...]:
@@ -337,34 +368,85 @@ def datasets() -> tuple[str, ...]:
 
 
 def scheme_path(name: str) -> Path:
-    """Return the file of a bundled scheme."""
-    return _path("schemes", name)
-
-
-def data_path(name: str) -> Path:
-    """Return the file of a bundled data set."""
-    return _path("data", name)
-
-
-@functools.cache
-def scheme(name: str) -> Scheme:
-    """Return a bundled scheme by its id.
+    """Return the file of a bundled scheme.
 
     Raises
     ------
     KeyError
-        If no bundled scheme has that id.
+        If no bundled scheme has that id; a file path (a separator, ``..``
+        or a drive letter) is never one, and the message says so.
+    TypeError
+        If *name* is not a str.
     """
-    return load_scheme(scheme_path(name))
+    return _path("schemes", name)
+
+
+def data_path(name: str) -> Path:
+    """Return the file of a bundled data set.
+
+    Raises
+    ------
+    KeyError
+        If no bundled data set has that name; a file path (a separator,
+        ``..`` or a drive letter) is never one, and the message says so.
+    TypeError
+        If *name* is not a str.
+    """
+    return _path("data", name)
+
+
+def scheme(name: str) -> Scheme:
+    """Return a bundled scheme by its id.
+
+    Only the ids :func:`schemes` lists are accepted: *name* is never read as
+    a file path.
+
+    Raises
+    ------
+    KeyError
+        If no bundled scheme has that id (a file path included: the message
+        says that names come from the catalog only).
+    TypeError
+        If *name* is not a str.
+
+    Examples
+    --------
+    >>> from perfkpi import catalog
+    >>> catalog.scheme("../data/example-project-2023")
+    Traceback (most recent call last):
+    ...
+    KeyError: "no bundled scheme '../data/example-project-2023' (names from the catalog only, not a file path); known: cn-project-2020, dz-dept-overall, gz-dept-overall, yy-dept-overall"
+    """  # noqa: E501 (a doctest's expected output)
+    scheme_path(name)
+    return _scheme(name)
 
 
 @functools.cache
+def _scheme(name: str) -> Scheme:
+    return load_scheme(scheme_path(name))
+
+
 def data(name: str) -> Data:
     """Return a bundled data set by its name.
 
     A data set names the bundled scheme it is for; formula nodes get their
-    actuals computed from its raw inputs.
+    actuals computed from its raw inputs.  Only the names :func:`datasets`
+    lists are accepted: *name* is never read as a file path.
+
+    Raises
+    ------
+    KeyError
+        If no bundled data set has that name (a file path included: the
+        message says that names come from the catalog only).
+    TypeError
+        If *name* is not a str.
     """
+    data_path(name)
+    return _data(name)
+
+
+@functools.cache
+def _data(name: str) -> Data:
     path = data_path(name)
     for_scheme = read_document(path).get("scheme")
     if isinstance(for_scheme, str) and for_scheme in schemes():
@@ -373,6 +455,14 @@ def data(name: str) -> Data:
 
 
 def scheme_of(name: str) -> str:
-    """Return the id of the bundled scheme a bundled data set is for ("" if none)."""
+    """Return the id of the bundled scheme a bundled data set is for ("" if none).
+
+    Raises
+    ------
+    KeyError
+        If no bundled data set has that name.
+    TypeError
+        If *name* is not a str.
+    """
     for_scheme = read_document(data_path(name)).get("scheme", "")
     return for_scheme if isinstance(for_scheme, str) else ""
