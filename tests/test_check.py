@@ -9,6 +9,7 @@ import copy
 import io
 import json
 import math
+import re
 import sys
 import tomllib
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from perfkpi.check import (
     stated_names,
 )
 from perfkpi.cli import main
+from perfkpi.rules import AllOrNothing
 
 SEED_STATED = Path(
     str(resources.files("perfkpi").joinpath("_stated/gz-internet-court-2022.toml"))
@@ -477,3 +479,158 @@ def test_check_type() -> None:
     check = Check("sum", "x", 1.0, 1.0, "1", ok=True)
     assert check.difference == 0
     assert copy.copy(check) == check
+
+
+# -- scores recomputed from the actuals the rows state ---------------------------------
+
+
+def _small(rows: list[dict[str, Any]], **data: Any) -> CheckResult:  # noqa: ANN401
+    return check_report(
+        perfkpi.Scheme.from_nodes(
+            "small",
+            "small",
+            [
+                perfkpi.Node(
+                    "1", "网上立案率", points=10, target="≥99%", rule=AllOrNothing()
+                ),
+                perfkpi.Node(
+                    "2",
+                    "预算执行率",
+                    points=10,
+                    target="≥100%",
+                    rule=perfkpi.Proportional(),
+                ),
+            ],
+            points=20,
+        ),
+        stated_from_dict({"score": rows}),
+        **data,
+    )
+
+
+def test_full_marks_on_a_missed_target_is_flagged() -> None:
+    # 98.5 % < 99 %: all-or-nothing gives 0, the report states 10 (full marks)
+    result = _small([{"node": "1", "value": 10, "actual": "98.5%", "source": "p. 2"}])
+    assert [(c.kind, c.stated, c.computed) for c in result.mismatches] == [
+        ("score", 10.0, 0.0)
+    ]
+    check = result.mismatches[0]
+    assert "目标≥99%（未达成）" in check.expression
+    assert "达成得满分，未达成不得分" in check.expression
+    assert (
+        check.note
+        == "报告给出满分10分，但实际98.5%未达到目标≥99%，按本方案规则应得0分。"
+    )
+    text = result.report()
+    assert "✗ 得分规则 1 网上立案率" in text
+    assert "报告数  10.00（p. 2）" in text
+    assert "复算数  0.00 = 实际98.5%" in text
+
+
+def test_full_marks_on_a_met_target_holds() -> None:
+    # 99.2 % ≥ 99 %: 10; 95 % of ≥100 % proportional: 10 × 95/100 = 9.5
+    result = _small(
+        [
+            {"node": "1", "value": 10, "actual": "99.2%"},
+            {"node": "2", "value": 9.5, "actual": 95},
+        ]
+    )
+    assert [(c.kind, c.ok) for c in result.checks] == [
+        ("score", True),
+        ("score", True),
+    ]
+
+
+def test_partial_score_off_by_the_rule() -> None:
+    # 95 %: 10 × 0.95 = 9.5, stated 9.8 (as if 98 %); 9.55 would also be off:
+    # scores are rounded by the scheme (2 places) and compared exactly
+    result = _small([{"node": "2", "value": 9.8, "actual": "95%"}], lang="en")
+    (check,) = result.mismatches
+    assert (check.stated, check.computed) == (9.8, 9.5)
+    assert check.note == (
+        "By the scheme's rule the actual 95% scores 9.5; the report states 9.8."
+    )
+
+
+def test_unreadable_actual_is_flagged_not_passed() -> None:
+    # 5小时 cannot be read against a percent target: a mismatch that says why
+    result = _small([{"node": "1", "value": 10, "actual": "5小时"}])
+    (check,) = result.mismatches
+    assert (check.kind, check.computed) == ("score", None)
+    assert "所报实际值5小时无法按目标≥99%读取" in check.note
+
+
+def test_score_row_without_actual_still_reads_as_before() -> None:
+    # backward compatible: no actual, no score check
+    result = _small([{"node": "1", "value": 10}])
+    assert result.checks == ()
+
+
+def test_stated_actual_against_the_data() -> None:
+    # 98.46 % is written 98.5 % (one decimal: [98.45, 98.55)); 96 is not 95 %
+    result = _small(
+        [
+            {"node": "1", "value": 0, "actual": "98.5%"},
+            {"node": "2", "value": 9.5, "actual": "95%"},
+        ],
+        data=perfkpi.Data(actuals={"1": "98.46%", "2": 96}),
+    )
+    assert [(c.kind, c.subject, c.ok) for c in result.checks] == [
+        ("score", "1 网上立案率", True),
+        ("score", "2 预算执行率", True),
+        ("actual", "1 网上立案率", True),
+        ("actual", "2 预算执行率", False),
+    ]
+    bad = result.mismatches[0]
+    assert (bad.stated, bad.computed) == ("95%", "96%")
+    assert "报告所述实际值与数据不符" in bad.note
+
+
+def test_seed_deduction_actuals_agree_with_the_seed_data(
+    scheme: perfkpi.Scheme,
+) -> None:
+    # the stated 99.8 % (1.2) and 95 % (2.1) are the data file's actuals
+    result = check_report(
+        scheme,
+        bundled_stated("gz-internet-court-2022"),
+        data=perfkpi.catalog.data("gz-internet-court-2022"),
+    )
+    actual = [(c.subject, c.ok) for c in result.checks if c.kind == "actual"]
+    assert actual == [("1.2 预算资金支出率", True), ("2.1 中小企业采购份额", True)]
+    assert [m.subject for m in result.mismatches] == ["预算完成率"]
+
+
+def test_seed_deduction_actual_contradicting_the_data(scheme: perfkpi.Scheme) -> None:
+    doc = _doc()
+    _deduction(doc, "1.2")["actual"] = "98.8%"
+    # 98.8 % against the data's 99.8 %, and 10 × (1 − 0.988) = 0.12 ≠ 0.02
+    result = check_report(
+        scheme,
+        stated_from_dict(doc),
+        data=perfkpi.catalog.data("gz-internet-court-2022"),
+    )
+    assert _found(result) == [
+        ("actual", "1.2 预算资金支出率"),
+        ("rule", "1.2 预算资金支出率"),
+        RATE,
+    ]
+
+
+BAD_ACTUALS: list[tuple[dict[str, Any], str]] = [
+    # why: the total is scored by the tree, not read from an actual
+    (
+        {"score": [{"node": "total", "value": 1, "actual": 1}]},
+        "the total has no actual",
+    ),
+    # why: 履职效能 aggregates its children; an actual there means nothing
+    ({"score": [{"node": "1", "value": 1, "actual": 1}]}, "node '1' has children"),
+    # why: true is neither a number nor a label as written in a data file
+    ({"score": [{"node": "1.2", "value": 1, "actual": True}]}, "'actual' must be"),
+    ({"deduction": [{"node": "1.2", "points": 1, "actual": [1]}]}, "'actual' must be"),
+]
+
+
+@pytest.mark.parametrize(("doc", "message"), BAD_ACTUALS)
+def test_bad_actuals(scheme: perfkpi.Scheme, doc: dict[str, Any], message: str) -> None:
+    with pytest.raises(StatedError, match=re.escape(message)):
+        _check(scheme, doc)

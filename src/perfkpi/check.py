@@ -36,6 +36,7 @@ import json
 import math
 import re
 import tomllib
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -43,8 +44,9 @@ from typing import Any, Literal
 
 import attrs
 
+from perfkpi._frozen import deep_freeze
 from perfkpi.deductions import Data, Item
-from perfkpi.errors import PerfKPIError
+from perfkpi.errors import DataError, IncompatibleUnitError, PerfKPIError
 from perfkpi.evaluation import evaluate
 from perfkpi.files import read_document
 from perfkpi.rounding import RoundingMode
@@ -78,6 +80,8 @@ Kind = Literal[
     "sum",
     "deductions",
     "subtotal",
+    "score",
+    "actual",
     "rule",
     "amount",
     "rate",
@@ -145,11 +149,26 @@ class Figure:
 
 @attrs.frozen
 class StatedScore:
-    """A score the report states for a node (or ``total``), with its full points."""
+    """A score the report states for a node (or ``total``), with its full points.
+
+    Attributes
+    ----------
+    node
+        The node code, or ``total``.
+    value
+        The stated score.
+    points
+        The stated full points.
+    actual
+        The actual the report gives for a scored leaf (``"98.5%"``), written
+        as in a data file; the score is then recomputed from it by the node's
+        rule.
+    """
 
     node: str
     value: Figure | None = None
     points: Figure | None = None
+    actual: object = attrs.field(default=None, converter=deep_freeze)
 
 
 def _deductions(values: Iterable[StatedDeduction]) -> tuple[StatedDeduction, ...]:
@@ -171,7 +190,7 @@ class StatedDeduction:
         The category the report files it under (``绩效管理``).
     actual
         The actual the report gives, when the deduction follows from it by the
-        node's rule (``"99.8%"``).
+        node's rule (``"99.8%"``), written as in a data file.
     unmet
         How many indicators were not met, when that is what the deduction
         counts.
@@ -182,7 +201,7 @@ class StatedDeduction:
     node: str
     points: Figure
     category: str = ""
-    actual: object = None
+    actual: object = attrs.field(default=None, converter=deep_freeze)
     unmet: int | None = None
     parts: tuple[StatedDeduction, ...] = attrs.field(default=(), converter=_deductions)
 
@@ -265,7 +284,7 @@ _DECIMALS = re.compile(r"\d\.(\d+)")
 
 _TOP = ("report", "score", "deduction", "amount", "rate")
 _REPORT = ("title", "scheme", "entity", "period", "grade", "source")
-_SCORE = ("node", "value", "points", "source")
+_SCORE = ("node", "value", "points", "actual", "source")
 _DEDUCTION = ("node", "points", "category", "actual", "unmet", "parts", "source")
 _AMOUNT = ("name", "value", "unit", "parts", "within", "source")
 _RATE = ("name", "value", "numerator", "denominator", "source")
@@ -336,6 +355,30 @@ class _Reader:
         return self.figure(raw, where, source)
 
 
+def _actual(reader: _Reader, entry: Mapping[str, Any], where: str) -> object:
+    """Return a row's ``actual`` as a data file writes it, or None."""
+    actual = entry.get("actual")
+    if actual is None:
+        return None
+    scalar = (str, int, float)
+    ok = not isinstance(actual, bool) and (
+        isinstance(actual, scalar)
+        or (
+            isinstance(actual, list)
+            and all(isinstance(a, str) and not isinstance(a, bool) for a in actual)
+        )
+        or (isinstance(actual, Mapping) and set(actual) == {"tier", "score"})
+    )
+    if not ok:
+        reader.problem(
+            where,
+            "'actual' must be a number, text, a list of checklist items or "
+            f"{{tier = …, score = …}} (got {actual!r})",
+        )
+        return None
+    return actual
+
+
 def _deduction(
     reader: _Reader, raw: object, where: str, node: str
 ) -> StatedDeduction | None:
@@ -351,12 +394,7 @@ def _deduction(
         reader.problem(where, "a deduction needs its 'points'")
         return None
     points = reader.figure(entry["points"], where, source)
-    actual = entry.get("actual")
-    if actual is not None and (
-        isinstance(actual, bool) or not isinstance(actual, str | int | float)
-    ):
-        reader.problem(where, f"'actual' must be a number or text (got {actual!r})")
-        actual = None
+    actual = _actual(reader, entry, where)
     unmet = entry.get("unmet")
     if unmet is not None and (
         isinstance(unmet, bool) or not isinstance(unmet, int) or unmet < 0
@@ -408,7 +446,11 @@ def _read_scores(reader: _Reader, raw_list: object) -> list[StatedScore]:
         if any(s.node == node for s in scores):
             reader.problem(where, f"a second score for node {node!r}")
             continue
-        scores.append(StatedScore(node, value, points))
+        actual = _actual(reader, entry, where)
+        if actual is not None and node == TOTAL:
+            reader.problem(where, "the total has no actual; give it on a leaf's row")
+            actual = None
+        scores.append(StatedScore(node, value, points, actual))
     return scores
 
 
@@ -594,7 +636,9 @@ class Check:
     kind
         ``points`` (full points against the scheme), ``sum`` (a node against
         its children), ``deductions`` (a score against its full points and
-        deductions), ``subtotal`` (a deduction against its parts), ``rule``
+        deductions), ``subtotal`` (a deduction against its parts), ``score``
+        (a leaf's score against the scheme's rule for the stated actual),
+        ``actual`` (a stated actual against the data's), ``rule``
         (a deduction against the scheme's rule for the stated actual),
         ``amount`` (an amount against its parts), ``rate`` (a rate against
         its numerator and denominator), ``within`` (a part not above its
@@ -663,6 +707,8 @@ _KIND_WORDS = {
         "sum": "合计",
         "deductions": "得分与扣分",
         "subtotal": "扣分小计",
+        "score": "得分规则",
+        "actual": "实际值与数据",
         "rule": "扣分规则",
         "amount": "金额合计",
         "rate": "比率",
@@ -674,6 +720,8 @@ _KIND_WORDS = {
         "sum": "sum",
         "deductions": "score from deductions",
         "subtotal": "subtotal",
+        "score": "score by rule",
+        "actual": "actual against data",
         "rule": "rule",
         "amount": "amount",
         "rate": "rate",
@@ -850,9 +898,12 @@ _MODE_WORDS = {
 
 
 class _Checker:
-    def __init__(self, scheme: Scheme, stated: Stated, lang: str) -> None:
+    def __init__(
+        self, scheme: Scheme, stated: Stated, lang: str, data: Data | None = None
+    ) -> None:
         self.scheme = scheme
         self.stated = stated
+        self.data = data
         self.zh = lang == "zh"
         self.rounding = scheme.rounding
         self.places = scheme.rounding.places
@@ -1036,6 +1087,220 @@ class _Checker:
             sources=(total.value.source,),
         )
 
+    # -- scores of leaves from their actuals --------------------------------------
+    def leaf_scores(self) -> None:
+        """Recompute each stated leaf score from its stated actual."""
+        for s in self.stated.scores:
+            if s.actual is None or s.value is None:
+                continue
+            node = self.scheme.node(s.node)
+            subject = self.node_label(s.node)
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    score, met = self.rescore(node, s.actual)
+            except (DataError, IncompatibleUnitError) as exc:
+                self.unreadable("score", subject, s.value.value, s.actual, node, exc)
+                continue
+            except (PerfKPIError, ValueError, TypeError, KeyError) as exc:
+                why = "规则无法单独复算" if self.zh else "the rule cannot recompute it"
+                self.unchecked.append(f"{subject} {_n(s.value.value)}: {why} ({exc})")
+                continue
+            ok = self.equal(s.value.value, score)
+            notes = [] if ok else [self.score_why(node, s, score, met)]
+            if caught:
+                notes.append(_warned(caught))
+            self.add(
+                kind="score",
+                subject=subject,
+                stated=s.value.value,
+                computed=score,
+                expression=self.rule_text(node, s.actual, met),
+                ok=ok,
+                sources=(s.value.source,),
+                note=" ".join(notes),
+            )
+
+    def alone(self, node: Node) -> Scheme:
+        """Return a scheme of *node* alone, with the rule the scheme gives it."""
+        return Scheme.from_nodes(
+            "check",
+            node.name,
+            [attrs.evolve(node, parent=None, rule=self.scheme.rule(node.code))],
+            points=node.points or 0.0,
+            rounding=self.scheme.rounding,
+        )
+
+    def rescore(self, node: Node, actual: object) -> tuple[float, bool | None]:
+        """Return the score the scheme's rule gives *node* for *actual*."""
+        if node.points is None or self.scheme.children(node.code):
+            msg = f"node {node.code} is not a scored leaf"
+            raise ValueError(msg)
+        ev = evaluate(self.alone(node), {node.code: actual})
+        if node.code not in ev.scores:
+            msg = f"node {node.code} is not applicable"
+            raise ValueError(msg)
+        return self.rounding.round(ev.scores[node.code]), ev.met.get(node.code)
+
+    def rule_text(self, node: Node, actual: object, met: bool | None) -> str:
+        rule = self.scheme.rule(node.code)
+        describe = getattr(rule, "describe", None)
+        text = str(describe(self.lang)) if callable(describe) else ""
+        shown = _actual_text(actual)
+        if self.zh:
+            target = f"，目标{node.target}" if node.target else ""
+            state = {True: "（达成）", False: "（未达成）", None: ""}[met]
+            return f"实际{shown}{target}{state}，{text}"
+        target = f", target {node.target}" if node.target else ""
+        state = {True: " (met)", False: " (not met)", None: ""}[met]
+        return f"actual {shown}{target}{state}, {text}"
+
+    def score_why(
+        self, node: Node, s: StatedScore, score: float, met: bool | None
+    ) -> str:
+        stated = s.value.value if s.value is not None else 0.0
+        shown = _actual_text(s.actual)
+        full = node.points is not None and abs(stated - node.points) <= _EPS
+        if full and met is False:
+            if self.zh:
+                return (
+                    f"报告给出满分{_n(stated)}分，但实际{shown}未达到目标"
+                    f"{node.target}，按本方案规则应得{_n(score)}分。"
+                )
+            return (
+                f"The report gives full points ({_n(stated)}), but the actual "
+                f"{shown} misses the target {node.target}: the scheme's rule "
+                f"gives {_n(score)}."
+            )
+        if self.zh:
+            return f"按本方案规则，实际{shown}应得{_n(score)}分，报告为{_n(stated)}分。"
+        return (
+            f"By the scheme's rule the actual {shown} scores {_n(score)}; the "
+            f"report states {_n(stated)}."
+        )
+
+    def unreadable(
+        self,
+        kind: Kind,
+        subject: str,
+        stated: float,
+        actual: object,
+        node: Node,
+        exc: Exception,
+    ) -> None:
+        """Flag a stated actual the node's rule cannot read: never a pass."""
+        target = node.target if node.target is not None else "—"
+        if self.zh:
+            why = f"所报实际值{_actual_text(actual)}无法按目标{target}读取：{exc}"
+        else:
+            why = (
+                f"the stated actual {_actual_text(actual)} cannot be read against "
+                f"the target {target}: {exc}"
+            )
+        self.add(
+            kind=kind,
+            subject=subject,
+            stated=stated,
+            computed=None,
+            expression="—",
+            ok=False,
+            note=why,
+        )
+
+    # -- stated actuals against the data ------------------------------------------
+    def actuals(self) -> None:
+        """Compare each stated actual with the data's actual for its node."""
+        if self.data is None:
+            return
+        rows: list[tuple[str, object, str]] = [
+            (s.node, s.actual, s.value.source if s.value else "")
+            for s in self.stated.scores
+            if s.actual is not None
+        ]
+
+        def walk(lines: Sequence[StatedDeduction]) -> None:
+            for d in lines:
+                if d.actual is not None:
+                    rows.append((d.node, d.actual, d.points.source))
+                walk(d.parts)
+
+        walk(self.stated.deductions)
+        given = self.data.actuals
+        for code, stated, source in rows:
+            if code not in given:
+                continue
+            node = self.scheme.node(code)
+            data_actual = given[code]
+            subject = self.node_label(code)
+            try:
+                lo, hi = self.actual_interval(node, stated)
+                value = self.read(node, data_actual)
+            except (PerfKPIError, ValueError, TypeError) as exc:
+                ok, how = False, f"{exc}"
+            else:
+                ok = lo - _EPS <= value <= hi + _EPS
+                how = (
+                    f"数据中{code}的实际值"
+                    if self.zh
+                    else f"the data's actual of {code}"
+                )
+            note = ""
+            if not ok:
+                note = (
+                    "报告所述实际值与数据不符，得分复核依据的是报告所述。"
+                    if self.zh
+                    else "The stated actual contradicts the data; the score "
+                    "checks above use the stated one."
+                )
+            self.add(
+                kind="actual",
+                subject=subject,
+                stated=_actual_text(stated),
+                computed=_actual_text(data_actual, node),
+                expression=how,
+                ok=ok,
+                tolerance=0.0,
+                sources=(source,),
+                note=note,
+            )
+
+    def read(self, node: Node, actual: object) -> float:
+        """Return *actual* as the number the node's rule reads."""
+        rule = self.scheme.rule(node.code)
+        if rule is not None and getattr(rule, "role", None) == "score":
+            return rule.read(actual, node, node.code)
+        if node.target is None:
+            msg = f"node {node.code} has no target to read an actual against"
+            raise ValueError(msg)
+        return node.target.to_value(actual, where=node.code)
+
+    def actual_interval(self, node: Node, actual: object) -> tuple[float, float]:
+        """Return the values a written actual stands for, in the node's terms.
+
+        ``"98.5%"`` stands for [98.45 %, 98.55 %) under half-up rounding; a
+        label, a date, a category or a count stands for itself.
+        """
+        value = self.read(node, actual)
+        quantity = node.target is not None and node.target.kind == "quantity"
+        if not quantity or isinstance(actual, bool):
+            return value, value
+        if isinstance(actual, str):
+            text = actual
+        elif isinstance(actual, int | float):
+            text = format_number(float(actual))
+        else:
+            return value, value
+        try:
+            written = parse_quantity(text)
+        except PerfKPIError:
+            return value, value
+        decimals = _DECIMALS.search(text)
+        places = len(decimals.group(1)) if decimals else 0
+        lo, hi = _interval(Figure(written.value, places), self.rounding.mode)
+        symbol = written.unit.symbol if written.unit else ""
+        ends = [self.read(node, f"{_n(x)}{symbol}") for x in (lo, hi)]
+        return min(ends), max(ends)
+
     # -- deductions ------------------------------------------------------------------
     def subtotals(self, lines: Sequence[StatedDeduction]) -> None:
         for d in lines:
@@ -1064,7 +1329,12 @@ class _Checker:
         """Recompute a deduction from the stated actual by the scheme's rule."""
         node = self.scheme.node(d.node)
         try:
-            lost, how = self.recompute(node, d)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                lost, how = self.recompute(node, d)
+        except (DataError, IncompatibleUnitError) as exc:
+            self.unreadable("rule", subject, d.points.value, d.actual, node, exc)
+            return
         except (PerfKPIError, ValueError, TypeError, KeyError) as exc:
             why = (
                 "规则无法单独复算" if self.zh else "the rule cannot recompute it alone"
@@ -1079,6 +1349,7 @@ class _Checker:
             expression=how,
             ok=self.equal(d.points.value, lost),
             sources=(d.points.source,),
+            note=_warned(caught),
         )
 
     def recompute(self, node: Node, d: StatedDeduction) -> tuple[float, str]:
@@ -1299,10 +1570,30 @@ class _Checker:
         self.sums()
         self.deductions()
         self.grade()
+        self.leaf_scores()
+        self.actuals()
         self.subtotals(self.stated.deductions)
         self.amount_sums()
         self.rates()
         self.loose_figures()
+
+
+def _actual_text(actual: object, node: Node | None = None) -> str:
+    if isinstance(actual, int | float) and not isinstance(actual, bool):
+        target = node.target if node is not None else None
+        unit = target.unit.symbol if target is not None and target.unit else ""
+        return _n(float(actual)) + (
+            unit if target and target.kind == "quantity" else ""
+        )
+    if isinstance(actual, Mapping):
+        return "、".join(f"{k}={_actual_text(v)}" for k, v in actual.items())
+    if isinstance(actual, tuple | list):
+        return "[" + "、".join(_actual_text(a) for a in actual) + "]"
+    return str(actual)
+
+
+def _warned(caught: Sequence[warnings.WarningMessage]) -> str:
+    return " ".join(str(w.message) for w in caught)
 
 
 def _unit(symbol: str) -> Unit:
@@ -1320,6 +1611,15 @@ def _validate(scheme: Scheme, stated: Stated) -> None:
 
     for i, s in enumerate(stated.scores):
         known(s.node, f"score[{i}]")
+        if s.actual is None or s.node not in scheme:
+            continue
+        node = scheme.node(s.node)
+        if scheme.children(s.node) or node.points is None:
+            what = "has children" if scheme.children(s.node) else "is an item"
+            problems.append(
+                f"node {s.node!r} {what}: an actual belongs on a scored leaf's "
+                f"row (an item's actual on its [[deduction]] row) @ score[{i}]"
+            )
 
     def walk(lines: Sequence[StatedDeduction], where: str) -> None:
         for i, d in enumerate(lines):
@@ -1335,7 +1635,9 @@ def _validate(scheme: Scheme, stated: Stated) -> None:
         raise StatedError(stated.source or "stated figures", problems)
 
 
-def check_report(scheme: Scheme, stated: Stated, *, lang: str = "zh") -> CheckResult:
+def check_report(
+    scheme: Scheme, stated: Stated, *, lang: str = "zh", data: Data | None = None
+) -> CheckResult:
     """Recompute every relation among the figures a report states.
 
     Parameters
@@ -1346,6 +1648,9 @@ def check_report(scheme: Scheme, stated: Stated, *, lang: str = "zh") -> CheckRe
         The figures the report states (:func:`load_stated`).
     lang
         The language of the expressions and notes: ``"zh"`` or ``"en"``.
+    data
+        The entity's data, when the reviewer has it: each actual a row states
+        is then compared with the data's actual for the same node.
 
     Returns
     -------
@@ -1356,7 +1661,8 @@ def check_report(scheme: Scheme, stated: Stated, *, lang: str = "zh") -> CheckRe
     Raises
     ------
     StatedError
-        If a stated node code is not in the scheme.
+        If a stated node code is not in the scheme, or a score row gives an
+        actual for a node that has children or is an item.
 
     Notes
     -----
@@ -1375,10 +1681,18 @@ def check_report(scheme: Scheme, stated: Stated, *, lang: str = "zh") -> CheckRe
     - each amount with parts against their sum, and each part against the
       whole it lies within;
     - each rate with a numerator and a denominator against their quotient;
-    - the stated grade against the scheme's grade of the stated total.
+    - the stated grade against the scheme's grade of the stated total;
+    - each leaf score with a stated actual against what the node's rule gives
+      for that actual (a full-marks score whose actual misses its target is
+      flagged, with both numbers, the rule and why);
+    - with *data*, each stated actual against the data's actual for its
+      node, within the precision it is written with.
+
+    An actual the node's rule cannot read (``"98.5"`` against a ``是`` target)
+    is a mismatch, never a pass.
     """
     _validate(scheme, stated)
-    checker = _Checker(scheme, stated, lang)
+    checker = _Checker(scheme, stated, lang, data)
     checker.run()
     notes: list[str] = []
     if stated.scheme and stated.scheme != scheme.id:
