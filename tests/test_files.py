@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import tomllib
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from perfkpi import (
     DataValidationError,
     Node,
     Scheme,
+    SchemeError,
     SchemeValidationError,
     catalog,
     evaluate,
@@ -32,7 +34,9 @@ from perfkpi.files import (
     dump_data,
     dump_scheme,
     json_schema,
+    open_regular,
     read_document,
+    read_limited,
     scheme_from_dict,
     scheme_from_text,
     scheme_to_dict,
@@ -296,6 +300,153 @@ def test_file_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert _problems(path) == [
         f"file is {len(THREE_MISTAKES.encode())} bytes; at most 10 are read @ {path}"
     ]
+
+
+# -- hostile files -------------------------------------------------------------------
+
+_HEAD = '[scheme]\nid = "x"\nname = "x"\npoints = 10\n'
+_LEAF = '[[node]]\ncode = "1"\nname = "a"\npoints = 10\nrule = "deduct"\n'
+
+# strings the bracket count must skip: (TOML value, the text it holds)
+STRINGS_AROUND_BRACKETS = [
+    ('"""[[[""""', '[[["'),  # a closing run of four: one quote, then """
+    ('"""[[[\\""""', '[[["'),  # an escaped quote, then the closing three
+    ("'''[[['''''", "[[[''"),  # a literal string's closing run of five
+    ('"[[[ \\" [["', '[[[ " [['),
+    ("'[[[ \\'", "[[[ \\"),  # no escapes in a literal string
+]
+
+
+@pytest.mark.parametrize(("value", "held"), STRINGS_AROUND_BRACKETS)
+def test_strings_hide_brackets(tmp_path: Path, value: str, held: str) -> None:
+    text = f"{_HEAD}description = {value}\n{_LEAF}"
+    assert load_scheme(_write(tmp_path, "s.toml", text)).description == held
+
+
+# strings that never close: the parser says what is wrong (why: each made the
+# bracket scan quadratic, as it read to the end again from every later quote)
+UNCLOSED = [
+    ("s.toml", 'x = "' + '\\"' * 2000, "malformed TOML"),
+    ("s.toml", 'x = """' + '\\"' * 2000, "malformed TOML"),
+    ("s.toml", "x = '''" + "''x" * 2000, "malformed TOML"),
+    ("s.json", '{"x": "' + '\\"' * 2000, "malformed JSON"),
+    ("s.json", '"' * 4001, "malformed JSON"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    UNCLOSED,
+    ids=["basic", "multi", "literal", "json", "quotes"],
+)
+def test_unclosed_strings_are_malformed(
+    tmp_path: Path, name: str, text: str, expected: str
+) -> None:
+    path = _write(tmp_path, name, text)
+    problems = _problems(path)
+    assert len(problems) == 1
+    assert expected in problems[0]
+    assert f"{path}:1" in problems[0]
+
+
+def test_one_typo_per_node_each_at_its_line(tmp_path: Path) -> None:
+    root = '[[node]]\ncode = "r"\nname = "r"\npoints = 10\nrule = "sum"\n'
+    nodes = "".join(
+        f'[[node]]\ncode = "{i}"\nparent = "r"\nname = "a"\npionts = 2\n'
+        'rule = "deduct"\n'
+        for i in range(1, 6)
+    )
+    path = _write(tmp_path, "s.toml", _HEAD + root + nodes)
+    typos = [p for p in _problems(path) if "unknown key" in p]
+    # the head is 4 lines, the root node 5, each node 6 with its typo the 5th:
+    # node i's typo is on line 4 + 5 + 6 * (i - 1) + 5
+    assert [p.split(" @ ")[1] for p in typos] == [
+        f"{path}:{4 + 5 + 6 * (i - 1) + 5}: node {i}" for i in range(1, 6)
+    ]
+    assert all("did you mean 'points'?" in p for p in typos)
+
+
+def test_duplicate_json_keys_are_refused(tmp_path: Path) -> None:
+    text = '{"scheme": {"id": "x", "name": "x",\n"points": 10,\n"points": 20}}'
+    path = _write(tmp_path, "s.json", text)
+    assert _problems(path) == [
+        (
+            "malformed JSON at line 3: duplicate key 'points' (a key may appear "
+            f"once in an object) @ {path}:3"
+        )
+    ]
+
+
+def test_duplicate_json_keys_in_data(tmp_path: Path) -> None:
+    path = _write(tmp_path, "d.json", '{"actuals": {"1": 3,\n "1": 4}}')
+    with pytest.raises(DataValidationError) as info:
+        load_data(path)
+    assert [str(e) for e in info.value.exceptions] == [
+        (
+            "malformed JSON at line 2: duplicate key '1' (a key may appear once "
+            f"in an object) @ {path}:2"
+        )
+    ]
+
+
+def test_same_key_in_two_objects_is_fine(tmp_path: Path) -> None:
+    path = _write(tmp_path, "d.json", '{"actuals": {"1": 3}, "inputs": {"1": 4}}')
+    assert read_document(path) == {"actuals": {"1": 3}, "inputs": {"1": 4}}
+
+
+def _special_files(tmp_path: Path) -> list[tuple[Path, str]]:
+    """Return files that are not regular, with what perfkpi calls them."""
+    out = [(tmp_path, "a directory")]
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "fifo.toml"
+        os.mkfifo(fifo)
+        out.append((fifo, "a FIFO (named pipe)"))
+    if Path("/dev/zero").exists():
+        link = tmp_path / "zero.toml"
+        link.symlink_to("/dev/zero")
+        out.append((link, "a character device"))
+    return out
+
+
+def test_special_files_are_refused_before_reading(tmp_path: Path) -> None:
+    specials = _special_files(tmp_path)
+    for path, kind in specials:
+        with pytest.raises(SchemeValidationError) as info:
+            load_scheme(path)
+        assert [str(e) for e in info.value.exceptions] == [
+            (
+                f"{kind}, not a regular file: perfkpi reads regular files only "
+                f"(the command line reads standard input from -) @ {path}"
+            )
+        ]
+        with pytest.raises(DataError, match="not a regular file"):
+            open_regular(path, error=DataError)
+
+
+def test_limit_counts_bytes_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, "s.toml", "x" * 11)
+    assert read_limited(path, limit=11) == b"x" * 11
+    with pytest.raises(DataError) as info:
+        read_limited(path, limit=10, error=DataError)
+    assert str(info.value) == f"file is 11 bytes; at most 10 are read @ {path}"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_limit_holds_when_the_size_lies() -> None:
+    # a /proc file reports 0 bytes and holds more
+    assert Path("/proc/self/status").stat().st_size == 0
+    with pytest.raises(SchemeError) as info:
+        read_limited("/proc/self/status", limit=10)
+    assert str(info.value) == (
+        "file is over 10 bytes; at most 10 are read @ /proc/self/status"
+    )
+
+
+def test_missing_file_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "none.toml"
+    with pytest.raises(SchemeError) as info:
+        read_limited(path)
+    assert str(info.value) == f"cannot read file: No such file or directory @ {path}"
 
 
 def test_tree_too_deep() -> None:

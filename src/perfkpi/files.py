@@ -13,7 +13,8 @@ Loading reports every problem of a file at once, each with the file, the line
 
     scheme.toml:42: node 1.2
 
-Files over :data:`MAX_FILE_BYTES`, documents nested deeper than
+Only regular files are read (never a FIFO or a device), at most
+:data:`MAX_FILE_BYTES` bytes of them.  Files over that, documents nested deeper than
 :data:`MAX_NESTING` and trees deeper than :data:`MAX_TREE_DEPTH` are refused
 with a clear message.  :func:`dump_scheme` writes a scheme back; loading what
 it writes gives an equal scheme.  See :doc:`/file-format`.
@@ -37,13 +38,16 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import json
 import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import attrs
 import numpy as np
@@ -78,7 +82,9 @@ __all__ = [
     "json_schema",
     "load_data",
     "load_scheme",
+    "open_regular",
     "read_document",
+    "read_limited",
     "scheme_from_dict",
     "scheme_from_text",
     "scheme_to_dict",
@@ -209,30 +215,37 @@ class _TomlLocator(_Locator):
                 counts[parts] = index + 1
                 path = (*path, index)
             starts.append((path, i))
-        self.sections: list[tuple[tuple[str | int, ...], int, int]] = []
+        # each table's lines, found once: a problem's line is then a lookup,
+        # not a walk over every table (nodes × problems on a big file)
+        self.sections: dict[tuple[str | int, ...], tuple[int, int]] = {}
         for n, (path, start) in enumerate(starts):
             end = starts[n + 1][1] if n + 1 < len(starts) else len(self.lines)
-            self.sections.append((path, start, end))
+            self.sections.setdefault(path, (start, end))
+        self.keys: dict[tuple[str | int, ...], dict[str, int]] = {}
 
-    def _key_in(self, start: int, end: int, key: str) -> int | None:
-        for i in range(start, end):
-            match = self._KEY.match(self.lines[i])
-            if match is not None and _unquote(match.group(1)) == key:
-                return i + 1
-        return None
+    def _key_in(self, section: tuple[str | int, ...], key: str) -> int | None:
+        keys = self.keys.get(section)
+        if keys is None:  # the keys of a table, read the first time one is asked
+            start, end = self.sections[section]
+            keys = {}
+            for i in range(start + 1 if section else 0, end):
+                match = self._KEY.match(self.lines[i])
+                if match is not None:
+                    keys.setdefault(_unquote(match.group(1)), i + 1)
+            self.keys[section] = keys
+        return keys.get(key)
 
     def line(self, path: tuple[str | int, ...]) -> int | None:
         """Return the line of the value at *path*, or of its closest table."""
         for size in range(len(path), -1, -1):
             head = path[:size]
-            for section, start, end in self.sections:
-                if section != head:
-                    continue
-                header = start + 1 if head else None
-                if size == len(path):
-                    return header
-                found = self._key_in(start + 1 if head else 0, end, str(path[size]))
-                return found if found is not None else header
+            if head not in self.sections:
+                continue
+            header = self.sections[head][0] + 1 if head else None
+            if size == len(path):
+                return header
+            found = self._key_in(head, str(path[size]))
+            return found if found is not None else header
         return None
 
 
@@ -294,11 +307,19 @@ class _JsonLocator(_Locator):
         return None
 
 
+# Each pattern matches wherever it starts and never backtracks (possessive
+# loops; an unclosed string runs to the end of its line or of the text).  A
+# pattern that could fail after reading far, as an unclosed string did, is
+# tried again at every later quote: quadratic on a file of repeated \".
 _TOML_STRINGS = re.compile(
-    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*',
+    r'"""(?:[^"\\]|\\.|""?(?!"))*+(?:"{3,5}|\\?\Z)'
+    r"|'''(?:[^']|''?(?!'))*+(?:'{3,5}|\Z)"
+    r'|"(?:[^"\\\n]|\\.)*+"?'
+    r"|'[^'\n]*+'?"
+    r"|#[^\n]*+",
     re.DOTALL,
 )
-_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*+"?', re.DOTALL)
 
 
 def _nesting(text: str, strings: re.Pattern[str]) -> tuple[int, int]:
@@ -333,16 +354,121 @@ def _place(source: str, line: int | None, what: str = "") -> str:
 # -- reading documents ------------------------------------------------------------
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Return what a file of *mode* is, unless it is a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return (
+        f"{kind}, not a regular file: perfkpi reads regular files only "
+        "(the command line reads standard input from -)"
+    )
+
+
+def open_regular(
+    path: str | os.PathLike[str], *, error: type[PerfKPIError] = SchemeError
+) -> BinaryIO:
+    """Open *path* to read bytes, refusing anything but a regular file.
+
+    A symbolic link is followed; what it leads to must be a regular file.  A
+    directory, a FIFO, a device (``/dev/zero``, a terminal) or a socket is
+    refused before anything is read from it, so nothing hangs on a pipe that
+    never ends or reads until memory is gone.
+
+    Parameters
+    ----------
+    path
+        The file.
+    error
+        The error class to raise, called as ``error(path, problem)``
+        (:class:`~perfkpi.errors.SchemeError` or
+        :class:`~perfkpi.errors.DataError`).
+
+    Raises
+    ------
+    SchemeError
+        (or *error*) If the file cannot be opened or is not a regular file;
+        the message names the file.
+    """
+    where = os.fsdecode(path)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait
+    try:
+        kind = _not_regular(os.stat(path).st_mode)  # noqa: PTH116 (before opening)
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise error(where, f"cannot read file: {exc.strerror}") from None
+    except ValueError as exc:  # a NUL character in the path
+        raise error(where, f"cannot read file: {exc}") from None
+    if kind is not None:
+        raise error(where, kind)
+    try:
+        kind = _not_regular(os.fstat(fd).st_mode)  # it may have changed since
+        if kind is not None:
+            raise error(where, kind)  # noqa: TRY301 (closed below)
+        if nonblocking:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_limited(
+    path: str | os.PathLike[str],
+    *,
+    limit: int | None = None,
+    error: type[PerfKPIError] = SchemeError,
+) -> bytes:
+    """Return the bytes of the regular file *path*, refusing more than *limit*.
+
+    The limit holds for the bytes actually read (at most *limit* + 1 are),
+    not for the size the file system reports, which a file that grows or a
+    special file can belie.
+
+    Parameters
+    ----------
+    path
+        The file (see :func:`open_regular` for what is refused).
+    limit
+        The most bytes read; :data:`MAX_FILE_BYTES` by default.
+    error
+        The error class to raise, called as ``error(path, problem)``.
+
+    Raises
+    ------
+    SchemeError
+        (or *error*) If the file cannot be read, is not a regular file, or
+        holds more than *limit* bytes; the message names the file.
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    where = os.fsdecode(path)
+    with open_regular(path, error=error) as stream:
+        try:
+            size = os.fstat(stream.fileno()).st_size
+            if size > limit:
+                msg = f"file is {size} bytes; at most {limit} are read"
+                raise error(where, msg)
+            raw = stream.read(limit + 1)
+        except OSError as exc:
+            raise error(where, f"cannot read file: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise error(where, f"file is over {limit} bytes; at most {limit} are read")
+    return raw
+
+
 def _read_text(path: Path) -> str:
     where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            msg = f"file is {size} bytes; at most {MAX_FILE_BYTES} are read"
-            raise SchemeError(where, msg)
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SchemeError(where, f"cannot read file: {exc.strerror}") from None
+    raw = read_limited(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -372,12 +498,26 @@ def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locato
             return tomllib.loads(text), _TomlLocator(text)
         except tomllib.TOMLDecodeError as exc:
             found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-            where = _place(source, int(found.group(1)) if found else None)
+            line = int(found.group(1)) if found else 0
+            if "(at end of document)" in str(exc):
+                line = text.count("\n") + 1
+            where = _place(source, line)
             raise SchemeError(where, f"malformed TOML: {exc}") from None
         except RecursionError:  # pragma: no cover (nesting is checked first)
             raise SchemeError(source, "malformed TOML: nested too deeply") from None
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys
+        )
+    except _DuplicateKeyError as exc:
+        first = _first_duplicate(text)
+        key = exc.key if first is None else first[0]
+        at = None if first is None else text.count("\n", 0, first[1]) + 1
+        msg = (
+            f"malformed JSON{f' at line {at}' if at else ''}: duplicate key "
+            f"{key!r} (a key may appear once in an object)"
+        )
+        raise SchemeError(_place(source, at), msg) from None
     except json.JSONDecodeError as exc:
         msg = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise SchemeError(_place(source, exc.lineno), msg) from None
@@ -391,6 +531,66 @@ def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locato
 def _reject_constant(name: str) -> float:
     msg = f"{name} is not a number perfkpi accepts"
     raise ValueError(msg)
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a JSON object, refusing a key given twice (as TOML does)."""
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return out
+
+
+def _first_duplicate(text: str) -> tuple[str, int] | None:
+    """Return the first key given twice in one object of JSON *text*, and where.
+
+    Called only on a document that :mod:`json` read but for a duplicate key,
+    nested at most :data:`MAX_NESTING` deep; it stops at the first duplicate.
+    """
+    decoder = json.JSONDecoder()
+    space = re.compile(r"[ \t\r\n]*")
+
+    def skip(i: int) -> int:
+        match = space.match(text, i)
+        return match.end() if match else i
+
+    def value(i: int) -> tuple[int, tuple[str, int] | None]:
+        i = skip(i)
+        if text[i] not in "{[":
+            return int(decoder.raw_decode(text, i)[1]), None
+        close = "}" if text[i] == "{" else "]"
+        keys: set[str] = set()
+        i = skip(i + 1)
+        while text[i] != close:
+            if close == "}":
+                start = i
+                key, i = decoder.raw_decode(text, i)
+                if key in keys:
+                    return i, (key, start)
+                keys.add(key)
+                i = skip(i) + 1  # the ":"
+            i, found = value(i)
+            if found is not None:
+                return i, found
+            i = skip(i)
+            if text[i] == ",":
+                i = skip(i + 1)
+        return i + 1, None
+
+    try:
+        return value(0)[1]
+    except (ValueError, IndexError):  # pragma: no cover (json read it)
+        return None
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
@@ -424,10 +624,14 @@ def _got(value: object) -> str:
     return f"got {value!r}, a {type(value).__name__}"
 
 
-def _nearest(key: str, allowed: Sequence[str]) -> str | None:
+@functools.lru_cache(maxsize=1024)
+def _nearest(key: str, allowed: tuple[str, ...]) -> str | None:
+    """Return the allowed key *key* likely misspells (cached: files repeat typos)."""
     hint = _HINTS.get(key)
     if hint in allowed:
         return hint
+    if len(key) > 4 * max(map(len, allowed)):  # too long to be a typo
+        return None
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -454,8 +658,8 @@ class _Problems:
         what: str,
     ) -> None:
         for key in table:
-            close = _nearest(str(key), allowed)
             if key not in allowed:
+                close = _nearest(str(key), tuple(allowed))
                 hint = f"; did you mean {close!r}?" if close else ""
                 expected = f"expected one of {', '.join(allowed)}"
                 self.add((*path, key), what, f"unknown key {key!r}{hint} ({expected})")
