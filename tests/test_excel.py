@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from perfkpi import SchemeValidationError, catalog, evaluate, load_data, load_scheme
-from perfkpi.excel import HEADERS, SCORE_CARD, read_excel, write_excel
+from perfkpi.errors import AmbiguousValueWarning
+from perfkpi.excel import (
+    HEADERS,
+    SCORE_CARD,
+    EditedWorkbookWarning,
+    HiddenCellsWarning,
+    OutputPathError,
+    read_excel,
+    write_excel,
+)
 from perfkpi.rules import AllOrNothing, Proportional, Qualitative, Sum
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -211,11 +220,12 @@ def test_seed_goes_to_excel_and_back(tmp_path: Path) -> None:
     out = tmp_path / "gz.xlsx"
     write_excel(ev, out)
     sheet = read_excel(out)
-    # items and findings of a deduct node come back as one finding of the points lost
-    assert [(f.node, f.points) for f in sheet.data.findings] == [
-        ("1.1", 4),
-        ("2", 7.35),
-    ]
+    # the scheme and data come back whole: items (with the codes the
+    # evaluation gave them) and findings included
+    assert sheet.scheme == catalog.scheme("gz-dept-overall")
+    assert sheet.data == ev.data
+    # the data file has 20 [[items]] and 6 [[findings]]
+    assert (len(sheet.data.items), len(sheet.data.findings)) == (20, 6)
     again = evaluate(sheet.scheme, sheet.data)
     assert (again.total, again.score("1"), again.score("2")) == (88.63, 45.98, 42.65)
     assert (sheet.data.entity, sheet.data.period) == ("广州互联网法院", "2022")
@@ -369,3 +379,312 @@ def test_sheet_without_a_header(tmp_path: Path) -> None:
     with pytest.raises(SchemeValidationError) as info:
         read_excel(path, sheet="nope")
     assert "no sheet 'nope'" in str(info.value)
+
+
+# -- read what the person sees ---------------------------------------------------------
+
+
+def _book(rows: list[list[Any]], header: list[str] | None = None) -> Any:  # noqa: ANN401
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "自评"
+    ws.append(header or ["指标名称", "分值", "指标值", "实际完成值", "得分"])
+    for row in rows:
+        ws.append(row)
+    return wb
+
+
+def test_hidden_sheets_are_not_read_unless_named(tmp_path: Path) -> None:
+    wb = _book([["预算执行率", 100, "≥100%", "100%", 100]])
+    shown = wb.active
+    shown.title = "已隐藏"
+    shown.sheet_state = "hidden"
+    other = wb.create_sheet("说明")
+    other.append(["本表为填报说明"])
+    path = tmp_path / "h.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert "no header row found" in str(info.value)
+    assert "hidden sheets are not read unless named (sheet=...): 已隐藏" in str(
+        info.value
+    )
+    sheet = read_excel(path, sheet="已隐藏")
+    assert [n.name for n in sheet.scheme.nodes] == ["预算执行率"]
+
+
+def test_hidden_rows_and_columns_are_reported(tmp_path: Path) -> None:
+    wb = _book(
+        [
+            ["预算执行率", 60, "≥100%", "100%", 60],
+            ["满意度", 40, "≥90%", "95%", 40],
+        ]
+    )
+    ws = wb.active
+    ws.row_dimensions[3].hidden = True  # 满意度's row
+    ws.column_dimensions["E"].hidden = True  # the 得分 column
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    with pytest.warns(HiddenCellsWarning) as record:
+        sheet = read_excel(path)
+    message = str(record[0].message)
+    assert "'自评' has hidden rows 3 and columns E" in message
+    # the hidden row is read, not dropped: its 40 points count (60 + 40)
+    assert sheet.scheme.points == 100
+
+
+def test_percent_cells_as_shown_and_fractions_as_read(tmp_path: Path) -> None:
+    wb = _book(
+        [
+            ["执行率", 50, "≥95%", 0.965, 50],  # formatted as a percentage below
+            ["合格率", 50, "≥95%", 0.965, 50],  # unformatted: the number as read
+        ]
+    )
+    wb.active["D2"].number_format = "0.0%"
+    path = tmp_path / "p.xlsx"
+    wb.save(path)
+    # 0.965 shown as 96.5% is the actual 96.5%; the plain 0.965 stays 0.965,
+    # and the rule reading it warns that it may be a fraction of 1
+    with pytest.warns(AmbiguousValueWarning, match=r"0\.965 is read .* @ 2"):
+        sheet = read_excel(path)
+    assert dict(sheet.data.actuals) == {"1": "96.5%", "2": 0.965}
+
+
+def test_date_cells_and_deadline_rows(tmp_path: Path) -> None:
+    import datetime as dt
+
+    wb = _book(
+        [
+            ["完工时间", 50, dt.date(2023, 12, 31), dt.date(2023, 11, 30), 50],
+            ["验收时间", 50, "2023年12月31日前", "2024年1月31日", 0],
+        ]
+    )
+    wb.active["C2"].number_format = wb.active["D2"].number_format = "yyyy-mm-dd"
+    path = tmp_path / "d.xlsx"
+    wb.save(path)
+    sheet = read_excel(path)
+    # a date cell and the date text are the same deadline
+    assert [str(n.target) for n in sheet.scheme.nodes] == [
+        "≤2023-12-31",
+        "≤2023-12-31",
+    ]
+    assert sheet.data.actuals["1"] == dt.date(2023, 11, 30)
+    for node in sheet.scheme.nodes:
+        # a ratio of two day numbers is no score: never proportional on a date
+        assert type(sheet.scheme.rule(node.code)) is not Proportional
+    ev = evaluate(sheet.scheme, sheet.data)
+    # done a month early: full 50; a month late: not the 49.9 that
+    # 50 × 738,521 / 738,550 (the day numbers) would give
+    assert ev.score("1") == 50
+    assert ev.score("2") < 50
+
+
+def test_a_serial_number_against_a_deadline_is_an_error(tmp_path: Path) -> None:
+    # 45291 is 2023-12-31 as Excel counts days, shown as a plain number
+    wb = _book([["完工时间", 100, "2023年12月31日前", 45291, 100]])
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    (problem,) = info.value.exceptions
+    assert str(problem).startswith("实际完成值 is the number 45291, not a date")
+    assert str(problem).endswith(f"@ {path}: 自评!D2: node 1")
+
+
+# 指标性质 as written, the target as read
+NATURES: list[tuple[str, str]] = [
+    ("正向", "≥100%"),
+    ("反向", "≤100%"),
+    ("≤", "≤100%"),
+    ("正向指标", "≥100%"),
+]
+
+
+@pytest.mark.parametrize(("nature", "target"), NATURES)
+def test_a_nature_column_gives_a_bare_target_its_direction(
+    tmp_path: Path, nature: str, target: str
+) -> None:
+    header = ["指标名称", "指标性质", "分值", "指标值", "实际完成值", "得分"]
+    wb = _book([["在职人员控制率", nature, 100, "100%", "100%", 100]], header)
+    path = tmp_path / "n.xlsx"
+    wb.save(path)
+    (node,) = read_excel(path).scheme.nodes
+    assert str(node.target) == target
+
+
+def test_a_qualitative_nature_and_a_contradiction(tmp_path: Path) -> None:
+    header = ["指标名称", "指标性质", "分值", "指标值", "实际完成值", "得分"]
+    wb = _book(
+        [
+            ["社会效益", "定性", 50, "≥90%", "较好", 45],  # scored by its 得分
+            ["控制率", "反向", 30, "≥95%", "96%", 30],  # ≥ on a 反向 row
+            ["完成率", "向上", 20, "95%", "96%", 20],  # not a 指标性质
+        ],
+        header,
+    )
+    path = tmp_path / "q.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert [str(e) for e in info.value.exceptions] == [
+        f"指标性质 '反向' contradicts the target '≥95%' @ {path}: 自评!B3: node 2",
+        (
+            "指标性质 must be one of 正向、反向、定性、定量, ≥ or ≤ (got '向上') "
+            f"@ {path}: 自评!B4: node 3"
+        ),
+    ]
+    wb.active["D3"] = "≤5%"
+    wb.active["B4"] = "正向"
+    wb.save(path)
+    sheet = read_excel(path)
+    assert isinstance(sheet.scheme.rule("1"), Qualitative)
+    assert sheet.scheme.node("1").note == "指标值：≥90%"
+
+
+# -- limits and file types -------------------------------------------------------------
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # a sheet of the same row repeated: 40 MB of XML that compresses to ~100 KB
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    sheet = b"<worksheet><sheetData>" + row * 800_000 + b"</sheetData></worksheet>"
+    path = _zip(
+        tmp_path / "bomb.xlsx",
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/worksheets/sheet1.xml": sheet,
+        },
+    )
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert f"holds {len(sheet) + 8 + 11} bytes once uncompressed" in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_a_sheet_spanning_too_many_cells_is_refused(tmp_path: Path) -> None:
+    wb = _book([["预算执行率", 100, "≥100%", "100%", 100]])
+    wb.active["XFD1000"] = "远处的一格"  # 1000 rows × 16,384 columns
+    path = tmp_path / "far.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert "spans 1000 rows × 16384 columns (A1:XFD1000)" in str(info.value)
+
+
+UNSUPPORTED: list[tuple[bytes | dict[str, bytes], str]] = [
+    # an Excel 97-2003 file starts with the OLE2 signature
+    (bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 500, "Excel 97-2003 workbook (.xls)"),
+    # macros: the workbook holds a VBA project
+    (
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/vbaProject.bin": b"\0",
+        },
+        "macro-enabled workbook (.xlsm)",
+    ),
+    # a Word file renamed .xlsx is a zip without a workbook
+    ({"word/document.xml": b"<w/>"}, "a zip archive without xl/workbook.xml"),
+    # a PNG renamed .xlsx
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "not a zip archive"),
+]
+
+
+@pytest.mark.parametrize(("content", "text"), UNSUPPORTED)
+def test_unsupported_file_types(
+    tmp_path: Path, content: bytes | dict[str, bytes], text: str
+) -> None:
+    path = tmp_path / "上报.xlsx"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        _zip(path, content)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert f"unsupported file type: {text}" in str(info.value) or text in str(
+        info.value
+    )
+    assert str(path) in str(info.value)
+
+
+# -- write nothing that can harm, lose nothing -----------------------------------------
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    wb = _book(
+        [
+            ['=HYPERLINK("http://x","点此")', 50, "≥100%", "100%", 50],
+            ["+满意度", 50, "≥90%", "95%", 50, "@SUM(A1)"],
+        ],
+        ["指标名称", "分值", "指标值", "实际完成值", "得分", "偏差原因"],
+    )
+    wb.active["F2"] = "-未达标"
+    wb.active["F2"].data_type = "s"
+    for cell in ("A2", "A3", "F3"):
+        wb.active[cell].data_type = "s"
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    sheet = read_excel(path)
+    ev = evaluate(sheet.scheme, sheet.data)
+    out = tmp_path / "out.xlsx"
+    write_excel(ev, out, reasons=sheet.reasons)
+    ws = openpyxl.load_workbook(out)[SCORE_CARD]
+    cells = {c.value: c.data_type for row in ws.iter_rows() for c in row if c.value}
+    assert cells['=HYPERLINK("http://x","点此")'] == "s"
+    assert cells["+满意度"] == "s"
+    assert cells["-未达标"] == "s"  # the sheet's own reasons, kept verbatim
+    assert cells["@SUM(A1)"] == "s"
+    assert not any(
+        isinstance(v, str) and v.startswith("=") and t == "f" for v, t in cells.items()
+    )
+
+
+def test_the_sheets_own_reasons_are_kept(tmp_path: Path) -> None:
+    sheet = read_excel(_sheet(tmp_path / "s.xlsx"))
+    ev = evaluate(sheet.scheme, sheet.data)
+    out = tmp_path / "scored.xlsx"
+    write_excel(ev, out, reasons=sheet.reasons)
+    again = read_excel(out)
+    assert again.reasons == sheet.reasons
+    assert again.reasons["2.1.1"] == "疫情停训两期"
+
+
+def test_an_output_never_overwrites_an_input(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "s.xlsx")
+    before = path.read_bytes()
+    sheet = read_excel(path)
+    ev = evaluate(sheet.scheme, sheet.data)
+    with pytest.raises(OutputPathError) as info:
+        write_excel(ev, tmp_path / "." / "s.xlsx", inputs=[sheet.source])
+    assert "would overwrite the input" in str(info.value)
+    assert path.read_bytes() == before
+    write_excel(ev, tmp_path / "scored.xlsx", inputs=[sheet.source])
+    # written through a temporary file renamed into place: nothing left over
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.xlsx", "scored.xlsx"]
+
+
+def test_an_edited_written_workbook_is_read_from_its_cells(tmp_path: Path) -> None:
+    sheet = read_excel(_sheet(tmp_path / "s.xlsx"))
+    out = tmp_path / "scored.xlsx"
+    write_excel(evaluate(sheet.scheme, sheet.data), out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SCORE_CARD]
+    actual = [c.value for c in ws[2]].index("实际完成值") + 1
+    row = next(r for r in range(3, ws.max_row) if ws.cell(r, 1).value == "2.1.1")
+    ws.cell(row, actual).value = "1200人次"  # the department corrects 培训人次
+    wb.save(out)
+    with pytest.warns(EditedWorkbookWarning):
+        again = read_excel(out)
+    assert again.data.actuals["2.1.1"] == "1200人次"
+    assert again.scheme == sheet.scheme

@@ -46,19 +46,31 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
+import hashlib
 import json
+import os
 import re
+import tempfile
 import unicodedata
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from perfkpi._safe import set_text_cell
 from perfkpi.deductions import Data, Finding
-from perfkpi.errors import DataError, PerfKPIError, SchemeError, SchemeValidationError
+from perfkpi.errors import (
+    DataError,
+    PerfKPIError,
+    PerfKPIWarning,
+    SchemeError,
+    SchemeValidationError,
+)
 from perfkpi.evaluation import Evaluation
 from perfkpi.files import MAX_FILE_BYTES
 from perfkpi.grades import grade_scale
@@ -74,13 +86,58 @@ from perfkpi.rules import (
     rule_to_dict,
 )
 from perfkpi.scheme import Node, Scheme
-from perfkpi.targets import Target, format_number, parse_target
+from perfkpi.targets import Comparator, Target, format_number, parse_target
 from perfkpi.units import DEFAULT_UNITS
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["HEADERS", "SCORE_CARD", "SelfEvaluation", "read_excel", "write_excel"]
+__all__ = [
+    "HEADERS",
+    "MAX_CELLS",
+    "MAX_SHARED_STRINGS_BYTES",
+    "MAX_XML_BYTES",
+    "SCORE_CARD",
+    "EditedWorkbookWarning",
+    "HiddenCellsWarning",
+    "OutputPathError",
+    "SelfEvaluation",
+    "read_excel",
+    "write_excel",
+]
+
+MAX_XML_BYTES = 32 * 1024 * 1024
+"""The most bytes of XML a workbook may hold once uncompressed, all parts
+together.  A workbook's size on disk says little: its XML compresses a
+hundredfold or more, so the limit is on what would be read."""
+
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
+"""The most bytes of the workbook's table of shared strings, uncompressed."""
+
+MAX_CELLS = 250_000
+"""The most cells (rows × columns of the used range) a sheet may span."""
+
+
+class HiddenCellsWarning(PerfKPIWarning):
+    """A sheet read has hidden rows or columns with something in them.
+
+    A hidden row is read like any other (its points count towards the
+    total), but the person looking at the sheet does not see it: the warning
+    names the sheet and the rows or columns.
+    """
+
+
+class EditedWorkbookWarning(PerfKPIWarning):
+    """A workbook perfkpi wrote was edited where it states the scheme or data.
+
+    Its cells are read, as those of any sheet; what they cannot show (scheme
+    overrides, items, a custom grade scale) is lost.
+    """
+
+
+class OutputPathError(ValueError, PerfKPIError):
+    """An output path would overwrite one of the inputs."""
+
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "code": ("编号", "代码", "指标代码", "指标编号", "指标编码"),
@@ -126,6 +183,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "category": ("类别", "指标类别", "扣分类别"),
     "note": ("备注", "说明", "指标解释", "评分标准", "计分方法"),
     "rule": ("评分规则",),
+    "nature": ("指标性质", "指标方向"),
     "ignore": ("指标值设定依据", "序号", "上年完成值", "计算公式", "扣分"),
 }
 """Header names each column may have, by field.  Names are compared after NFKC,
@@ -143,6 +201,13 @@ _LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标", 
 _FOOTERS = ("合计", "总分", "总计", "总得分", "等级", "评价等级", "自评等级")
 _NOT_APPLICABLE = ("不适用", "N/A", "NA", "/", "—", "－")
 _HEADER_ROWS = 30
+_NATURES: dict[str, tuple[str, ...]] = {
+    "higher": ("正向", "正向指标", "越大越好", "≥", ">=", ">", "高优"),
+    "lower": ("反向", "反向指标", "越小越好", "≤", "<=", "<", "低优"),
+    "qualitative": ("定性", "定性指标"),
+    "": ("定量", "定量指标"),
+}
+_DIRECTIONS = ("higher", "lower")
 
 
 def _openpyxl() -> Any:  # noqa: ANN401 (the openpyxl module)
@@ -173,6 +238,8 @@ class SelfEvaluation:
         The total the sheet reports (its 合计 or 总分 row), if any.
     cells
         The cell of each node's row (``评分表!B7``), by node code.
+    source
+        The file read.
     """
 
     scheme: Scheme
@@ -181,6 +248,7 @@ class SelfEvaluation:
     reasons: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     total: float | None = None
     cells: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    source: str = ""
 
 
 # -- reading -------------------------------------------------------------------------
@@ -282,6 +350,8 @@ def _value(cell: _Cell) -> object:
         return value
     if isinstance(value, str):
         return value.strip()
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()  # a date-formatted cell: the day it shows
     return value
 
 
@@ -420,6 +490,8 @@ class _Reader:
         text with a digit that cannot be read is a problem.
         """
         value = row.value("target")
+        if isinstance(value, dt.date):
+            value = f"{value.year}年{value.month}月{value.day}日"
         text = value if isinstance(value, str) else _text(value)
         if not text or text in _NOT_APPLICABLE:
             return None, ""
@@ -429,12 +501,33 @@ class _Reader:
             text = symbol + text
         if unit and unit in DEFAULT_UNITS and isinstance(value, int | float):
             text += unit
+        direction = self.nature(row, code)
         try:
-            return parse_target(text), text
+            target = parse_target(
+                text, direction="lower" if direction == "lower" else "higher"
+            )
         except PerfKPIError as exc:
             if any(ch.isdigit() for ch in text):
                 self.fail(row, "target", code, f"指标值: {exc}")
             return None, text
+        if direction in _DIRECTIONS and not _agrees(target, direction):
+            nature = _text(row.value("nature"))
+            msg = f"指标性质 {nature!r} contradicts the target {text!r}"
+            self.fail(row, "nature", code, msg)
+        return target, text
+
+    def nature(self, row: _Row, code: str) -> str:
+        """Return the 指标性质: ``higher``, ``lower``, ``qualitative`` or ``""``."""
+        text = _header_key(_text(row.value("nature")))
+        if not text:
+            return ""
+        for nature, words in _NATURES.items():
+            if text in words:
+                return nature
+        allowed = "、".join(w for words in _NATURES.values() for w in words[:1])
+        msg = f"指标性质 must be one of {allowed}, ≥ or ≤ (got {text!r})"
+        self.fail(row, "nature", code, msg)
+        return ""
 
     def rule(self, row: _Row, code: str) -> Rule | None:
         text = _text(row.value("rule"))
@@ -460,11 +553,14 @@ class _Reader:
         notes = [_text(row.value("note"))]
         if rule is None and _text(row.value("rule")):
             notes.append(f"评分规则：{_text(row.value('rule'))}")
+        nature = _header_key(_text(row.value("nature")))
         if not leaf:
             rule = rule or Sum()
+        elif rule is None and nature in _NATURES["qualitative"]:
+            rule = Qualitative()
         elif rule is None:
             rule = _default_rule(target)
-        if isinstance(rule, Qualitative) and target is None and target_text:
+        if isinstance(rule, Qualitative) and target_text:
             notes.insert(0, f"指标值：{target_text}")
         node = Node(
             code,
@@ -505,6 +601,16 @@ class _Reader:
             msg = "实际完成值 is empty (write 不适用 for a node that does not apply)"
             self.fail(row, "actual", node.code, msg)
             return read
+        cell = row.get("actual")
+        dated = node.target is not None and node.target.kind == "date"
+        if dated and isinstance(actual, int | float) and cell is not None:
+            msg = (
+                f"实际完成值 is the number {actual!r}, not a date: the target "
+                f"{node.target} is a deadline; format the cell as a date or write "
+                "the date as text (2023年12月31日)"
+            )
+            self.fail(row, "actual", node.code, msg)
+            return read
         if rule is not None and node.points is not None:
             try:
                 rule.read(actual, node, node.code)
@@ -512,6 +618,15 @@ class _Reader:
                 problem = exc.problem if isinstance(exc, DataError) else str(exc)
                 self.fail(row, "actual", node.code, f"实际完成值: {problem}")
         return attrs.evolve(read, actual=actual)
+
+
+def _agrees(target: Target, direction: str) -> bool:
+    """Return whether a one-sided *target* points the way its 指标性质 says."""
+    if target.kind != "quantity":
+        return True
+    higher = target.comparator in (Comparator.GE, Comparator.GT)
+    lower = target.comparator in (Comparator.LE, Comparator.LT)
+    return not ((higher and direction == "lower") or (lower and direction == "higher"))
 
 
 def _with_finding(read: _Read) -> _Read:
@@ -527,9 +642,17 @@ def _with_finding(read: _Read) -> _Read:
 
 
 def _default_rule(target: Target | None) -> Rule:
-    """Return the rule a leaf takes when the sheet does not say."""
+    """Return the rule a leaf takes when the sheet does not say.
+
+    It follows the target's kind: a number is scored ``proportional`` (the
+    财预〔2020〕10号 default), a 是/否 target and a deadline or a rank
+    ``all-or-nothing`` (met or not: a ratio of two dates or two places means
+    nothing), any other label ``qualitative``, and no target ``qualitative``.
+    """
     if target is None:
         return Qualitative()
+    if target.kind in ("date", "rank"):
+        return AllOrNothing()
     if target.scale is None:
         return Proportional()
     if target.scale.name == "yes-no":
@@ -543,7 +666,10 @@ def _meta(wb: Any) -> dict[str, object]:  # noqa: ANN401 (an openpyxl workbook)
     out: dict[str, object] = {}
     for row in wb[_META].iter_rows(values_only=True):
         if len(row) >= 2 and isinstance(row[0], str):  # noqa: PLR2004
-            out[row[0]] = row[1]
+            key, value = row[0], row[1]
+            if key in ("scheme_doc", "data_doc") and isinstance(value, str):
+                value = str(out.get(key, "")) + value
+            out[key] = value
     return out
 
 
@@ -553,9 +679,70 @@ def _fail(path: Path, problem: str) -> SchemeValidationError:
     )
 
 
+_OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
+_ZIP = b"PK\x03\x04"
+
+
+def _unsupported(path: Path, what: str) -> SchemeValidationError:
+    return _fail(path, f"unsupported file type: {what}")
+
+
+def _inspect(path: Path) -> None:
+    """Refuse what is not an ``.xlsx`` workbook, or would read too much.
+
+    The zip's directory is read first: the declared uncompressed size of each
+    part bounds what Python's zip reader will ever inflate, so a small file
+    that would inflate to gigabytes is refused before openpyxl opens it.
+    """
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(_OLE2):
+        msg = (
+            "an Excel 97-2003 workbook (.xls) or an encrypted workbook; "
+            "save it as .xlsx (Excel Workbook) and read that"
+        )
+        raise _unsupported(path, msg)
+    if not head.startswith(_ZIP):
+        raise _unsupported(path, "not an Excel workbook (.xlsx): not a zip archive")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            names = {info.filename for info in parts}
+            types = ""
+            if "[Content_Types].xml" in names:
+                info = archive.getinfo("[Content_Types].xml")
+                if info.file_size <= 1024 * 1024:
+                    types = archive.read(info).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
+        msg = f"not an Excel workbook (.xlsx): a damaged zip archive ({exc})"
+        raise _unsupported(path, msg) from None
+    if "xl/vbaProject.bin" in names or "macroEnabled" in types:
+        msg = "a macro-enabled workbook (.xlsm); save it as .xlsx without macros"
+        raise _unsupported(path, msg)
+    if "xl/workbook.xml" not in names:
+        msg = "not an Excel workbook (.xlsx): a zip archive without xl/workbook.xml"
+        raise _unsupported(path, msg)
+    total = sum(info.file_size for info in parts)
+    if total > MAX_XML_BYTES:
+        msg = (
+            f"the workbook holds {total} bytes once uncompressed; "
+            f"at most {MAX_XML_BYTES} are read"
+        )
+        raise _fail(path, msg)
+    strings = next((i for i in parts if i.filename == "xl/sharedStrings.xml"), None)
+    if strings is not None and strings.file_size > MAX_SHARED_STRINGS_BYTES:
+        msg = (
+            f"the workbook's shared strings take {strings.file_size} bytes; "
+            f"at most {MAX_SHARED_STRINGS_BYTES} are read"
+        )
+        raise _fail(path, msg)
+
+
 def _open(path: Path) -> Any:  # noqa: ANN401 (an openpyxl workbook)
     try:
         size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            _inspect(path)
     except OSError as exc:
         raise _fail(path, f"cannot read file: {exc.strerror}") from None
     if size > MAX_FILE_BYTES:
@@ -567,7 +754,17 @@ def _open(path: Path) -> Any:  # noqa: ANN401 (an openpyxl workbook)
             return openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a bad file)
         msg = f"not an Excel workbook (.xlsx): {type(exc).__name__}: {exc}"
-        raise _fail(path, msg) from None
+        raise _unsupported(path, msg) from None
+
+
+def _check_size(path: Path, ws: Worksheet) -> None:
+    cells = ws.max_row * ws.max_column
+    if cells > MAX_CELLS:
+        msg = (
+            f"sheet {ws.title!r} spans {ws.max_row} rows × {ws.max_column} columns "
+            f"({ws.dimensions}); at most {MAX_CELLS} cells are read"
+        )
+        raise _fail(path, msg)
 
 
 def read_excel(
@@ -605,12 +802,23 @@ def read_excel(
     meta = _meta(wb)
     if sheet is not None and sheet not in wb.sheetnames:
         raise _fail(path, f"no sheet {sheet!r}; it has {', '.join(wb.sheetnames)}")
-    names = [sheet] if sheet is not None else [n for n in wb.sheetnames if n != _META]
+    if (sheet is None or sheet == SCORE_CARD) and "face" in meta:
+        written = _read_written(path, wb, meta, scheme_id, name)
+        if written is not None:
+            return written
+    if sheet is not None:
+        names = [sheet]
+    else:
+        names = [
+            n for n in wb.sheetnames if n != _META and wb[n].sheet_state == "visible"
+        ]
     for sheet_name in names:
+        _check_size(path, wb[sheet_name])
         grid = _grid(wb[sheet_name])
         found = _find_header(grid)
         if found is not None:
             header_row, columns = found
+            _warn_hidden(path, wb[sheet_name], grid, header_row, columns)
             reader = _Reader(str(path), sheet_name)
             rows, total = _rows(grid, header_row + 1, columns)
             title = _title(grid, header_row) or sheet_name
@@ -618,7 +826,111 @@ def read_excel(
             name = name or str(meta.get("scheme_name") or title)
             return _assemble(reader, rows, total, meta, scheme_id, name)
     expected = "一级指标 / 三级指标 or 指标名称, with 分值, 指标值 or 实际完成值"
-    raise _fail(path, f"no header row found (expected columns such as {expected})")
+    hidden = [n for n in wb.sheetnames if n != _META and n not in names]
+    also = (
+        f"; hidden sheets are not read unless named (sheet=...): {', '.join(hidden)}"
+        if hidden
+        else ""
+    )
+    msg = f"no header row found (expected columns such as {expected}){also}"
+    raise _fail(path, msg)
+
+
+def _read_written(
+    path: Path,
+    wb: Any,  # noqa: ANN401 (an openpyxl workbook)
+    meta: Mapping[str, object],
+    scheme_id: str | None,
+    name: str | None,
+) -> SelfEvaluation | None:
+    """Read a workbook :func:`write_excel` wrote from its record, if unedited.
+
+    Returns None when the score card was edited since (its cells are then
+    read as any sheet's) or the record is incomplete.
+    """
+    from perfkpi.files import data_from_dict, scheme_from_dict  # noqa: PLC0415
+
+    if SCORE_CARD not in wb.sheetnames or "scheme_doc" not in meta:
+        return None
+    ws = wb[SCORE_CARD]
+    _check_size(path, ws)
+    if _face(ws) != meta.get("face"):
+        msg = (
+            f"{path}: the score card was edited after perfkpi wrote it; it is "
+            "read from its cells, and what they cannot show (overrides, items, "
+            "custom grade scales) is taken from its hidden sheet only where the "
+            "cells hold it"
+        )
+        warnings.warn(msg, EditedWorkbookWarning, stacklevel=3)
+        return None
+    source = f"{path}: {_META}"
+    try:
+        scheme = scheme_from_dict(json.loads(str(meta["scheme_doc"])), source=source)
+        doc = json.loads(str(meta.get("data_doc") or "{}"))
+        data = data_from_dict(doc, scheme=scheme, source=source)
+    except (ValueError, TypeError, PerfKPIError):
+        return None  # a damaged record: read the cells
+    if scheme_id or name:
+        scheme = attrs.evolve(
+            scheme, id=scheme_id or scheme.id, name=name or scheme.name
+        )
+    grid = _grid(ws)
+    found = _find_header(grid)
+    if found is None or "code" not in found[1]:
+        return None
+    rows, total = _rows(grid, found[0] + 1, found[1])
+    scores: dict[str, float] = {}
+    reasons: dict[str, str] = {}
+    cells: dict[str, str] = {}
+    for row in rows:
+        code = _text(row.value("code"))
+        if code not in scheme:
+            return None
+        number = _number(row.value("score"))
+        if number is not None:
+            scores[code] = number
+        if _text(row.value("reason")):
+            reasons[code] = _text(row.value("reason"))
+        cells[code] = f"{SCORE_CARD}!{row.place()}"
+    return SelfEvaluation(
+        scheme, data, scores, reasons, _number(total), cells, source=str(path)
+    )
+
+
+def _warn_hidden(
+    path: Path,
+    ws: Worksheet,
+    grid: list[list[_Cell]],
+    header_row: int,
+    columns: Mapping[str, int],
+) -> None:
+    """Warn of hidden rows and columns of the table that hold something."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    rows = [
+        r + 1
+        for r in range(header_row, len(grid))
+        if ws.row_dimensions[r + 1].hidden
+        and any(_text(cell.value) for cell in grid[r])
+    ]
+    hidden_columns = {
+        c
+        for dim in ws.column_dimensions.values()
+        if dim.hidden and dim.min is not None
+        for c in range(dim.min, (dim.max or dim.min) + 1)
+    }
+    used = sorted(c + 1 for c in columns.values() if c + 1 in hidden_columns)
+    parts = []
+    if rows:
+        parts.append("rows " + ", ".join(str(r) for r in rows))
+    if used:
+        parts.append("columns " + ", ".join(get_column_letter(c) for c in used))
+    if parts:
+        msg = (
+            f"{path}: sheet {ws.title!r} has hidden {' and '.join(parts)}; "
+            "they are read as if shown: unhide them to see what is scored"
+        )
+        warnings.warn(msg, HiddenCellsWarning, stacklevel=4)
 
 
 def _codes(rows: Sequence[_Row], reader: _Reader) -> dict[tuple[str, ...], str]:
@@ -711,6 +1023,7 @@ def _assemble(
         {r.node.code: r.reason for r in ordered if r.reason},
         _number(total),
         {codes[p]: f"{reader.sheet}!{row.place()}" for p, row in by_path.items()},
+        source=reader.source,
     )
 
 
@@ -740,6 +1053,13 @@ def _options(meta: Mapping[str, object]) -> dict[str, Any]:
 
 
 # -- writing -------------------------------------------------------------------------
+
+
+def _put(ws: Any, row: int, column: int, value: object) -> Any:  # noqa: ANN401
+    """Write *value* into a cell, text always as text (never a formula)."""
+    cell = ws.cell(row, column)
+    set_text_cell(cell, value)
+    return cell
 
 
 def _actual_cell(value: object) -> object:
@@ -777,15 +1097,25 @@ def _rule_text(rule: Rule | None) -> str:
     return spec if isinstance(spec, str) else json.dumps(spec, ensure_ascii=False)
 
 
-def write_excel(evaluation: Evaluation, path: str | Path) -> None:
+def write_excel(
+    evaluation: Evaluation,
+    path: str | Path,
+    *,
+    reasons: Mapping[str, str] | None = None,
+    inputs: Iterable[str | Path] = (),
+) -> None:
     """Write an evaluation as a formatted workbook.
 
     The workbook has a score card (``评分表``: one row per scored node with its
     levels, 分值, 指标值, 实际完成值, 得分, 扣分 and 偏差原因, merged cells for the
     upper levels, the total and the grade) and the deductions (``扣分明细``:
     every deduction with its points, category and reason).  A hidden sheet
-    records the scheme's id and policies, so that :func:`read_excel` reads the
-    workbook back into the same scheme.
+    records the scheme and the data in full, so that :func:`read_excel` reads
+    the workbook back into the same scheme and data.
+
+    Every text cell is written as text, never as a formula, whatever it
+    starts with.  The workbook is written to a temporary file in the same
+    folder and renamed into place, so a failed write leaves no half a file.
 
     Parameters
     ----------
@@ -793,15 +1123,52 @@ def write_excel(evaluation: Evaluation, path: str | Path) -> None:
         What :func:`perfkpi.evaluate` returned.
     path
         Where to write the ``.xlsx`` file.
+    reasons
+        The 偏差原因 to write, by node code, in place of the reasons of the
+        node's deductions: pass :attr:`SelfEvaluation.reasons` to keep a
+        sheet's own text.
+    inputs
+        The files the evaluation was read from: writing over one of them is
+        an :class:`OutputPathError`.  A :class:`SelfEvaluation`'s
+        :attr:`~SelfEvaluation.source` is one.
+
+    Raises
+    ------
+    OutputPathError
+        When *path* is one of *inputs*.
     """
+    path = Path(path)
+    for source in inputs:
+        if _same_file(path, Path(source)):
+            msg = f"{path}: the output would overwrite the input {source}"
+            raise OutputPathError(msg)
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook()
-    _ScoreCard(wb.active, evaluation).write()
+    card = _ScoreCard(wb.active, evaluation, reasons=dict(reasons or {}))
+    card.write()
     _write_deductions(wb, evaluation)
-    _write_meta(wb, evaluation)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module="openpyxl")
-        wb.save(Path(path))
+    _write_meta(wb, evaluation, card.face)
+    fd, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent
+    )
+    os.close(fd)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="openpyxl")
+            wb.save(temporary)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (
+            a.exists() and b.exists() and a.samefile(b)
+        )
+    except OSError:
+        return False
 
 
 def _styles() -> dict[str, Any]:
@@ -840,9 +1207,15 @@ class _ScoreCard:
 
     ws: Any
     ev: Evaluation
+    reasons: dict[str, str] = attrs.field(factory=dict)
     style: dict[str, Any] = attrs.field(factory=_styles)
     headers: list[str] = attrs.field(factory=list)
     depth: int = 3
+
+    @property
+    def face(self) -> str:
+        """The fingerprint of what the sheet shows (see :func:`_face`)."""
+        return _face(self.ws)
 
     def write(self) -> None:
         from openpyxl.utils import get_column_letter  # noqa: PLC0415
@@ -867,12 +1240,12 @@ class _ScoreCard:
         title = " ".join(
             t for t in (ev.scheme.name, ev.data.entity, ev.data.period) if t
         )
-        ws.cell(1, 1, title).font = self.style["title"]
+        _put(ws, 1, 1, title).font = self.style["title"]
         ws.merge_cells(
             start_row=1, start_column=1, end_row=1, end_column=len(self.headers)
         )
         for c, text in enumerate(self.headers, start=1):
-            self.format(ws.cell(2, c, text), head=True)
+            self.format(_put(ws, 2, c, text), head=True)
         spans: dict[int, list[tuple[str, int]]] = {}
         for r, (node, levels) in enumerate(rows, start=3):
             self.node_row(r, node, levels)
@@ -904,7 +1277,8 @@ class _ScoreCard:
             "分值": node.points,
             "指标值": "" if node.target is None else str(node.target),
             "得分": "不适用" if na or score is None else score,
-            "偏差原因": "；".join(d.reason for d in ev.deductions_of(node.code)),
+            "偏差原因": self.reasons.get(node.code)
+            or "；".join(d.reason for d in ev.deductions_of(node.code)),
             "类别": node.category,
             "备注": node.note,
             "评分规则": _rule_text(node.rule),
@@ -916,9 +1290,9 @@ class _ScoreCard:
         elif node.code in ev.data.actuals:
             values["实际完成值"] = _actual_cell(ev.data.actuals[node.code])
         for k, name in enumerate(levels):
-            ws.cell(r, 2 + k, name)
+            _put(ws, r, 2 + k, name)
         for key, value in values.items():
-            ws.cell(r, self.column(key), value)
+            _put(ws, r, self.column(key), value)
         for c in range(1, len(self.headers) + 1):
             cell = ws.cell(r, c)
             self.format(cell)
@@ -928,11 +1302,11 @@ class _ScoreCard:
 
     def total_rows(self, r: int) -> None:
         ev, ws = self.ev, self.ws
-        ws.cell(r, 2, "合计")
-        ws.cell(r, self.column("分值"), ev.scheme.points).number_format = "0.00"
-        ws.cell(r, self.column("得分"), ev.total).number_format = "0.00"
-        ws.cell(r + 1, 2, "等级")
-        ws.cell(r + 1, self.column("得分"), ev.grade)
+        _put(ws, r, 2, "合计")
+        _put(ws, r, self.column("分值"), ev.scheme.points).number_format = "0.00"
+        _put(ws, r, self.column("得分"), ev.total).number_format = "0.00"
+        _put(ws, r + 1, 2, "等级")
+        _put(ws, r + 1, self.column("得分"), ev.grade)
         for row in (r, r + 1):
             for c in range(1, len(self.headers) + 1):
                 cell = ws.cell(row, c)
@@ -975,7 +1349,7 @@ def _write_deductions(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
     ws = wb.create_sheet(_DEDUCTIONS)
     headers = ["编号", "指标", "扣分", "类别", "扣分原因", "来源"]
     for c, text in enumerate(headers, start=1):
-        cell = ws.cell(1, c, text)
+        cell = _put(ws, 1, c, text)
         cell.font, cell.fill, cell.border = (
             style["bold"],
             style["head"],
@@ -985,7 +1359,7 @@ def _write_deductions(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
         name = ev.scheme.node(d.node).name
         values = [d.node, name, d.points, d.category, d.reason, d.source or d.kind]
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c, value)
+            cell = _put(ws, r, c, value)
             cell.border, cell.alignment = style["border"], style["top"]
         ws.cell(r, 3).number_format = "0.00"
     for i, width in enumerate((8, 24, 8, 10, 64, 10), start=1):
@@ -993,7 +1367,60 @@ def _write_deductions(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
     ws.freeze_panes = "A2"
 
 
-def _write_meta(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
+_CHUNK = 30_000  # characters per cell: Excel holds at most 32,767 in one
+
+
+def _face(ws: Any) -> str:  # noqa: ANN401 (an openpyxl worksheet)
+    """Return a fingerprint of the score card's cells a person may edit.
+
+    Every cell from the header row down counts but for the stated figures
+    (得分, 扣分) and the reasons (偏差原因), which are read from the sheet
+    whatever the record says.  A workbook whose fingerprint still matches the
+    one recorded when it was written has not been edited where it matters,
+    and its recorded scheme and data are read instead of its cells.
+    """
+    headers = [_text(c.value) for c in ws[2]] if ws.max_row >= 2 else []  # noqa: PLR2004
+    skip = {i for i, h in enumerate(headers) if h in ("得分", "扣分", "偏差原因")}
+    digest = hashlib.sha256()
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        for i, value in enumerate(row):
+            if i in skip:
+                continue
+            if isinstance(value, bool):
+                text = f"b{value}"
+            elif isinstance(value, int | float):
+                text = f"n{float(value)!r}"
+            else:
+                text = "" if value is None or value == "" else f"s{value}"
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\x00")
+        digest.update(b"\x01")
+    return digest.hexdigest()
+
+
+def _documents(ev: Evaluation) -> list[tuple[str, object]]:
+    """Return the scheme and data in their file forms, in cell-sized chunks."""
+    from perfkpi.files import data_to_dict, scheme_to_dict  # noqa: PLC0415
+
+    out: list[tuple[str, object]] = []
+    docs: list[tuple[str, Any]] = [("scheme_doc", scheme_to_dict)]
+    docs.append(("data_doc", data_to_dict))
+    # the evaluated scheme holds the data's items as nodes: they are stored
+    # with the data, as they came
+    items = {item.code for item in ev.data.items}
+    for key, to_dict in docs:
+        value = ev.scheme if key == "scheme_doc" else ev.data
+        try:
+            doc = to_dict(value)
+            if key == "scheme_doc":
+                doc["node"] = [n for n in doc["node"] if n.get("code") not in items]
+            text = json.dumps(doc, ensure_ascii=False, allow_nan=False)
+        except (PerfKPIError, TypeError, ValueError):
+            continue  # not expressible in a file: read back from the cells
+        out += [(key, text[i : i + _CHUNK]) for i in range(0, len(text), _CHUNK)]
+    return out
+
+
+def _write_meta(wb: Any, ev: Evaluation, face: str) -> None:  # noqa: ANN401
     ws = wb.create_sheet(_META)
     scheme = ev.scheme
     rounding = {
@@ -1001,7 +1428,7 @@ def _write_meta(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
         "mode": str(scheme.rounding.mode),
         "stage": str(scheme.rounding.stage),
     }
-    rows: Sequence[tuple[str, object]] = (
+    rows: list[tuple[str, object]] = [
         ("scheme_id", scheme.id),
         ("scheme_name", scheme.name),
         ("points", scheme.points),
@@ -1012,8 +1439,10 @@ def _write_meta(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
         ("source", scheme.source),
         ("entity", ev.data.entity),
         ("period", ev.data.period),
-    )
+        ("face", face),
+        *_documents(ev),
+    ]
     for r, (key, value) in enumerate(rows, start=1):
-        ws.cell(r, 1, key)
-        ws.cell(r, 2, value)
+        _put(ws, r, 1, key)
+        _put(ws, r, 2, value)
     ws.sheet_state = "hidden"
