@@ -6,10 +6,12 @@ import html
 import html.parser
 import io
 import json
+import re
 import sys
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfkpi
@@ -303,9 +305,8 @@ def test_any_reason_renders_escaped_in_every_format(
     parsed = _parse(page)
     assert parsed.problems == []
     assert "script" not in parsed.tags
-    assert (
-        html.escape(reason.replace("\r", "\n")) in page or html.escape(reason) in page
-    )
+    # line breaks and control characters read as spaces (see _flat)
+    assert html.escape(_flat(reason, strip=False)) in page
     for fmt in ("text", "markdown", "json"):
         assert f"{ev.total:.2f}" in ev.report(format=fmt) or fmt == "json"
 
@@ -391,3 +392,204 @@ def test_html_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     page = capsys.readouterr().out
     assert page.startswith("<!DOCTYPE html>")
     assert "88.63" in page
+
+
+# -- hostile text: no user string becomes markup ------------------------------------
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _flat(text: str, *, strip: bool = True) -> str:
+    """User text as the reports promise to show it: one line, control chars spaces."""
+    out = _BREAKS.sub(" ", text)
+    return out.strip() if strip else out
+
+
+HOSTILE_NAME = "x\n# owned"
+HOSTILE_CELL = "a | b *bold* [l](http://e) <img src=x onerror=alert(1)>"
+HOSTILE_REASON = "r <script>x</script>\n- item | `code` _u_ \\"
+
+
+def _hostile(
+    name: str = HOSTILE_NAME,
+    other: str = HOSTILE_CELL,
+    reason: str = HOSTILE_REASON,
+    category: str = "c\n# cat",
+    entity: str = "<script>e</script>\n| fake | row |",
+    period: str = "2023\n## h",
+    title: str = "方案 <script>alert(1)</script>\n# owned",
+) -> perfkpi.Evaluation:
+    scheme = Scheme.from_nodes(
+        "h",
+        title,
+        [
+            Node("1", name, points=10, target="≥99%", rule=Proportional()),
+            Node("2", other, points=90, rule=Deduct()),
+        ],
+    )
+    data = Data(
+        actuals={"1": 98},
+        findings=[Finding("2", 1, reason, category)],
+        entity=entity,
+        period=period,
+    )
+    return evaluate(scheme, data)
+
+
+def _markdown_tokens(text: str) -> list[Any]:
+    markdown_it = pytest.importorskip("markdown_it")
+    parser = markdown_it.MarkdownIt("commonmark").enable("table")
+    tokens: list[Any] = parser.parse(text)
+    return tokens
+
+
+def _cells(tokens: list[Any]) -> list[list[str]]:
+    """The rendered text of each table row's cells, rows in order."""
+    rows: list[list[str]] = []
+    for i, token in enumerate(tokens):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("td_open", "th_open"):
+            inline = tokens[i + 1]
+            text = "".join(
+                c.content for c in inline.children or [] if c.type in ("text", "code")
+            )
+            rows[-1].append(text)
+    return rows
+
+
+def _inline_kinds(tokens: list[Any]) -> set[str]:
+    return {c.type for t in tokens if t.type == "inline" for c in t.children or []}
+
+
+def test_hostile_markdown_stays_text() -> None:
+    md = _hostile().report(format="markdown")
+    tokens = _markdown_tokens(md)
+    # the report's own headings only: one title, two sections
+    headings = [t.tag for t in tokens if t.type == "heading_open"]
+    assert headings == ["h1", "h2", "h2"]
+    # no raw HTML, link, image or code span, anywhere
+    assert not {t.type for t in tokens} & {"html_block", "html_inline"}
+    assert not _inline_kinds(tokens) & {
+        "html_inline",
+        "link_open",
+        "image",
+        "code_inline",
+        "em_open",
+    }
+    # one table: a header, two nodes and the total, six cells each
+    rows = _cells(tokens)
+    assert [len(r) for r in rows] == [6, 6, 6, 6]
+    assert rows[1][1] == "x # owned"
+    assert rows[2][1] == "a | b *bold* [l](http://e) <img src=x onerror=alert(1)>"
+    # −1 and the reason, every mark shown as typed, the newline a space
+    assert rows[2][5] == "−1 r <script>x</script> - item | `code` _u_ \\"
+    assert "<script" not in md
+    assert "<img" not in md
+
+
+def _text_of(inline: Any) -> str:  # noqa: ANN401 (a markdown-it token)
+    return "".join(c.content for c in inline.children or [] if c.type == "text")
+
+
+def test_hostile_markdown_heading_and_opening() -> None:
+    md = _hostile().report(format="markdown")
+    tokens = _markdown_tokens(md)
+    # the title: scheme name — entity period, the newlines spaces
+    assert tokens[0].tag == "h1"
+    assert _text_of(tokens[1]) == (
+        "方案 <script>alert(1)</script> # owned — "
+        "<script>e</script> | fake | row | 2023 ## h"
+    )
+    # after "## 自评结论", the opening is a paragraph, not a heading, though
+    # the period starts its line
+    assert [t.type for t in tokens[3:7]] == [
+        "heading_open",
+        "inline",
+        "heading_close",
+        "paragraph_open",
+    ]
+    assert _text_of(tokens[7]).startswith(
+        "2023 ## h，<script>e</script> | fake | row |绩效自评得分98.90分"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("- item", "a bullet"),
+        ("+ item", "a bullet"),
+        ("1. first", "an ordered list"),
+        ("3) third", "an ordered list"),
+        ("=====", "a heading's underline"),
+        ("> quoted", "a block quote"),
+        ("    code", "an indented code block"),
+        ("```", "a code fence"),
+    ],
+)
+def test_a_name_cannot_start_a_block(name: str, why: str) -> None:
+    # the name starts a line of the narrative: "- {name}考核：…"
+    md = _hostile(name=name, category="", period="", entity="").report(
+        format="markdown"
+    )
+    kinds = {t.type for t in _markdown_tokens(md)}
+    assert not kinds & {
+        "ordered_list_open",
+        "blockquote_open",
+        "code_block",
+        "fence",
+    }, why
+    assert [t.tag for t in _markdown_tokens(md) if t.type == "heading_open"] == [
+        "h1",
+        "h2",
+        "h2",
+    ], why
+
+
+def test_hostile_html_is_escaped() -> None:
+    for lang in ("zh", "en"):
+        page = _hostile().report(format="html", lang=lang)
+        parsed = _parse(page)
+        assert parsed.problems == []
+        assert not parsed.tags & {"script", "img"}
+        assert "&lt;script&gt;x&lt;/script&gt;" in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
+        assert "<title>方案 &lt;script&gt;alert(1)&lt;/script&gt; # owned" in page
+
+
+def test_hostile_text_report_keeps_its_lines() -> None:
+    text = _hostile().report(format="text", lang="en")
+    lines = text.splitlines()
+    # no line starts with what came after a newline in the data
+    for forged in ("# owned", "## h", "| fake", "- item", "# cat"):
+        assert not any(line.startswith(forged) for line in lines), forged
+    # the card: header, two nodes, total; every node on its own line
+    assert any(line.startswith("1     x # owned") for line in lines)
+
+
+_ANY_TEXT = st.text(min_size=1, max_size=30).filter(lambda s: s.strip())
+
+
+@settings(max_examples=50, deadline=None)
+@given(name=_ANY_TEXT, other=_ANY_TEXT, reason=_ANY_TEXT, entity=st.text(max_size=20))
+def test_any_user_text_is_literal_in_markdown(
+    name: str, other: str, reason: str, entity: str
+) -> None:
+    ev = _hostile(
+        name=name, other=other, reason=reason, entity=entity, period="", category=""
+    )
+    tokens = _markdown_tokens(ev.report(format="markdown"))
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2"]
+    assert not {t.type for t in tokens} & {"html_block", "html_inline", "code_block"}
+    assert not _inline_kinds(tokens) & {
+        "html_inline",
+        "link_open",
+        "image",
+        "code_inline",
+    }
+    rows = _cells(tokens)
+    assert [len(r) for r in rows] == [6, 6, 6, 6]
+    # what the reader sees is exactly the text, on one line
+    assert rows[1][1] == _flat(name)
+    assert rows[2][1] == _flat(other)
+    assert rows[2][5] == f"−1 {_flat(reason)}".strip()

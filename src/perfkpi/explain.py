@@ -365,7 +365,7 @@ class _Tracer:
         for item in ev.data.items:
             actuals[item.code] = item.actual
         data = attrs.evolve(ev.data, actuals=actuals, items=())
-        exact = Rounding(places=12, mode=self.rounding.mode, stage="each-node")
+        exact = Rounding(places=10, mode=self.rounding.mode, stage="each-node")
         try:
             raw = evaluate(attrs.evolve(ev.scheme, rounding=exact), data)
         except PerfKPIError:  # pragma: no cover (the same data evaluated once)

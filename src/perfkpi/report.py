@@ -32,6 +32,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Literal
@@ -108,6 +109,21 @@ _WORDS: dict[str, dict[str, str]] = {
 
 class ReportError(ValueError, PerfKPIError):
     """An unknown report format or language was asked for."""
+
+
+# -- user text -----------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _line(text: object) -> str:
+    """Return user text on one line: every line break or control character a space.
+
+    Names, reasons, entities and periods are data; a newline in one must not
+    start a line of its own in any report (a heading, a table row, a forged
+    total).
+    """
+    return _CONTROL.sub(" ", str(text))
 
 
 # -- numbers and widths --------------------------------------------------------
@@ -313,14 +329,15 @@ def _root_sentence(ev: Evaluation, part: _Part, index: int, lang: Lang) -> str:
 
 
 def _story(ev: Evaluation, lang: Lang) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Return the opening and each part's head and sentences, each on one line."""
     paragraphs = [
         (
-            _root_sentence(ev, part, i, lang),
-            [_group_sentence(ev, g, lang) for g in part.groups],
+            _line(_root_sentence(ev, part, i, lang)),
+            [_line(_group_sentence(ev, g, lang)) for g in part.groups],
         )
         for i, part in enumerate(_parts(ev), start=1)
     ]
-    return _opening(ev, lang), paragraphs
+    return _line(_opening(ev, lang)), paragraphs
 
 
 def narrative(ev: Evaluation, lang: str = "zh") -> str:
@@ -377,6 +394,10 @@ def _score_cell(score: float | None, places: int, lang: Lang) -> str:
 
 
 def _reason(deduction: Deduction, lang: Lang) -> str:
+    return _line(_reason_text(deduction, lang))
+
+
+def _reason_text(deduction: Deduction, lang: Lang) -> str:
     if lang == "zh" or deduction.kind == "finding":
         return deduction.reason
     what = {
@@ -396,7 +417,7 @@ def _reason(deduction: Deduction, lang: Lang) -> str:
 def _heading(ev: Evaluation) -> str:
     who = " ".join(x for x in (ev.data.entity, ev.data.period) if x)
     title = ev.scheme.name
-    return f"{title} — {who}" if who else title
+    return _line(f"{title} — {who}" if who else title)
 
 
 def _table(rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
@@ -425,8 +446,8 @@ def _text(ev: Evaluation, lang: Lang) -> str:
     for node, depth, score, lost in _card_rows(ev):
         rows.append(
             [
-                node.code,
-                "  " * (depth - 1) + node.name,
+                _line(node.code),
+                "  " * (depth - 1) + _line(node.name),
                 _fmt(node.points, places),
                 _score_cell(score, places, lang),
                 _fmt(lost, places) if lost else "",
@@ -444,13 +465,14 @@ def _text(ev: Evaluation, lang: Lang) -> str:
     )
     lines += [f"{w['card']}:"]
     lines += _table(rows, [False, False, True, True, True])
-    lines += ["", f"{w['grade']}: {ev.grade}", "", f"{w['deductions']}:"]
+    lines += ["", f"{w['grade']}: {_line(ev.grade)}", "", f"{w['deductions']}:"]
     if not ev.deductions:
         lines.append(f"  {w['none']}")
     for d in ev.deductions:
-        category = f"[{d.category}] " if d.category else ""
+        category = f"[{_line(d.category)}] " if d.category else ""
         lines.append(
-            f"  {d.node:<6} -{_fmt(d.points, places)}  {category}{_reason(d, lang)}"
+            f"  {_line(d.node):<6} -{_fmt(d.points, places)}  "
+            f"{category}{_reason(d, lang)}"
         )
     return "\n".join(lines) + "\n"
 
@@ -465,18 +487,52 @@ def _met_word(met: object, lang: Lang) -> str:
     return _WORDS[lang]["yes" if met else "no"]
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_MD_SPECIAL = {
+    **{c: "\\" + c for c in "\\`*_[]|~#$!"},
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+}
+_MD_TABLE = str.maketrans(_MD_SPECIAL)
+_MD_BLOCK_START = re.compile(r"^(?:[-+=]|(\d{1,9})([.)]))")
+
+
+def _md_escape(text: object, *, starts_line: bool = False) -> str:
+    """Return user text as literal Markdown text on one line.
+
+    Markdown's inline marks are backslash-escaped and ``& < >`` become
+    entities (every Markdown dialect passes entities through; not every one
+    honours a backslash before ``<``), so no text becomes a link, an image,
+    emphasis, code, a table cell or raw HTML.  Surrounding spaces are dropped
+    (they would break ``**bold**``); with *starts_line*, a leading ``-``,
+    ``+``, ``=`` or ``1.`` that would start a list or underline a heading is
+    escaped too.
+    """
+    out = _line(text).strip().translate(_MD_TABLE)
+    if starts_line:
+        found = _MD_BLOCK_START.match(out)
+        if found is not None and found.group(1) is None:
+            out = "\\" + out
+        elif found is not None:
+            out = found.group(1) + "\\" + out[found.end(1) :]
+    return out
 
 
 def _markdown(ev: Evaluation, lang: Lang) -> str:
     w = _WORDS[lang]
     places = ev.scheme.rounding.places
     opening, paragraphs = _story(ev, lang)
-    out = [f"# {_md_escape(_heading(ev))}", "", f"## {w['summary']}", "", opening, ""]
+    out = [
+        f"# {_md_escape(_heading(ev))}",
+        "",
+        f"## {w['summary']}",
+        "",
+        _md_escape(opening, starts_line=True),
+        "",
+    ]
     for head, sentences in paragraphs:
         out += [f"**{_md_escape(head)}**", ""]
-        out += [f"- {_md_escape(s)}" for s in sentences]
+        out += [f"- {_md_escape(s, starts_line=True)}" for s in sentences]
         out.append("")
     out += [
         f"## {w['card']}",
@@ -495,7 +551,7 @@ def _markdown(ev: Evaluation, lang: Lang) -> str:
             for d in ev.deductions_of(node.code)
         )
         out.append(
-            f"| {node.code} | {indent}{_md_escape(node.name)} | "
+            f"| {_md_escape(node.code)} | {indent}{_md_escape(node.name)} | "
             f"{_fmt(node.points, places)} | {_score_cell(score, places, lang)} | "
             f"{_fmt(lost, places) if lost else ''} | {reasons} |"
         )
@@ -505,7 +561,7 @@ def _markdown(ev: Evaluation, lang: Lang) -> str:
         f"**{_fmt(ev.total, places)}** | "
         f"{_fmt(total_lost, places) if total_lost else ''} | |"
     )
-    out += ["", f"**{w['grade']}**: {ev.grade}"]
+    out += ["", f"**{w['grade']}**: {_md_escape(ev.grade)}"]
     items = _items(ev)
     if items:
         out += [
@@ -519,8 +575,8 @@ def _markdown(ev: Evaluation, lang: Lang) -> str:
             "|---|---|---|---|---|",
         ]
         out += [
-            f"| {i['code']} | {_md_escape(str(i['name']))} | "
-            f"{_md_escape(str(i['target']))} | {_md_escape(str(i['actual']))} | "
+            f"| {_md_escape(i['code'])} | {_md_escape(i['name'])} | "
+            f"{_md_escape(i['target'])} | {_md_escape(i['actual'])} | "
             f"{_met_word(i['met'], lang)} |"
             for i in items
         ]
