@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfkpi import Rounding
-from perfkpi.rounding import RoundingMode, round_array
+from perfkpi.rounding import MAX_PLACES, RoundingMode, round_array
+from perfkpi.targets import Comparator, Target
 
 # (value, places, mode, expected) — the expected value is what a person writing
 # the number on paper gets.
@@ -52,34 +53,48 @@ def test_round_array_keeps_nan_and_shape() -> None:
     assert [out[0, 0], out[1, 0], out[1, 1]] == [2.68, 0.13, 45.98]
 
 
+MODES = ["half-up", "half-even", "truncate", "up"]
+_DECIMAL_MODES = {
+    "half-up": decimal.ROUND_HALF_UP,
+    "half-even": decimal.ROUND_HALF_EVEN,
+    "truncate": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+}
+_WIDE = decimal.Context(prec=800, Emin=-999_999, Emax=999_999)
+
+
+def _digits(number: decimal.Decimal) -> int:
+    """Significant digits of a decimal (0 has none)."""
+    return 0 if not number else len(number.normalize(_WIDE).as_tuple().digits)
+
+
 def _reference(value: float, places: int, mode: str) -> float:
     """Round the number as written, with :mod:`decimal`.
 
-    A value within 8 units in the last place of a rounding boundary (a grid
-    point for the directed modes, a half for the others) counts as on it: that
-    is float noise from arithmetic, not a digit anyone wrote.
+    The written number is ``repr(value)``.  A value whose shortest form has
+    more than 15 significant digits came from arithmetic: when it lies within
+    8 units in the last place of the nearest rounding boundary (a half in the
+    last place kept, or a whole one for truncate and up) and that boundary
+    has at most 15 significant digits, it counts as on the boundary.
     """
-    modes = {
-        "half-up": decimal.ROUND_HALF_UP,
-        "half-even": decimal.ROUND_HALF_EVEN,
-        "truncate": decimal.ROUND_DOWN,
-        "up": decimal.ROUND_UP,
-    }
     quantum = decimal.Decimal(1).scaleb(-places)
-    written = decimal.Decimal(repr(value))
-    if mode in ("truncate", "up"):
-        boundary = written.quantize(quantum, rounding=decimal.ROUND_HALF_EVEN)
-    else:
-        low = written.quantize(quantum, rounding=decimal.ROUND_FLOOR)
-        boundary = low + quantum / 2
-    if abs(value - float(boundary)) <= 8 * math.ulp(float(boundary)):
-        written = boundary
-    return float(written.quantize(quantum, rounding=modes[mode]))
+    written = abs(decimal.Decimal(repr(value)))
+    if _digits(written) > 15:
+        if mode in ("truncate", "up"):
+            boundary = written.quantize(quantum, decimal.ROUND_HALF_EVEN, _WIDE)
+        else:
+            low = written.quantize(quantum, decimal.ROUND_FLOOR, _WIDE)
+            boundary = low + quantum / 2
+        near = float(boundary)
+        if _digits(boundary) <= 15 and abs(abs(value) - near) <= 8 * math.ulp(near):
+            written = boundary
+    result = float(written.quantize(quantum, _DECIMAL_MODES[mode], _WIDE))
+    return math.copysign(result, value)
 
 
 @given(
     st.integers(min_value=-(10**10), max_value=10**10),
-    st.sampled_from(["half-up", "half-even", "truncate", "up"]),
+    st.sampled_from(MODES),
     st.integers(min_value=0, max_value=3),
 )
 def test_agrees_with_decimal_on_four_decimal_places(
@@ -92,11 +107,125 @@ def test_agrees_with_decimal_on_four_decimal_places(
 
 
 @given(
-    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
-    st.sampled_from(["half-up", "half-even", "truncate", "up"]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(MODES),
+    st.integers(min_value=0, max_value=MAX_PLACES),
 )
-def test_agrees_with_decimal_on_any_float(value: float, mode: str) -> None:
-    assert Rounding(mode=mode).round(value) == _reference(value, 2, mode)
+def test_agrees_with_decimal_on_any_float(value: float, mode: str, places: int) -> None:
+    expected = _reference(value, places, mode)
+    rounding = Rounding(places=places, mode=mode)
+    assert rounding.round(value) == expected
+    assert rounding.round(np.array([value, -value]))[0] == expected
+
+
+@given(
+    st.integers(min_value=1, max_value=10**17 - 1),
+    st.integers(min_value=-330, max_value=300),
+    st.sampled_from(MODES),
+    st.integers(min_value=0, max_value=MAX_PLACES),
+    st.booleans(),
+)
+def test_agrees_with_decimal_at_every_magnitude(
+    digits: int, exponent: int, mode: str, places: int, negative: bool
+) -> None:
+    # a decimal of up to 17 digits anywhere from 1e-330 (subnormal, or 0) to 1e317
+    value = float(decimal.Decimal(digits).scaleb(exponent))
+    if not math.isfinite(value):
+        return
+    value = -value if negative else value
+    expected = _reference(value, places, mode)
+    assert Rounding(places=places, mode=mode).round(value) == expected
+    assert round_array(np.array([value]), places, RoundingMode(mode))[0] == expected
+
+
+@given(
+    st.integers(min_value=0, max_value=MAX_PLACES).flatmap(
+        lambda places: st.tuples(
+            st.just(places),
+            st.integers(min_value=0, max_value=15 - places),
+            st.integers(min_value=1, max_value=10**15 - 1),
+        )
+    ),
+    st.sampled_from(MODES),
+)
+def test_a_number_written_to_the_places_kept_is_unchanged(
+    case: tuple[int, int, int], mode: str
+) -> None:
+    # a value with at most 15 significant digits and no more decimals than the
+    # places kept is already rounded, whatever its size: no mode may move it
+    places, whole_digits, digits = case
+    digits %= 10 ** (whole_digits + places) or 1
+    value = float(decimal.Decimal(digits).scaleb(-places))
+    assert Rounding(places=places, mode=mode).round(value) == value
+
+
+# A band edge written with N decimals, and an actual written with the same N
+# decimals and equal to it, are the same float once the actual is rounded to N
+# places.  Before the fix the first two moved by one unit in the sixth place
+# (the 8-ulp noise allowance was wider than a unit there), and 1e13 gained 0.01.
+BAND_EDGES = [
+    ("610476030.955857", 6),
+    ("871367586.554191", 6),
+    ("0.123456", 6),
+    ("99.999999", 6),
+    ("12345678.9", 1),
+    ("9999999999.99", 2),
+    ("10000000000000", 2),
+    ("0.0000000001", 10),
+]
+
+
+@pytest.mark.parametrize(("edge", "places"), BAND_EDGES)
+def test_a_value_on_a_band_edge_stays_on_it(edge: str, places: int) -> None:
+    value = float(edge)
+    band = Target(Comparator.RANGE, float(edge), upper=float(edge) + 1)
+    rounded = round_array(np.array([value]), places, RoundingMode.HALF_UP)
+    assert rounded[0] == float(edge)
+    assert band.met(rounded)[0]
+
+
+# (value, places, mode, expected) at magnitudes where the scaled value has no
+# fraction bits left or overflows; expected values are the decimal as written.
+MAGNITUDES = [
+    (1e13, 2, "half-up", 1e13),  # was 10000000000000.01
+    (1e13, 2, "up", 1e13),
+    (123456789012345.67, 1, "half-up", 123456789012345.7),  # .67 → .7
+    (123456789012345.67, 1, "truncate", 123456789012345.6),
+    (1e300, 10, "half-up", 1e300),  # 1e300 * 1e10 overflows a float
+    (-1.7976931348623157e308, 10, "up", -1.7976931348623157e308),
+    (5e-324, 10, "up", 1e-10),  # the smallest float rounds up to one unit
+    (5e-324, 10, "half-up", 0.0),
+    (-5e-324, 0, "truncate", -0.0),
+    (0.000000000049999, 10, "half-up", 0.0),  # 4.9999e-11 → 0.0000000000
+    (0.00000000005, 10, "half-up", 1e-10),  # exactly half of the last place
+    (0.00000000005, 10, "half-even", 0.0),
+]
+
+
+@pytest.mark.parametrize(("value", "places", "mode", "expected"), MAGNITUDES)
+def test_round_at_every_magnitude(
+    value: float, places: int, mode: str, expected: float
+) -> None:
+    assert Rounding(places=places, mode=mode).round(value) == expected
+    assert round_array(np.array([value]), places, RoundingMode(mode))[0] == expected
+
+
+@pytest.mark.parametrize("places", [-1, 11, 308, 400])
+def test_places_are_bounded(places: int) -> None:
+    with pytest.raises(ValueError, match=r"'places' must be between 0 and 10"):
+        Rounding(places=places)
+    with pytest.raises(ValueError, match=r"'places' must be between 0 and 10"):
+        round_array(np.array([1.0]), places, RoundingMode.HALF_UP)
+
+
+def test_max_places_is_ten() -> None:
+    assert MAX_PLACES == 10
+    assert Rounding(places=MAX_PLACES).round(0.12345678905) == 0.1234567891
+
+
+def test_array_keeps_infinities() -> None:
+    out = round_array(np.array([np.inf, -np.inf, 1.005]), 2, RoundingMode.UP)
+    assert list(out) == [np.inf, -np.inf, 1.01]
 
 
 @given(st.lists(st.integers(-(10**8), 10**8), min_size=1, max_size=50))

@@ -6,6 +6,17 @@ even and works on the binary value, so ``round(2.675, 2) == 2.67``; perfkpi roun
 the number as written (its shortest decimal form), so 2.675 becomes 2.68 and a
 float-noise value like 45.980000000000004 reports as 45.98.
 
+The rule holds at every magnitude a float can have, from 5e-324 to 1.8e308:
+the result is what :mod:`decimal` gives on the shortest form (``repr``) in the
+chosen mode, so ``Rounding().round(1e13)`` is 1e13 and a value written with six
+decimals, rounded to six places, is the same float as a band edge written with
+the same six decimals.  The one exception is arithmetic noise: a value whose
+shortest form needs 16 or 17 significant digits and lies within
+:data:`NOISE_ULPS` units in the last place of a rounding boundary that has at
+most 15 significant digits is taken to be on it, so 4.7 + 5.4
+(10.100000000000001) rounds ``up`` to 10.1, not 10.2.  A policy keeps 0 to
+:data:`MAX_PLACES` (10) decimal places; more than that is not a score.
+
 Examples
 --------
 >>> from perfkpi import Rounding
@@ -16,18 +27,25 @@ Examples
 9.98
 >>> Rounding(places=0).round(37.24 / 43.2 * 10)
 9.0
+>>> Rounding().round(1e13), Rounding(places=1, mode="up").round(4.7 + 5.4)
+(10000000000000.0, 10.1)
+>>> Rounding(places=308)
+Traceback (most recent call last):
+...
+ValueError: 'places' must be between 0 and 10 (got 308)
 """
 
 from __future__ import annotations
 
 import decimal
 import enum
+import math
 from typing import overload
 
 import attrs
 import numpy as np
 
-__all__ = ["Rounding", "RoundingMode", "RoundingStage"]
+__all__ = ["MAX_PLACES", "NOISE_ULPS", "Rounding", "RoundingMode", "RoundingStage"]
 
 
 class RoundingMode(enum.StrEnum):
@@ -60,107 +78,158 @@ _DECIMAL_MODES = {
     RoundingMode.TRUNCATE: decimal.ROUND_DOWN,
     RoundingMode.UP: decimal.ROUND_UP,
 }
+_HALVES = (RoundingMode.HALF_UP, RoundingMode.HALF_EVEN)
+
+MAX_PLACES = 10
+"""The most decimal places a policy (or a ``bands`` rule) may keep."""
+
+NOISE_ULPS = 8
+"""How close, in units in the last place, a computed value must be to a rounding
+boundary to be taken as on it (see :func:`round_array`)."""
+
+_WRITTEN_DIGITS = 15
+"""Every decimal of up to this many significant digits survives a trip through
+a float64: such a number is taken as written, never as noise."""
+
+_CONTEXT = decimal.Context(prec=800, Emin=-999_999, Emax=999_999)
+"""Wide enough for every finite float64 exactly (the smallest has 751 digits)."""
+
+_FAST_BELOW = 2.0**44
+"""Below this scaled magnitude (value times 10**places) the array path decides
+every element with float operations that are exact; above it (and for the rare
+element whose shortest form cannot be checked in floats) :mod:`decimal` does."""
+
+_POW10 = np.array([float(f"1e{e}") for e in range(-330, 310)])
+"""The float nearest to each power of ten from 1e-330 to 1e309."""
+_POW10_FIRST = -330
+
+
+def _significant_digits(number: decimal.Decimal) -> int:
+    return 0 if not number else len(number.normalize(_CONTEXT).as_tuple().digits)
 
 
 def _round_exact(value: float, places: int, mode: RoundingMode) -> float:
+    """Round one float by the rule of :func:`round_array`, with :mod:`decimal`."""
+    if not math.isfinite(value):
+        return value
     quantum = decimal.Decimal(1).scaleb(-places)
-    exact = decimal.Decimal(repr(value)).quantize(
-        quantum, rounding=_DECIMAL_MODES[mode], context=decimal.Context(prec=400)
-    )
-    return float(exact)
-
-
-_EPS16 = 16 * float(np.finfo(np.float64).eps)
-_WIDE = 1e-9 / _EPS16
-"""Above this scaled magnitude the float-noise tolerance grows with the value."""
-_EXACT_BELOW = 2.0**50
-"""Below this scaled magnitude boundary cases are settled by float comparisons."""
-_HALVES = (RoundingMode.HALF_UP, RoundingMode.HALF_EVEN)
-_NOISE_ULPS = 8
-"""A value within this many units in the last place of a rounding boundary is
-taken to be on it: float noise from adding rounded scores (4.7 + 5.4 =
-10.100000000000001) must not move a number across a boundary it sits on."""
+    written = abs(decimal.Decimal(repr(value)))
+    if _significant_digits(written) > _WRITTEN_DIGITS:
+        if mode in _HALVES:
+            low = written.quantize(quantum, decimal.ROUND_FLOOR, _CONTEXT)
+            boundary = low + quantum / 2
+        else:
+            boundary = written.quantize(quantum, decimal.ROUND_HALF_EVEN, _CONTEXT)
+        near = float(boundary)
+        if _significant_digits(boundary) <= _WRITTEN_DIGITS and abs(
+            abs(value) - near
+        ) <= NOISE_ULPS * math.ulp(near):
+            written = boundary
+    exact = written.quantize(quantum, _DECIMAL_MODES[mode], _CONTEXT)
+    return math.copysign(float(exact), value)
 
 
 def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
     """Round every element of *values* the way :class:`Rounding` does.
 
-    The fast path works on the scaled binary value; elements that lie within float
-    noise of a rounding boundary are redone exactly on their shortest decimal form
-    (see :func:`_settle`).  NaN stays NaN.
+    Each element is rounded as written: :mod:`decimal` rounding of its shortest
+    decimal form (``repr``), at every magnitude from the smallest float to the
+    largest.  One exception keeps arithmetic noise from crossing a boundary: a
+    value whose shortest form needs 16 or 17 significant digits (no one wrote
+    it; it came from adding or dividing) and that lies within
+    :data:`NOISE_ULPS` units in the last place of a rounding boundary written
+    with at most 15 significant digits is taken to be on that boundary
+    (4.7 + 5.4 = 10.100000000000001 rounds up to 10.1 at one place).  NaN and
+    infinities are returned as they are.
+
+    Notes
+    -----
+    Most elements are decided by one scaled floor: the scaled binary value lies
+    clearly on one side of every boundary.  The others are settled exactly in
+    floats (see :func:`_settle`) or, when too large for that, by :mod:`decimal`.
     """
+    _check_places(None, None, places)
     x = np.asarray(values, dtype=np.float64)
     scale = 10.0**places
-    signed = bool(np.signbit(x).any())  # scores are seldom negative
-    y = np.abs(x) if signed else x * scale
-    if signed:
-        y *= scale
-    wide = bool(y.size) and np.nanmax(y, initial=0.0) >= _WIDE
-    with np.errstate(invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = np.abs(x) * scale
         if mode in _HALVES:
-            rounded = y + 0.5
-            np.floor(rounded, out=rounded)
-            # in [-0.5, 0.5): the boundaries are at the ends (y's buffer is reused)
-            distance = np.subtract(y, rounded, out=y if not wide else None)
-            np.abs(distance, out=distance)
-            np.subtract(0.5, distance, out=distance)
+            rounded = np.floor(y + 0.5)
+            distance = 0.5 - np.abs(y - rounded)  # to the nearest half
         else:
             rounded = np.floor(y) if mode is RoundingMode.TRUNCATE else np.ceil(y)
-            distance = np.rint(y)  # the boundaries are the integers
-            np.subtract(y, distance, out=distance)
-            np.abs(distance, out=distance)
-        near = distance < 1e-9  # noqa: PLR2004
-        if wide:
-            near |= distance < _EPS16 * y
-    rounded /= scale
-    out = np.copysign(rounded, x, out=rounded) if signed else rounded
-    if near.any():
-        out[near] = _settle(x[near], places, mode)
+            distance = np.abs(y - np.rint(y))  # to the nearest whole
+        # the scaled product is off by at most y * 2**-53; the margin covers it
+        clear = (distance > 1e-9 + y * 2.0**-40) & (y < _FAST_BELOW)
+    out: np.ndarray = np.copysign(rounded / scale, x)
+    unclear = ~clear & np.isfinite(x)
+    if unclear.any():
+        out[unclear] = _settle(x[unclear], places, mode)
     return out
 
 
 def _settle(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
-    """Round values that lie within float noise of a boundary, exactly.
+    """Round values that lie near a rounding boundary, exactly.
 
-    The result is what :mod:`decimal` gives on each value's shortest decimal form
-    (``repr``).  For a boundary *c* (a half or a whole in the last place kept),
-    the float nearest to *c* is computed exactly by one IEEE division; a value
-    equal to it has *c* as its shortest form, and any other value lies on the
-    same side of *c* as its shortest form does, because rounding decimals to
-    floats is monotonic.  Values too large for that argument go to
-    :mod:`decimal` one by one.
+    For the boundary *c* nearest to a value (a half in the last place kept for
+    the half modes, a whole one for the others) the float nearest to *c* is
+    computed by one correctly rounded division of two exact integers.  A value
+    equal to it has *c* as its shortest form (*c* has at most 15 significant
+    digits); any other value lies on the same side of *c* as its shortest form
+    does, because reading decimals into floats is monotonic.  Values too large
+    for this go to :mod:`decimal` one by one.
     """
-    scale = 10.0**places
+    out = np.empty_like(values)
     a = np.abs(values)
-    y = a * scale
-    if mode in _HALVES:
-        whole = np.floor(y)
-        boundary = (2 * whole + 1) / (2 * scale)
-        tie = np.abs(a - boundary) <= _NOISE_ULPS * np.spacing(boundary)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values go to decimal
+        y = a * 10.0**places
+        small = y < _FAST_BELOW
+        if mode in _HALVES:
+            whole = np.floor(y)
+            boundary = (10 * whole + 5) / 10.0 ** (places + 1)
+        else:
+            whole = np.rint(y)
+            boundary = whole / 10.0**places
+        d = a - boundary  # exact where it matters (Sterbenz)
+        noise = (d != 0) & (np.abs(d) <= NOISE_ULPS * np.spacing(boundary)) & small
+        written, unknown = _short(a[noise])
+        tie = d == 0
+        tie[noise] = ~written
+        above = (d > 0) & ~tie
+        below = (d < 0) & ~tie
         if mode is RoundingMode.HALF_UP:
-            up = (a > boundary) | tie
+            result = whole + (above | tie)
+        elif mode is RoundingMode.HALF_EVEN:
+            result = whole + (above | (tie & (np.fmod(whole, 2) == 1)))
+        elif mode is RoundingMode.TRUNCATE:
+            result = whole - below
         else:
-            up = (a > boundary) | (tie & (np.fmod(whole, 2) == 1))
-        result = (whole + up) / scale
-    else:
-        nearest = np.rint(y)
-        boundary = nearest / scale
-        on_grid = np.abs(a - boundary) <= _NOISE_ULPS * np.spacing(boundary)
-        if mode is RoundingMode.TRUNCATE:
-            result = np.where((a >= boundary) | on_grid, nearest, nearest - 1) / scale
-        else:
-            result = np.where((a <= boundary) | on_grid, nearest, nearest + 1) / scale
-    out: np.ndarray = np.copysign(result, values)
-    for i in np.flatnonzero(y >= _EXACT_BELOW):
+            result = whole + above
+        out[:] = np.copysign(result / 10.0**places, values)
+    slow = ~small
+    slow[np.flatnonzero(noise)[unknown]] = True
+    for i in np.flatnonzero(slow):
         out[i] = _round_exact(float(values[i]), places, mode)
     return out
 
 
-MAX_PLACES = 12
-"""The most decimal places a policy may keep (float64 holds about 15 digits)."""
+def _short(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return which positive *a* have a shortest form of at most 15 digits.
+
+    The second array marks elements this cannot tell in floats (very small
+    ones); their first entry is meaningless.
+    """
+    exponent = np.searchsorted(_POW10, a, side="right") - 1 + _POW10_FIRST
+    shift = _WRITTEN_DIGITS - 1 - exponent  # a * 10**shift has 15 whole digits
+    unknown = (shift < 0) | (shift > 22)  # noqa: PLR2004 (10**22 is exact)
+    shift = np.where(unknown, 0, shift)
+    power = 10.0**shift
+    m = np.rint(a * power)
+    written = ((m - 1) / power == a) | (m / power == a) | ((m + 1) / power == a)
+    return written, unknown
 
 
-def _check_places(_: object, __: attrs.Attribute[int], value: int) -> None:
+def _check_places(_: object, __: attrs.Attribute[int] | None, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         msg = f"'places' must be a whole number (got {value!r})"
         raise ValueError(msg)  # noqa: TRY004 (a ValueError reads better in a file)
