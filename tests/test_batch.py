@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -204,11 +205,99 @@ def test_csv_file(tmp_path: Path) -> None:
     assert batch.ignored == ()
 
 
+_CSV_HEAD = "单位,1.1,1.2,2.1,2.2,findings:2\n"
+_CSV_GOOD = ("甲,87.5,150分钟,80%,否,1.25\n", "乙,100,2小时,100,是,\n")
+
+
+def test_ragged_rows_are_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        _CSV_HEAD
+        + _CSV_GOOD[0]
+        + "丙,100,2小时\n"  # line 3: three cells
+        + "\n"  # a blank line is skipped, not a row
+        + "丁,1,234.5,2小时,100%,是,0\n"  # line 5: an unquoted thousands separator
+        + _CSV_GOOD[1],
+        encoding="utf-8",
+    )
+    batch = evaluate_batch(_two_level(), path, id_column="单位")
+    # the good rows score as in test_csv_file (甲 86.95, 乙 100)
+    assert batch.total[[0, 3]].tolist() == [86.95, 100]
+    assert np.isnan(batch.array[[1, 2]]).all()
+    assert batch.grades.tolist() == ["良", "", "", "优"]
+    assert dict(batch.reasons) == {
+        1: f"3 cells, the header has 6 @ {path}:3",
+        2: (
+            "7 cells, the header has 6 (a number with a thousands separator, such "
+            'as 1,234.5, must be quoted: "1,234.5", or written 1234.5) '
+            f"@ {path}:5"
+        ),
+    }
+    assert batch.ids is not None
+    assert batch.ids.tolist() == ["甲", "丙", "丁", "乙"]
+    with pytest.raises(DataError) as info:
+        evaluate_batch(_two_level(), path, errors="raise")
+    assert str(info.value) == f"3 cells, the header has 6 @ {path}:3"
+
+
+def test_csv_from_a_stream() -> None:
+    text = _CSV_HEAD + "".join(_CSV_GOOD)
+    for stream in (io.BytesIO(text.encode()), io.StringIO(text)):
+        assert evaluate_batch(_two_level(), stream).total.tolist() == [86.95, 100]
+
+
+def test_csv_limit_counts_bytes_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("perfkpi.batch.MAX_TABLE_BYTES", 10)
+    data = io.BytesIO((_CSV_HEAD + _CSV_GOOD[0]).encode())
+    with pytest.raises(DataError) as info:
+        evaluate_batch(_two_level(), data)
+    assert (
+        str(info.value) == "more than 10 bytes; at most that many are read @ <stream>"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_csv_fifo_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "t.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError) as info:
+        evaluate_batch(_two_level(), fifo)
+    assert str(info.value).startswith("a FIFO (named pipe), not a regular file")
+
+
+def test_masked_cells_are_missing() -> None:
+    # the hidden 100 under the mask is never read: row 1 is missing its 1.1
+    column = np.ma.masked_array([87.5, 100.0], mask=[False, True])
+    table = {**{k: v[:2] for k, v in GOOD.items()}, "1.1": column}
+    batch = evaluate_batch(_two_level(), table)
+    assert batch.total[0] == 86.95
+    assert math.isnan(batch.total[1])
+    assert dict(batch.reasons) == {1: "column '1.1': missing actual value"}
+    listed = {**{k: v[:2] for k, v in GOOD.items()}, "1.1": [87.5, np.ma.masked]}
+    assert dict(evaluate_batch(_two_level(), listed).reasons) == dict(batch.reasons)
+
+
+def test_masked_cells_of_a_2d_array() -> None:
+    scheme = Scheme.from_nodes(
+        "m",
+        "m",
+        [
+            Node("1", "a", points=50, target="≥100%", rule=Proportional()),
+            Node("2", "b", points=50, target="≥100%", rule=Proportional()),
+        ],
+    )
+    table = np.ma.masked_array(
+        [[100.0, 50.0], [80.0, 1e9]], mask=[[False, False], [False, True]]
+    )
+    batch = evaluate_batch(scheme, table, columns=["1", "2"])
+    # row 0: 50 + 50 × 0.5 = 75; row 1: node 2 is masked, so missing
+    assert batch.total[0] == 75
+    assert math.isnan(batch.total[1])
+    assert batch.reasons[1] == "column '2': missing actual value"
+    assert batch.scores["1"].tolist() == [50, 40]
+
+
 def test_csv_file_problems(tmp_path: Path) -> None:
-    ragged = tmp_path / "ragged.csv"
-    ragged.write_text("1.1,1.2\n1,2,3\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"ragged\.csv:2"):
-        evaluate_batch(_two_level(), ragged)
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     with pytest.raises(DataError, match="header"):
@@ -539,6 +628,22 @@ def test_progress_is_reported_per_block() -> None:
 
 
 # -- writing -------------------------------------------------------------------
+
+
+def test_to_csv_keeps_text_inert() -> None:
+    table = {k: v[:2] for k, v in GOOD.items()}
+    table["=单位"] = ['=HYPERLINK("http://x")', "-1"]
+    table["1.1"] = [87.5, "@x"]
+    batch = evaluate_batch(_two_level(), table, id_column="=单位")
+    out = io.StringIO()
+    batch.to_csv(out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    # text that starts with = - @ gets an apostrophe: the id column's name and
+    # cells, and the reason (which quotes nothing formula-like here)
+    assert rows[0][0] == "'=单位"
+    assert [r[0] for r in rows[1:]] == ['\'=HYPERLINK("http://x")', "'-1"]
+    assert rows[2][3].startswith("column '1.1', value '@x': cannot read actual")
+    assert rows[1][1] == "86.95"  # numbers are written as they are
 
 
 def test_to_csv_and_to_columns(tmp_path: Path) -> None:

@@ -56,6 +56,8 @@ from __future__ import annotations
 import csv
 import importlib
 import importlib.util
+import io
+import itertools
 import math
 import os
 import sys
@@ -63,11 +65,12 @@ import types
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, BinaryIO, Literal, TextIO, cast
 
 import attrs
 import numpy as np
 
+from perfkpi._safe import csv_text
 from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.evaluation import _plan
 from perfkpi.grades import PEFA_GRADES
@@ -78,6 +81,7 @@ from perfkpi.scheme import Scheme
 __all__ = [
     "ADJUST",
     "FINDINGS",
+    "MAX_TABLE_BYTES",
     "NOT_APPLICABLE",
     "BatchResult",
     "evaluate_batch",
@@ -90,6 +94,9 @@ NOT_APPLICABLE = "na:"
 """The prefix of a not-applicable column: ``na:1.3`` is true where 1.3 is N/A."""
 ADJUST = "adjust:"
 """The prefix of an adjustment column: ``adjust:1.2`` adds points to leaf 1.2."""
+
+MAX_TABLE_BYTES = 512 * 1024 * 1024
+"""A CSV table larger than this (in bytes read) is refused: read it with pandas."""
 
 Errors = Literal["nan", "raise"]
 Progress = Callable[[int, int], object]
@@ -298,7 +305,7 @@ class BatchResult:
     def _write_csv(self, stream: TextIO) -> None:
         columns = self.to_columns()
         writer = csv.writer(stream)
-        writer.writerow(list(columns))
+        writer.writerow([csv_text(name) for name in columns])
         step = 1 << 14
         for lo in range(0, len(self), step):
             block = [_cells(col[lo : lo + step]) for col in columns.values()]
@@ -317,9 +324,20 @@ def _plain(values: np.ndarray) -> Any:  # noqa: ANN401
 
 
 def _cells(values: np.ndarray) -> list[str]:
+    """Return a column's cells as CSV text, formula-like text made inert."""
     if values.dtype.kind == "f":
         return [_number_text(v) for v in values.tolist()]
-    return ["" if v is None else str(v) for v in values.tolist()]
+    return [_cell_text(v) for v in values.tolist()]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _number_text(value)
+    if isinstance(value, int | np.number | bool):
+        return str(value)
+    return csv_text(str(value))
 
 
 def _number_text(value: float) -> str:
@@ -336,11 +354,24 @@ class _Table:
     columns: Mapping[str, np.ndarray]
     rows: int
     backend: str | None = None
+    bad: tuple[tuple[int, DataError, object], ...] = ()
+    """Rows that could not be read: (row, error, id cell); not in *columns*."""
 
 
-def _read_table(table: object, columns: Sequence[str] | None) -> _Table:
+def _read_table(
+    table: object, columns: Sequence[str] | None, errors: Errors, id_column: str | None
+) -> _Table:
     if isinstance(table, str | os.PathLike):
-        return _read_csv(Path(table))
+        from perfkpi.files import open_regular  # noqa: PLC0415 (files import batch)
+
+        where = os.fspath(table)
+        with open_regular(table, error=DataError) as stream:
+            return _read_csv(stream, str(where), errors, id_column)
+    if isinstance(table, io.IOBase):
+        where = str(getattr(table, "name", "<stream>"))
+        return _read_csv(table, where, errors, id_column)
+    if isinstance(table, np.ma.MaskedArray) and table.ndim == 2:  # noqa: PLR2004
+        return _from_array(table, columns)
     if isinstance(table, np.ndarray):
         return _from_array(table, columns)
     if columns is not None:
@@ -364,7 +395,26 @@ def _from_array(table: np.ndarray, columns: Sequence[str] | None) -> _Table:
         raise DataError("columns", msg)
     names = [str(c) for c in columns]
     _check_unique(names)
-    return _Table({n: table[:, i] for i, n in enumerate(names)}, table.shape[0])
+    return _Table(
+        {n: _unmask(table[:, i]) for i, n in enumerate(names)}, table.shape[0]
+    )
+
+
+def _unmask(values: np.ndarray) -> np.ndarray:
+    """Return a masked array's cells with the masked ones missing (``None``).
+
+    A masked cell's hidden data is never read: it is missing, as an empty
+    cell is.
+    """
+    if not isinstance(values, np.ma.MaskedArray):
+        return values
+    data: np.ndarray = np.ma.getdata(values)
+    mask = np.ma.getmaskarray(values)
+    if not mask.any():
+        return data
+    out = data.astype(object)
+    out[mask] = None
+    return out
 
 
 def _check_unique(names: Sequence[str]) -> None:
@@ -405,13 +455,13 @@ def _as_column(values: object, name: str) -> np.ndarray:
     if isinstance(values, np.ndarray):
         if values.ndim != 1:
             raise DataError(name, "a column must be one-dimensional")
-        return values
+        return _unmask(values)
     if isinstance(values, str) or not isinstance(values, Sequence | np.ndarray):
         msg = f"expected a column (a sequence or array), got {type(values).__name__}"
         raise DataError(name, msg)
     out = np.empty(len(values), dtype=object)
     for i, value in enumerate(values):
-        out[i] = value
+        out[i] = None if value is np.ma.masked else value
     kinds = {type(v) for v in out}
     if kinds == {float}:
         return out.astype(np.float64)
@@ -497,39 +547,100 @@ def _cell(text: str) -> object:
     return text
 
 
-def _read_csv(path: Path) -> _Table:
-    where = str(path)
+class _Limited(io.RawIOBase):
+    """A binary stream that refuses to yield more than *limit* bytes."""
+
+    def __init__(self, raw: BinaryIO, limit: int, where: str) -> None:
+        self._raw = raw
+        self._left = limit
+        self._limit = limit
+        self._where = where
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 (a writable buffer)
+        view = memoryview(buffer).cast("B")
+        data = self._raw.read(min(len(view), self._left + 1)) or b""
+        if len(data) > self._left:
+            msg = f"more than {self._limit} bytes; at most that many are read"
+            raise DataError(self._where, msg)
+        self._left -= len(data)
+        view[: len(data)] = data
+        return len(data)
+
+
+def _text_stream(stream: object, where: str) -> TextIO:
+    if isinstance(stream, io.TextIOBase):
+        return cast("TextIO", stream)
+    limited = io.BufferedReader(
+        _Limited(cast("BinaryIO", stream), MAX_TABLE_BYTES, where)
+    )
+    return io.TextIOWrapper(limited, encoding="utf-8-sig", newline="")
+
+
+def _ragged(where: str, line: int, row: Sequence[str], width: int) -> DataError:
+    """Return the error of a row with *row* cells where the header has *width*."""
+    msg = f"{len(row)} cells, the header has {width}"
+    if len(row) > width and any(
+        _GROUPED_HEAD.fullmatch(a) and _GROUPED_TAIL.fullmatch(b)
+        for a, b in itertools.pairwise(row)
+    ):
+        msg += (
+            " (a number with a thousands separator, such as 1,234.5, must be "
+            'quoted: "1,234.5", or written 1234.5)'
+        )
+    return DataError(f"{where}:{line}", msg)
+
+
+_GROUPED_HEAD = __import__("re").compile(r"\s*[+-]?\d{1,3}")
+_GROUPED_TAIL = __import__("re").compile(r"\d{3}(?:\.\d*)?\s*")
+
+
+def _read_csv(
+    source: object, where: str, errors: Errors, id_column: str | None
+) -> _Table:
+    """Read a CSV table from a binary or text stream.
+
+    A row with more or fewer cells than the header is left out and listed in
+    :attr:`_Table.bad` with its line (with ``errors="raise"``, it raises).
+    """
+    stream = _text_stream(source, where)
+    reader = csv.reader(stream)
     try:
-        stream = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise DataError(where, f"cannot read file: {exc.strerror}") from None
-    with stream:
-        reader = csv.reader(stream)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise DataError(where, "empty file: expected a header row") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise DataError(f"{where}:1", f"malformed CSV: {exc}") from None
-        names = [h.strip() for h in header]
-        _check_unique(names)
-        blocks: list[list[np.ndarray]] = [[] for _ in names]
-        rows: list[list[str]] = []
-        try:
-            for row in reader:
-                if len(row) != len(names):
-                    if not any(row):
-                        continue  # a blank line
-                    msg = f"{len(row)} cells, the header has {len(names)}"
-                    raise DataError(f"{where}:{reader.line_num}", msg)
-                rows.append(row)
-                if len(rows) == 1 << 15:
-                    _csv_block(rows, blocks)
-                    rows = []
-        except (csv.Error, UnicodeDecodeError) as exc:
-            where_line = f"{where}:{reader.line_num}"
-            raise DataError(where_line, f"malformed CSV: {exc}") from None
-        _csv_block(rows, blocks)
+        header = next(reader)
+    except StopIteration:
+        raise DataError(where, "empty file: expected a header row") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise DataError(f"{where}:1", f"malformed CSV: {exc}") from None
+    names = [h.strip() for h in header]
+    _check_unique(names)
+    at = names.index(id_column) if id_column in names else None
+    blocks: list[list[np.ndarray]] = [[] for _ in names]
+    rows: list[list[str]] = []
+    bad: list[tuple[int, DataError, object]] = []
+    count = 0
+    try:
+        for row in reader:
+            if len(row) != len(names):
+                if not any(row):
+                    continue  # a blank line
+                error = _ragged(where, reader.line_num, row, len(names))
+                if errors == "raise":
+                    raise error
+                label = _cell(row[at]) if at is not None and at < len(row) else None
+                bad.append((count, error, label))
+                count += 1
+                continue
+            rows.append(row)
+            count += 1
+            if len(rows) == 1 << 15:
+                _csv_block(rows, blocks)
+                rows = []
+    except (csv.Error, UnicodeDecodeError) as exc:
+        where_line = f"{where}:{reader.line_num}"
+        raise DataError(where_line, f"malformed CSV: {exc}") from None
+    _csv_block(rows, blocks)
     columns = {}
     for name, parts in zip(names, blocks, strict=True):
         kinds = {p.dtype.kind for p in parts}
@@ -537,8 +648,7 @@ def _read_csv(path: Path) -> _Table:
             columns[name] = np.concatenate(parts) if parts else np.empty(0)
         else:
             columns[name] = np.concatenate([p.astype(object) for p in parts])
-    n = next(iter(columns.values())).size if columns else 0
-    return _Table(columns, n)
+    return _Table(columns, count - len(bad), bad=tuple(bad))
 
 
 def _csv_block(rows: list[list[str]], blocks: list[list[np.ndarray]]) -> None:
@@ -1027,9 +1137,13 @@ def evaluate_batch(
         The scheme to score against.
     table
         A mapping of column name → values (arrays or lists), a 2-D array (with
-        *columns*), the path of a CSV file, or any DataFrame that narwhals
-        reads (pandas, polars, pyarrow; needs the ``dataframe`` extra).  See the
-        module documentation for the columns.
+        *columns*), the path of a CSV file or an open file of one (binary or
+        text), or any DataFrame that narwhals reads (pandas, polars, pyarrow;
+        needs the ``dataframe`` extra).  See the module documentation for the
+        columns.  A masked cell of a numpy masked array is missing.  A CSV row
+        with more or fewer cells than the header is a bad row, its reason
+        naming the line.  Only regular files are read, at most
+        :data:`MAX_TABLE_BYTES` of them.
     columns
         The column names of a 2-D array.
     errors
@@ -1050,8 +1164,9 @@ def evaluate_batch(
     DataError
         Up front, for a missing input column, a column of a node that takes no
         actual, a ``findings:``, ``na:`` or ``adjust:`` column of the wrong
-        node, or an unreadable table; with ``errors="raise"``, for the first
-        bad row.
+        node, or an unreadable table (not a regular file, too large, not
+        UTF-8 CSV); with ``errors="raise"``, for the first bad row (a CSV row
+        of the wrong width as soon as it is read).
     IncompatibleUnitError
         With ``errors="raise"``, when the first bad row has a unit of another
         dimension.
@@ -1069,11 +1184,15 @@ def evaluate_batch(
         raise ValueError(msg)
     prepared = _prepare(scheme)
     plan = prepared.plan
-    data = _read_table(table, columns)
+    data = _read_table(table, columns, errors, id_column)
     layout = _layout(plan, data, id_column)
     run = _Run(prepared, data, layout, errors)
     array, grades, reason_ids = _score(run, progress)
     ids = None if id_column is None else data.columns[id_column]
+    if data.bad:
+        array, grades, reason_ids, ids = _with_bad_rows(
+            data, run.problems, (array, grades, reason_ids), ids
+        )
     return BatchResult(
         scheme,
         plan.codes,
@@ -1087,6 +1206,41 @@ def evaluate_batch(
         layout.ignored,
         data.backend,
     )
+
+
+def _with_bad_rows(
+    data: _Table,
+    problems: _Problems,
+    scored: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ids: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Put the rows that could not be read back in their places, NaN with a reason."""
+    array, grades, reason_ids = scored
+    rows = data.rows + len(data.bad)
+    good = np.ones(rows, dtype=bool)
+    good[[row for row, _, _ in data.bad]] = False
+    full = np.full((rows, array.shape[1]), math.nan)
+    full[good] = array
+    all_grades = np.full(rows, "", dtype=grades.dtype)
+    all_grades[good] = grades
+    all_reasons = np.full(rows, -1, dtype=np.intp)
+    all_reasons[good] = reason_ids
+    for row, error, _ in data.bad:
+        all_reasons[row] = problems.add(None, _NO_VALUE, error)
+    all_ids = None
+    if ids is not None:
+        labels: list[object] = [None] * rows
+        for row, value in zip(np.flatnonzero(good).tolist(), ids.tolist(), strict=True):
+            labels[row] = value
+        for row, _, label in data.bad:
+            labels[row] = label
+        kinds = {type(v) for v in labels} - {type(None)}
+        all_ids = np.array(labels, dtype=object)
+        if kinds <= {float}:
+            all_ids = np.array(
+                [math.nan if v is None else v for v in labels], dtype=np.float64
+            )
+    return full, all_grades, all_reasons, all_ids
 
 
 def _score(
