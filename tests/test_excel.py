@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from perfkpi import SchemeValidationError, catalog, evaluate, load_data, load_scheme
@@ -15,6 +16,7 @@ from perfkpi.excel import (
     EditedWorkbookWarning,
     HiddenCellsWarning,
     OutputPathError,
+    differences,
     read_excel,
     write_excel,
 )
@@ -688,3 +690,198 @@ def test_an_edited_written_workbook_is_read_from_its_cells(tmp_path: Path) -> No
         again = read_excel(out)
     assert again.data.actuals["2.1.1"] == "1200人次"
     assert again.scheme == sheet.scheme
+
+
+# -- the sheet's own figures -----------------------------------------------------------
+
+
+def test_a_consistent_sheet_has_no_differences(tmp_path: Path) -> None:
+    assert differences(read_excel(_sheet(tmp_path / "s.xlsx"))) == ()
+
+
+def test_a_stated_score_the_rule_does_not_give(tmp_path: Path) -> None:
+    rows = [r[:] for r in ROWS]
+    rows[1][6] = 20  # 培训人次 states full marks; 20 × 1080 / 1200 = 18
+    sheet = read_excel(_sheet(tmp_path / "s.xlsx", rows))
+    (d,) = differences(sheet)
+    assert (d.cell, d.node, d.name, d.column, d.stated, d.recomputed, d.rule) == (
+        "绩效自评表!G4",
+        "2.1.1",
+        "培训人次",
+        "得分",
+        20,
+        18,
+        "proportional",
+    )
+    assert "1080" in d.why
+    assert str(d).startswith(
+        "绩效自评表!G4: 2.1.1 培训人次 得分 stated 20, recomputed 18"
+    )
+
+
+def test_every_stated_figure_is_compared(tmp_path: Path) -> None:
+    header = ["指标名称", "分值", "指标值", "实际完成值", "得分", "扣分"]
+    wb = _book(
+        [
+            ["执行率", 40, "≥100%", "95%", 38, 2],  # 40 × 95 / 100 = 38, 40 − 38 = 2
+            ["满意度", 60, "≥90%", "85%", 60, 0],  # 60 × 85 / 90 = 56.67, lost 3.33
+            ["合计", 90, None, None, 98, 2],  # 40 + 60 = 100; 38 + 56.67 = 94.67
+            ["等级", None, None, None, "优"],  # 94.67 is 优 (90 and above)
+        ],
+        header,
+    )
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    found = [
+        (d.cell, d.node, d.column, d.stated, d.recomputed)
+        for d in differences(read_excel(path))
+    ]
+    assert found == [
+        ("自评!E3", "2", "得分", 60, 56.67),
+        ("自评!F3", "2", "扣分", 0, 3.33),
+        ("自评!B4", "total", "分值", 90, 100),
+        ("自评!E4", "total", "得分", 98, 94.67),
+        ("自评!F4", "total", "扣分", 2, 5.33),
+    ]
+
+
+def test_an_evaluation_with_another_scheme(tmp_path: Path) -> None:
+    sheet = read_excel(_sheet(tmp_path / "s.xlsx"))
+    nodes = [
+        attrs.evolve(n, rule=AllOrNothing()) if n.code == "1" else n
+        for n in sheet.scheme.nodes
+    ]
+    strict = attrs.evolve(sheet.scheme, nodes=nodes)
+    ev = evaluate(strict, sheet.data)
+    # 预算执行率 95.2% misses ≥100%: 0 under all-or-nothing, not the stated 9.52;
+    # the total 94.52 − 9.52 = 85
+    assert [(d.node, d.stated, d.recomputed) for d in differences(sheet, ev)] == [
+        ("1", 9.52, 0),
+        ("total", 94.52, 85),
+    ]
+
+
+# -- merged figures --------------------------------------------------------------------
+
+MERGED_HEADER = ["一级指标", "三级指标", "分值", "指标值", "实际完成值", "得分"]
+
+
+def test_merged_points_over_a_group_without_its_own_row(tmp_path: Path) -> None:
+    wb = _book(
+        [
+            ["产出", "数量", 20, "≥10个", "10个", 10],
+            ["产出", "质量", None, "≥90%", "95%", 10],
+            ["效益", "满意度", 80, "≥90%", "95%", 80],
+        ],
+        MERGED_HEADER,
+    )
+    wb.active.merge_cells("C2:C3")  # 20 points shown once for 数量 and 质量
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    # never 20 for each (40 points from 20 shown), never 20 and 0: one error
+    assert [str(e) for e in info.value.exceptions] == [
+        (
+            "分值 is merged over C2:C3, the rows of 数量、质量: it is 产出's 分值 as a "
+            "whole, which has no row of its own to hold it; give each row its own 分值 "
+            f"@ {path}: 自评!C2: node 1.1"
+        )
+    ]
+
+
+def test_merged_points_belong_to_the_group_row(tmp_path: Path) -> None:
+    wb = _book(
+        [
+            ["产出", None, 20, None, None, None],  # the group's own row
+            ["产出", "数量", 10, "≥10个", "10个", 10],
+            ["产出", "质量", 10, "≥90%", "95%", 10],
+            ["效益", "满意度", 80, "≥90%", "95%", 80],
+            ["合计", None, 100, None, None, 100],
+        ],
+        MERGED_HEADER,
+    )
+    path = tmp_path / "g.xlsx"
+    wb.save(path)
+    sheet = read_excel(path)
+    assert [(n.code, n.points) for n in sheet.scheme.ordered()][:3] == [
+        ("1", 20),
+        ("1.1", 10),
+        ("1.2", 10),
+    ]
+    # the group's 20 merged down over its rows: the rows below own no points
+    wb.active["C3"] = wb.active["C4"] = None
+    wb.active.merge_cells("C2:C4")
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    problems = [str(e) for e in info.value.exceptions]
+    assert problems[0] == (
+        "分值 is empty: a leaf needs its points (C2:C4 is merged: its 分值 is the "
+        f"group's, in its first row) @ {path}: 自评!C3: node 1.1"
+    )
+    assert problems[1].endswith(f"@ {path}: 自评!C4: node 1.2")
+
+
+def test_a_merged_score_is_the_groups_stated_score(tmp_path: Path) -> None:
+    wb = _book(
+        [
+            ["产出", "数量", 10, "≥10个", "8个", 20],  # 10 × 8 / 10 = 8
+            ["产出", "质量", 10, "≥90%", "90%", None],  # 10
+            ["效益", "满意度", 80, "≥90%", "90%", 80],
+        ],
+        MERGED_HEADER,
+    )
+    wb.active.merge_cells("F2:F3")  # 产出 states 20 for its two rows together
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    sheet = read_excel(path)
+    assert sheet.scores == {"1": 20, "2.1": 80}
+    (d,) = differences(sheet)
+    # 8 + 10 = 18, not the 20 the merged cell states
+    assert (d.cell, d.node, d.name, d.stated, d.recomputed) == (
+        "自评!F2",
+        "1",
+        "产出",
+        20,
+        18,
+    )
+
+
+def test_an_actual_merged_across_groups_is_an_error(tmp_path: Path) -> None:
+    wb = _book(
+        [
+            ["产出", "完成率", 50, "≥90%", "95%", 50],
+            ["效益", "满意度", 50, "≥90%", None, 50],
+        ],
+        MERGED_HEADER,
+    )
+    wb.active.merge_cells("E2:E3")
+    path = tmp_path / "a.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert [str(e) for e in info.value.exceptions] == [
+        (
+            "实际完成值 is merged over E2:E3, across 完成率、满意度: it belongs to no "
+            f"one of them; give each row its own 实际完成值 @ {path}: 自评!E2: node 1.1"
+        )
+    ]
+
+
+def test_a_written_workbook_agrees_until_its_scores_are_edited(tmp_path: Path) -> None:
+    ev = evaluate(
+        catalog.scheme("gz-dept-overall"), catalog.data("gz-internet-court-2022")
+    )
+    out = tmp_path / "gz.xlsx"
+    write_excel(ev, out)
+    assert differences(read_excel(out)) == ()
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SCORE_CARD]
+    ws["H5"] = 10  # 1.2 预算完成率: full marks claimed, the rule gives 9.98
+    wb.save(out)
+    sheet = read_excel(out)  # the stated figures changed, not the scheme or data
+    assert sheet.scheme == catalog.scheme("gz-dept-overall")
+    assert [(d.cell, d.node, d.stated, d.recomputed) for d in differences(sheet)] == [
+        ("评分表!H5", "1.2", 10, 9.98)
+    ]

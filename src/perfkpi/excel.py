@@ -98,10 +98,13 @@ __all__ = [
     "MAX_SHARED_STRINGS_BYTES",
     "MAX_XML_BYTES",
     "SCORE_CARD",
+    "Difference",
     "EditedWorkbookWarning",
     "HiddenCellsWarning",
     "OutputPathError",
     "SelfEvaluation",
+    "StatedFigure",
+    "differences",
     "read_excel",
     "write_excel",
 ]
@@ -184,7 +187,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "note": ("备注", "说明", "指标解释", "评分标准", "计分方法"),
     "rule": ("评分规则",),
     "nature": ("指标性质", "指标方向"),
-    "ignore": ("指标值设定依据", "序号", "上年完成值", "计算公式", "扣分"),
+    "lost": ("扣分", "扣减分值", "扣分值"),
+    "ignore": ("指标值设定依据", "序号", "上年完成值", "计算公式"),
 }
 """Header names each column may have, by field.  Names are compared after NFKC,
 without spaces and without bracketed notes; a header that contains one of the
@@ -220,6 +224,32 @@ def _openpyxl() -> Any:  # noqa: ANN401 (the openpyxl module)
 
 
 @attrs.frozen
+class StatedFigure:
+    """A figure a sheet states: a node's (or the total's) 得分, 扣分, 分值 or 等级.
+
+    Attributes
+    ----------
+    node
+        The node's code, or ``"total"`` for the 合计 and 等级 rows.
+    column
+        ``得分``, ``扣分``, ``分值`` or ``等级``.
+    value
+        The figure as the cell holds it: a number, or text (``不适用``, ``良``).
+    cell
+        Where it is: ``绩效自评表!G4``.
+    """
+
+    node: str
+    column: str
+    value: float | str
+    cell: str
+
+
+def _figures(values: Iterable[StatedFigure]) -> tuple[StatedFigure, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
 class SelfEvaluation:
     """What :func:`read_excel` found in a sheet.
 
@@ -240,6 +270,10 @@ class SelfEvaluation:
         The cell of each node's row (``评分表!B7``), by node code.
     source
         The file read.
+    stated
+        Every figure the sheet states: each row's 得分 and 扣分, the 合计 row's
+        得分, 分值 and 扣分 and the 等级 (node ``total``), with its cell; what
+        :func:`differences` compares with a recomputation.
     """
 
     scheme: Scheme
@@ -249,6 +283,9 @@ class SelfEvaluation:
     total: float | None = None
     cells: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     source: str = ""
+    stated: tuple[StatedFigure, ...] = attrs.field(
+        default=(), converter=_figures, hash=False
+    )
 
 
 # -- reading -------------------------------------------------------------------------
@@ -282,6 +319,8 @@ class _Cell:
     percent: bool
     coordinate: str
     merged_from_left: bool = False
+    span: str = ""  # the merged range over several rows the cell is in
+    merged_from: str = ""  # the range's first cell, when it is not this one
 
 
 def _is_percent(number_format: str) -> bool:
@@ -289,13 +328,19 @@ def _is_percent(number_format: str) -> bool:
 
 
 def _grid(ws: Worksheet) -> list[list[_Cell]]:
-    """Return the sheet's cells, each merged range's value copied to every cell."""
+    """Return the sheet's cells, each merged range's value copied to every cell.
+
+    A cell of a range merged over several rows knows the range (``span``) and,
+    below its first row, the first cell (``merged_from``): the rows of a
+    figure such as 分值 decide where such a value belongs (:func:`_rows`).
+    """
     rows = [
         [_Cell(c.value, _is_percent(str(c.number_format)), c.coordinate) for c in row]
         for row in ws.iter_rows()
     ]
     for merged in ws.merged_cells.ranges:
         top = rows[merged.min_row - 1][merged.min_col - 1]
+        tall = merged.max_row > merged.min_row
         for r in range(merged.min_row, merged.max_row + 1):
             for c in range(merged.min_col, merged.max_col + 1):
                 if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
@@ -305,6 +350,8 @@ def _grid(ws: Worksheet) -> list[list[_Cell]]:
                         top.percent,
                         cell.coordinate,
                         merged_from_left=c > merged.min_col,
+                        span=merged.coord if tall else "",
+                        merged_from=top.coordinate if r > merged.min_row else "",
                     )
     return rows
 
@@ -375,19 +422,33 @@ class _Row:
         return cell.coordinate
 
 
+_OWN_ROW = ("points", "actual", "score", "lost")
+"""Figures that belong to one row: merged over several, they are not copied."""
+
+
 def _rows(
     rows: list[list[_Cell]], start: int, columns: dict[str, int]
-) -> tuple[list[_Row], object]:
-    """Return the indicator rows below the header, and the total row's score."""
+) -> tuple[list[_Row], dict[str, _Cell]]:
+    """Return the indicator rows below the header, and the footer's cells.
+
+    The footer's cells are the 合计 row's ``score``, ``points`` and ``lost``
+    and the 等级 row's ``grade``.  A figure of :data:`_OWN_ROW` merged over
+    several rows is read in the range's first row only; the rows below see
+    an empty cell that knows the range.
+    """
     levels = [columns[f] for f in _LEVELS if f in columns]
     if "name" in columns and columns["name"] not in levels:
         levels.append(columns["name"])
     out: list[_Row] = []
     above = [""] * len(levels)
-    total: object = None
+    footer: dict[str, _Cell] = {}
     for r in range(start, len(rows)):
         row = rows[r]
         cells = {f: row[c] for f, c in columns.items() if c < len(row)}
+        for field in _OWN_ROW:
+            cell = cells.get(field)
+            if cell is not None and cell.merged_from:
+                cells[field] = attrs.evolve(cell, value=None, percent=False)
         level_cells = [row[c] if c < len(row) else None for c in levels]
         # a name merged across level columns (预算执行率 over 一二三级) counts once
         names = [
@@ -398,8 +459,12 @@ def _rows(
             continue
         first = next((n for n in names if n), "")
         if _header_key(first) in _FOOTERS:
-            if _header_key(first) in _FOOTERS[:4] and "score" in cells:
-                total = _value(cells["score"])
+            if _header_key(first) in _FOOTERS[:4]:
+                for field in ("score", "points", "lost"):
+                    if field in cells and field not in footer:
+                        footer[field] = cells[field]
+            elif "score" in cells and "grade" not in footer:
+                footer["grade"] = cells["score"]
             continue
         for i, name in enumerate(names):
             skipped = level_cells[i] is not None and level_cells[i].merged_from_left  # type: ignore[union-attr]
@@ -412,7 +477,7 @@ def _rows(
         path = tuple(n for n in names if n)
         if path:
             out.append(_Row(path, cells, r + 1))
-    return out, total
+    return out, footer
 
 
 def _number(value: object) -> float | None:
@@ -455,6 +520,19 @@ class _Reader:
     sheet: str
     found: list[tuple[int, int, SchemeError]] = attrs.field(factory=list)
     failed: set[str] = attrs.field(factory=set)
+    merged: set[str] = attrs.field(factory=set)
+
+    def empty(self, row: _Row, field: str, code: str, problem: str) -> None:
+        """Report an empty cell, unless a range merged over it was reported."""
+        cell = row.get(field)
+        if cell is not None and cell.span in self.merged:
+            return
+        if cell is not None and cell.merged_from:
+            problem += (
+                f" ({cell.span} is merged: its {_COLUMNS[field]} is the "
+                "group's, in its first row)"
+            )
+        self.fail(row, field, code, problem)
 
     def fail(self, row: _Row, field: str | None, code: str, problem: str) -> None:
         cell = row.get(field) if field else None
@@ -586,7 +664,7 @@ class _Reader:
         node, rule = read.node, read.node.rule
         if node.points is None and _text(row.value("points")) == "":
             msg = "分值 is empty: a leaf needs its points"
-            self.fail(row, "points", node.code, msg)
+            self.empty(row, "points", node.code, msg)
         actual = row.value("actual")
         if isinstance(actual, str) and actual in _NOT_APPLICABLE:
             return attrs.evolve(read, not_applicable=True)
@@ -595,11 +673,11 @@ class _Reader:
         if isinstance(rule, Qualitative):
             if read.score is None:
                 msg = "得分 is empty: a qualitative indicator is scored by its 得分"
-                self.fail(row, "score", node.code, msg)
+                self.empty(row, "score", node.code, msg)
             return attrs.evolve(read, actual=read.score)
         if actual is None or actual == "":
             msg = "实际完成值 is empty (write 不适用 for a node that does not apply)"
-            self.fail(row, "actual", node.code, msg)
+            self.empty(row, "actual", node.code, msg)
             return read
         cell = row.get("actual")
         dated = node.target is not None and node.target.kind == "date"
@@ -820,11 +898,11 @@ def read_excel(
             header_row, columns = found
             _warn_hidden(path, wb[sheet_name], grid, header_row, columns)
             reader = _Reader(str(path), sheet_name)
-            rows, total = _rows(grid, header_row + 1, columns)
+            rows, footer = _rows(grid, header_row + 1, columns)
             title = _title(grid, header_row) or sheet_name
             scheme_id = scheme_id or str(meta.get("scheme_id") or path.stem)
             name = name or str(meta.get("scheme_name") or title)
-            return _assemble(reader, rows, total, meta, scheme_id, name)
+            return _assemble(reader, rows, footer, meta, scheme_id, name)
     expected = "一级指标 / 三级指标 or 指标名称, with 分值, 指标值 or 实际完成值"
     hidden = [n for n in wb.sheetnames if n != _META and n not in names]
     also = (
@@ -878,22 +956,36 @@ def _read_written(
     found = _find_header(grid)
     if found is None or "code" not in found[1]:
         return None
-    rows, total = _rows(grid, found[0] + 1, found[1])
-    scores: dict[str, float] = {}
+    rows, footer = _rows(grid, found[0] + 1, found[1])
     reasons: dict[str, str] = {}
     cells: dict[str, str] = {}
+    coded: list[tuple[str, _Row]] = []
     for row in rows:
         code = _text(row.value("code"))
         if code not in scheme:
             return None
-        number = _number(row.value("score"))
-        if number is not None:
-            scores[code] = number
+        coded.append((code, row))
         if _text(row.value("reason")):
             reasons[code] = _text(row.value("reason"))
         cells[code] = f"{SCORE_CARD}!{row.place()}"
+    stated = _stated(SCORE_CARD, coded, footer)
+    scores = {
+        f.node: f.value
+        for f in stated
+        if f.column == "得分" and f.node != "total" and isinstance(f.value, float)
+    }
+    total = next(
+        (f.value for f in stated if (f.node, f.column) == ("total", "得分")), None
+    )
     return SelfEvaluation(
-        scheme, data, scores, reasons, _number(total), cells, source=str(path)
+        scheme,
+        data,
+        scores,
+        reasons,
+        total if isinstance(total, float) else None,
+        cells,
+        source=str(path),
+        stated=stated,
     )
 
 
@@ -958,12 +1050,13 @@ def _codes(rows: Sequence[_Row], reader: _Reader) -> dict[tuple[str, ...], str]:
 def _assemble(
     reader: _Reader,
     rows: Sequence[_Row],
-    total: object,
+    footer: Mapping[str, _Cell],
     meta: Mapping[str, object],
     scheme_id: str,
     name: str,
 ) -> SelfEvaluation:
     codes = _codes(rows, reader)
+    group_scores = _merged(reader, rows, codes)
     by_path = {row.path: row for row in reversed(rows)}
     order = list(codes)
     inner = {p[:-1] for p in order if len(p) > 1}
@@ -1016,15 +1109,293 @@ def _assemble(
         entity=_text(meta.get("entity")),
         period=_text(meta.get("period")),
     )
+    coded = [(codes[row.path], row) for row in by_path.values()]
+    stated = _stated(reader.sheet, coded, footer) + group_scores
+    scores = {r.node.code: r.score for r in ordered if r.score is not None}
+    for figure in group_scores:
+        if isinstance(figure.value, float):
+            scores[figure.node] = figure.value
     return SelfEvaluation(
         scheme,
         data,
-        {r.node.code: r.score for r in ordered if r.score is not None},
+        scores,
         {r.node.code: r.reason for r in ordered if r.reason},
-        _number(total),
+        _number(_value(footer["score"])) if "score" in footer else None,
         {codes[p]: f"{reader.sheet}!{row.place()}" for p, row in by_path.items()},
         source=reader.source,
+        stated=sorted(stated, key=_cell_order),
     )
+
+
+_COLUMNS = {"points": "分值", "actual": "实际完成值", "score": "得分", "lost": "扣分"}
+
+
+def _stated(
+    sheet: str, rows: Iterable[tuple[str, _Row]], footer: Mapping[str, _Cell]
+) -> list[StatedFigure]:
+    """Return the figures the rows and the footer state, each with its cell."""
+    out: list[StatedFigure] = []
+    cells = [(code, field, row.get(field)) for code, row in rows for field in _OWN_ROW]
+    cells += [("total", field, cell) for field, cell in footer.items()]
+    for code, field, cell in cells:
+        if cell is None or field == "actual" or (code != "total" and field == "points"):
+            continue
+        value = _value(cell)
+        column = "等级" if field == "grade" else _COLUMNS[field]
+        number = _number(value)
+        if number is not None and not isinstance(value, str | bool):
+            out.append(StatedFigure(code, column, number, f"{sheet}!{cell.coordinate}"))
+        elif _text(value):
+            out.append(
+                StatedFigure(code, column, _text(value), f"{sheet}!{cell.coordinate}")
+            )
+    return out
+
+
+def _cell_order(figure: StatedFigure) -> tuple[int, int, str]:
+    match = re.search(r"!([A-Z]+)(\d+)$", figure.cell)
+    if match is None:
+        return (0, 0, figure.cell)
+    letters, number = match.groups()
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return (int(number), column, figure.cell)
+
+
+def _merged(
+    reader: _Reader, rows: Sequence[_Row], codes: Mapping[tuple[str, ...], str]
+) -> list[StatedFigure]:
+    """Check figures merged over several rows; return a group's merged 得分.
+
+    A 分值, 实际完成值, 得分 or 扣分 merged over several rows belongs to the
+    group whose rows it covers, all of them and nothing else: to the group's
+    own row, when the range starts there (the rows below need their own);
+    for a 得分, to the group even without a row of its own (a stated group
+    score).  A range that covers part of a group, or rows of several, or a
+    group without a row of its own for anything but its 得分, is an error at
+    its cell: the value is never copied into each row.
+    """
+    spans: dict[tuple[str, str], list[_Row]] = {}
+    for row in rows:
+        for field in _OWN_ROW:
+            cell = row.get(field)
+            if cell is not None and cell.span:
+                spans.setdefault((field, cell.span), []).append(row)
+    out: list[StatedFigure] = []
+    for (field, span), covered in spans.items():
+        if len(covered) < 2:  # noqa: PLR2004
+            continue
+        top, label = covered[0], _COLUMNS[field]
+        prefix = covered[0].path
+        for row in covered[1:]:
+            n = 0
+            while n < min(len(prefix), len(row.path)) and prefix[n] == row.path[n]:
+                n += 1
+            prefix = prefix[:n]
+        under = [r for r in rows if prefix and r.path[: len(prefix)] == prefix]
+        whole = bool(prefix) and [id(r) for r in under] == [id(r) for r in covered]
+        if whole and top.path == prefix:
+            continue  # the group's own row: the value is its, the rows below own none
+        value = top.value(field)
+        if whole and field == "score" and _number(value) is not None:
+            cell = top.get(field)
+            where = f"{reader.sheet}!{cell.coordinate if cell else top.place()}"
+            out.append(
+                StatedFigure(codes[prefix], "得分", _number(value) or 0.0, where)
+            )
+            if cell is not None:  # the group's, not its first row's
+                top.cells[field] = attrs.evolve(cell, value=None)
+            continue
+        names = "、".join(r.path[-1] for r in covered)
+        if whole:
+            msg = (
+                f"{label} is merged over {span}, the rows of {names}: it is "
+                f"{prefix[-1]}'s {label} as a whole, which has no row of its "
+                f"own to hold it; give each row its own {label}"
+            )
+        else:
+            msg = (
+                f"{label} is merged over {span}, across {names}: it belongs to "
+                f"no one of them; give each row its own {label}"
+            )
+        reader.fail(top, field, codes[top.path], msg)
+        reader.merged.add(span)
+        reader.failed.update(codes[r.path] for r in covered)
+    return out
+
+
+# -- checking a sheet's own figures ---------------------------------------------------
+
+
+@attrs.frozen
+class Difference:
+    """A figure a sheet states that its recomputation does not give.
+
+    Attributes
+    ----------
+    cell
+        Where the sheet states it: ``绩效自评表!G4``.
+    node
+        The node's code, or ``"total"``.
+    name
+        The node's name (``合计`` for the total).
+    column
+        ``得分``, ``扣分``, ``分值`` or ``等级``.
+    stated
+        The figure as the sheet states it.
+    recomputed
+        What the scheme's rules give (``"不适用"`` for a node that does not
+        apply).
+    rule
+        The rule that gives it (``proportional``), ``sum`` for the total.
+    why
+        How it is recomputed, with the numbers.
+    """
+
+    cell: str
+    node: str
+    name: str
+    column: str
+    stated: float | str
+    recomputed: float | str
+    rule: str
+    why: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.cell}: {self.node} {self.name} {self.column} stated "
+            f"{_shown(self.stated)}, recomputed {_shown(self.recomputed)} "
+            f"({self.rule}: {self.why})"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the difference as plain, JSON-able data."""
+        return attrs.asdict(self)
+
+
+def _shown(value: float | str) -> str:
+    return value if isinstance(value, str) else format_number(value)
+
+
+def differences(
+    sheet: SelfEvaluation, evaluation: Evaluation | None = None
+) -> tuple[Difference, ...]:
+    """Return every figure the sheet states that its recomputation does not give.
+
+    Each 得分 and 扣分 of a row, the 合计 row's 得分, 分值 and 扣分, and the
+    等级 are compared with what the scheme's rules give for the sheet's
+    actuals (:attr:`SelfEvaluation.stated`).  A number agrees when it is
+    within half a unit of the scheme's last rounding place (9.524 states
+    9.52; 9.5 does not).
+
+    Parameters
+    ----------
+    sheet
+        What :func:`read_excel` read.
+    evaluation
+        The recomputation; by default ``evaluate(sheet.scheme, sheet.data)``.
+        Pass one made with another scheme (a bureau's) to check the sheet
+        against it: the node codes must be the same.
+
+    Returns
+    -------
+    tuple of Difference
+        In the order of the sheet's cells; empty when every figure agrees.
+
+    Examples
+    --------
+    >>> import openpyxl, pathlib, tempfile
+    >>> wb = openpyxl.Workbook()
+    >>> ws = wb.active
+    >>> ws.append(["指标名称", "分值", "指标值", "实际完成值", "得分"])
+    >>> ws.append(["执行率", 40, "≥100%", "95%", 40])
+    >>> ws.append(["满意度", 60, "≥90%", "93%", 60])
+    >>> ws.append(["合计", 100, None, None, 100])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "自评.xlsx"
+    >>> wb.save(path)
+    >>> for d in differences(read_excel(path)):
+    ...     print(d)
+    Sheet!E2: 1 执行率 得分 stated 40, recomputed 38 (proportional: 40 × 95 / 100 = 38)
+    Sheet!E4: total 合计 得分 stated 100, recomputed 98 (sum: 38 + 60 = 98)
+    """
+    from perfkpi.evaluation import evaluate  # noqa: PLC0415
+
+    ev = evaluation if evaluation is not None else evaluate(sheet.scheme, sheet.data)
+    scheme = ev.scheme
+    half = 0.5 * 10.0**-scheme.rounding.places + 1e-9
+    out: list[Difference] = []
+    for figure in sheet.stated:
+        found = _recompute(ev, figure)
+        if found is None:
+            continue
+        recomputed, rule, why = found
+        stated = figure.value
+        if isinstance(stated, str) or isinstance(recomputed, str):
+            same = _text(stated) == _text(recomputed)
+        else:
+            same = abs(stated - recomputed) <= half
+        if not same:
+            name = "合计" if figure.node == "total" else scheme.node(figure.node).name
+            out.append(
+                Difference(
+                    figure.cell,
+                    figure.node,
+                    name,
+                    figure.column,
+                    stated,
+                    recomputed,
+                    rule,
+                    why,
+                )
+            )
+    return tuple(out)
+
+
+def _recompute(  # noqa: PLR0911 (one return per kind of figure)
+    ev: Evaluation, figure: StatedFigure
+) -> tuple[float | str, str, str] | None:
+    """Return what the evaluation gives for a stated figure: value, rule, why."""
+    scheme, code = ev.scheme, figure.node
+    if code == "total":
+        roots = [n for n in scheme.nodes if n.parent is None]
+        scored = [ev.scores[n.code] for n in roots if n.code in ev.scores]
+        sums = " + ".join(format_number(v) for v in scored)
+        if figure.column == "得分":
+            return ev.total, "sum", f"{sums} = {format_number(ev.total)}"
+        if figure.column == "分值":
+            parts = " + ".join(format_number(n.points or 0.0) for n in roots)
+            return scheme.points, "sum", f"{parts} = {format_number(scheme.points)}"
+        if figure.column == "扣分":
+            lost = _exact_difference(scheme.points, ev.total)
+            why = f"{format_number(scheme.points)} − {format_number(ev.total)}"
+            return lost, "sum", f"{why} = {format_number(lost)}"
+        return ev.grade, "grade", f"{scheme.grades.name}: {format_number(ev.total)}"
+    if code not in scheme:
+        return None
+    rule = scheme.rule(code)
+    kind = rule.kind if rule is not None else "item"
+    if code in ev.not_applicable:
+        return "不适用", kind, "the node does not apply"
+    if code not in ev.scores:
+        return None
+    score = ev.scores[code]
+    why = _why(ev, code)
+    if figure.column == "扣分":
+        points = scheme.node(code).points or 0.0
+        lost = _exact_difference(points, score)
+        return lost, kind, f"{format_number(points)} − {format_number(score)}; {why}"
+    return score, kind, why
+
+
+def _why(ev: Evaluation, code: str) -> str:
+    """Return how a node's score is recomputed, with the numbers, in one line."""
+    try:
+        trace = ev.explain(code, lang="en")
+    except (PerfKPIError, ValueError, KeyError):
+        rule = ev.scheme.rule(code)
+        return rule.describe("en") if rule is not None else ""
+    return trace.substituted or trace.formula or trace.rule
 
 
 def _title(grid: list[list[_Cell]], header_row: int) -> str:
