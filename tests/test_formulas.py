@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import pickle
+import sys
+import unicodedata
 
 import numpy as np
 import pytest
@@ -27,6 +29,7 @@ from perfkpi.formulas import (
     FormulaZeroDivisionError,
     compute_actuals,
     evaluate_formula,
+    normalise_name,
     parse_formula,
 )
 from perfkpi.indicators import Indicator
@@ -78,6 +81,9 @@ VALID: list[tuple[str, float]] = [
     ("sum(a)", 2),  # a scalar reduces to itself
     ("零 / a", 0),
     ("a，b" if False else "max(a，b)", 4),  # full-width comma separates arguments
+    ("ａ×１０", 20),  # full-width letter and digits: 2 × 10
+    ("（ａ＋ｂ）／２", 3),  # full-width parentheses, plus and slash: (2 + 4) / 2
+    ("a\u00a0×\u3000b", 8),  # non-breaking and ideographic spaces
 ]
 
 
@@ -127,6 +133,14 @@ INVALID: list[tuple[str, type[FormulaError], int | None, str]] = [
     ("mean(空)", FormulaError, 0, "mean of no values"),
     # thousands separators would be read as argument separators
     ("8,634.17", FormulaError, 1, "expected an operator"),
+    # look-alikes that NFKC would read as digits: a×10² would be 102·a
+    ("a×10²", FormulaError, 4, "look-alike character '²'"),
+    ("①+a", FormulaError, 0, "U+2460 CIRCLED DIGIT ONE only looks like '1'"),
+    ("a×½", FormulaError, 2, "look-alike character '½'"),
+    ("a₂", FormulaError, 1, "look-alike character '₂'"),  # not the name a2
+    ("a﹢b", FormulaError, 1, "look-alike character '﹢'"),  # small plus sign
+    # a digit of another script is not a number
+    ("a×٣", FormulaError, 2, "unexpected character '٣'"),
 ]
 
 
@@ -180,6 +194,26 @@ def test_percent_text_input() -> None:
 def test_names_are_matched_in_nfkc_form() -> None:
     # full-width Latin letters in the input names read as ASCII
     assert evaluate_formula("ab + 1", {"ａｂ": 2}) == 3
+    # an input name with a look-alike is kept as it is: no formula can use it
+    assert normalise_name("a²") == "a²"
+
+
+def test_every_digit_lookalike_is_refused_in_a_formula() -> None:
+    # every character NFKC turns into something beginning with an ASCII digit,
+    # except the full-width digits ０-９ themselves
+    lookalikes = [
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if not 0xFF10 <= code <= 0xFF19
+        and (norm := unicodedata.normalize("NFKC", chr(code))) != chr(code)
+        and norm[0].isascii()
+        and norm[0].isdigit()
+    ]
+    assert len(lookalikes) > 200
+    for char in lookalikes:
+        with pytest.raises(FormulaError, match="look-alike") as info:
+            parse_formula(f"a×1{char}")
+        assert 3 == info.value.position
 
 
 def test_names_and_text() -> None:

@@ -10,6 +10,8 @@ import datetime as dt
 import math
 import pickle
 import re
+import sys
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -119,6 +121,15 @@ VALID: list[tuple[str, str, dict[str, Any]]] = [
     ("<=1h", "≤1小时", {}),
     ("≦1小时", "≤1小时", {}),
     ("＜＝１ｈ", "≤1小时", {}),
+    # full-width forms fold; other compatibility characters that are no digit fold
+    ("≥９５．５％", "≥95.5%", {}),  # full-width digits, point and percent
+    ("－５％～＋５％", "[-5%,5%]", {}),  # full-width signs and tilde
+    ("［９０％，１１０％］", "[90%,110%]", {}),  # full-width brackets and comma
+    ("≥99\u3000%", "≥99%", {}),  # an ideographic space
+    ("≥99\u00a0%", "≥99%", {}),  # a non-breaking space
+    ("≥100㎡", "≥100平方米", {}),  # ㎡ is a unit, not a digit
+    ("≤3⼩时", "≤3小时", {}),  # Kangxi radical ⼩ (PDF copies) is 小
+    ("2022‑12‑31前", "≤2022-12-31", {}),  # non-breaking hyphens in a date
     (">0", ">0", {}),
     ("<5%", "<5%", {}),
     ("=0", "=0", {}),
@@ -368,6 +379,19 @@ INVALID: list[tuple[str, type[ValueError]]] = [
     ("[95%;105%;110%]", TargetSyntaxError),  # three values in brackets
     ("全市第一至全省第三", TargetSyntaxError),  # ranks among different places
     ("≥是以下", TargetSyntaxError),  # ≥ and ≤ at once
+    # look-alikes: NFKC would read them as digits or operators, silently
+    ("①95%", TargetSyntaxError),  # circled one: NFKC reads 195%
+    ("9²%", TargetSyntaxError),  # superscript two: NFKC reads 92%
+    ("≥9⁹", TargetSyntaxError),  # superscript nine: NFKC reads 99
+    ("≥9₉%", TargetSyntaxError),  # subscript nine: NFKC reads 99%
+    ("≥½", TargetSyntaxError),  # vulgar fraction: NFKC reads 1⁄2
+    ("⑴≥95%", TargetSyntaxError),  # parenthesised one: NFKC reads (1)≥95%
+    ("⒈≥95%", TargetSyntaxError),  # digit one full stop: NFKC reads 1.≥95%
+    ("≥99﹪", TargetSyntaxError),  # small percent sign, a look-alike of %
+    ("≥99％％", UnknownUnitError),  # full-width %% folds to '%%', no unit
+    ("㊀级", TargetSyntaxError),  # circled ideograph one: NFKC reads 一级
+    ("≥9٣%", UnknownUnitError),  # an Arabic-Indic three is no ASCII digit
+    ("≥95%\U0001d7d7", TargetSyntaxError),  # mathematical bold nine after a value
 ]
 
 
@@ -396,6 +420,9 @@ WHERE: list[tuple[str, int, str]] = [
     ("高于90%以上", 5, "not both '高于' and '以上'"),
     ("达成年度指木", 0, "did you mean '达成年度指标'"),
     ("1,23", 1, "groups of three"),
+    ("①95%", 0, "'①' (U+2460 CIRCLED DIGIT ONE, a look-alike of '1')"),
+    ("≥9²%", 2, "'²' (U+00B2 SUPERSCRIPT TWO, a look-alike of '2')"),
+    ("≥９₅%", 2, "'₅' (U+2085 SUBSCRIPT FIVE, a look-alike of '5')"),
 ]
 
 
@@ -407,6 +434,28 @@ def test_error_position(text: str, position: int, words: str) -> None:
     assert isinstance(err, TargetSyntaxError | UnknownUnitError)
     assert position == err.position
     assert words in str(err)
+
+
+# Every character that NFKC turns into something beginning with an ASCII digit,
+# except the full-width digits ０-９ themselves: ① ² ₃ ½ ⑴ ⒈ 𝟗 ...
+DIGIT_LOOKALIKES = [
+    chr(code)
+    for code in range(sys.maxunicode + 1)
+    if not 0xFF10 <= code <= 0xFF19
+    and (norm := unicodedata.normalize("NFKC", chr(code))) != chr(code)
+    and norm[0].isascii()
+    and norm[0].isdigit()
+]
+
+
+def test_every_digit_lookalike_is_refused_where_it_stands() -> None:
+    assert len(DIGIT_LOOKALIKES) > 200  # circled, super- and subscript, math ...
+    for char in DIGIT_LOOKALIKES:
+        text = f"≥9{char}%"
+        with pytest.raises(TargetSyntaxError) as info:
+            parse_target(text)
+        assert 2 == info.value.position, text
+        assert f"U+{ord(char):04X}" in str(info.value)
 
 
 def test_unknown_unit_error_says_where() -> None:
@@ -538,6 +587,8 @@ ACTUAL_ERRORS: list[tuple[str, object, type[PerfKPIError]]] = [
     ("≥99%", "99小事", DataError),  # an unknown unit
     ("≥99%", "优", DataError),  # a label against a number
     ("全市第一", "全省第一", DataError),  # a rank among other places
+    ("≥99%", "①99%", DataError),  # a look-alike digit, not 199%
+    ("≥99%", "99⁵%", DataError),  # a superscript five, not 995%
 ]
 
 
@@ -551,6 +602,14 @@ def test_to_value_says_where() -> None:
     with pytest.raises(DataError) as info:
         parse_target("≥99%").to_value("abc", where="1.2")
     assert "1.2" == info.value.where
+
+
+def test_a_look_alike_actual_names_its_node_and_character() -> None:
+    with pytest.raises(DataError) as info:
+        parse_target("≥99%").to_value("9⁹.5%", where="1.2")
+    assert "1.2" == info.value.where
+    assert "character 1" in str(info.value)
+    assert "'⁹' (U+2079 SUPERSCRIPT NINE" in str(info.value)
 
 
 def test_actual_in_a_custom_unit() -> None:

@@ -17,8 +17,11 @@ The grammar::
                 | "(" expression ")"
     arguments  := expression ("," expression)*
 
-Full-width characters are read as their ASCII forms (NFKC), so ``（`` is ``(``
-and ``，`` is ``,``; ``×`` and ``·`` multiply, ``÷`` divides and ``−`` (U+2212)
+Full-width characters are read as their ASCII forms, so ``（`` is ``(`` and
+``，`` is ``,``; other characters that only look like a digit or an operator
+(``²``, ``①``, ``₃``, ``½``) are a :class:`FormulaError` naming the character
+and its position, never a digit (``a×10²`` would otherwise read as 102·a).
+``×`` and ``·`` multiply, ``÷`` divides and ``−`` (U+2212)
 subtracts.  A number may end in ``%`` (``95%`` is 0.95) or ``‰``; thousands
 separators are not allowed, since the comma separates arguments.  Names are
 words (Chinese or Latin letters, digits after the first character, ``_``, and
@@ -68,7 +71,7 @@ import numpy as np
 from perfkpi.deductions import Data
 from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.scheme import Node, Scheme
-from perfkpi.targets import parse_quantity
+from perfkpi.targets import _fold_char, parse_quantity
 from perfkpi.units import Unit
 
 __all__ = [
@@ -151,21 +154,40 @@ _OPERATORS = {
     ",": ",",
     "、": ",",
 }
-_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NAME = re.compile(r"(?:[^\W\d]|[“”‘’])(?:\w|[“”‘’])*")
 _PERCENT = {"%": decimal.Decimal("0.01"), "‰": decimal.Decimal("0.001")}
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
-    """Return the NFKC form of *text*, character by character, and a position map.
+def _normalise(text: str, formula: str | None = None) -> tuple[str, list[int]]:
+    """Return the read form of *text*, character by character, and a position map.
 
-    ``positions[i]`` is the index in *text* of the character that gave the
-    ``i``-th character of the result.
+    Full-width forms are their ASCII characters; a look-alike (``²``, ``①``:
+    a character that NFKC alone would turn into a digit or an operator) is a
+    :class:`FormulaError` when
+    reading *formula*, and is kept as it is in a name (*formula* ``None``),
+    where it can match nothing a formula may contain.  ``positions[i]`` is
+    the index in *text* of the character that gave the ``i``-th character of
+    the result.
     """
+    if text.isascii():
+        return text, [*range(len(text) + 1)]
     out: list[str] = []
     positions: list[int] = []
     for i, char in enumerate(text):
-        norm = unicodedata.normalize("NFKC", char)
+        norm = _fold_char(char) if char >= "\x80" else char
+        if norm is None:
+            if formula is not None:
+                look = unicodedata.normalize("NFKC", char)
+                name = unicodedata.name(char, "a compatibility character")
+                raise FormulaError(
+                    formula,
+                    i,
+                    f"look-alike character {char!r}",
+                    f"U+{ord(char):04X} {name} only looks like {look!r}; "
+                    "write digits and operators as such (0-9, full-width ０-９)",
+                )
+            norm = char
         out.append(norm)
         positions.extend([i] * len(norm))
     positions.append(len(text))
@@ -173,7 +195,11 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 
 
 def normalise_name(name: str) -> str:
-    """Return the form of an input name that formulas match (NFKC, no spaces)."""
+    """Return the form of an input name that formulas match.
+
+    Full-width forms are read as ASCII (NFKC for other compatibility
+    characters), spaces are dropped.
+    """
     return "".join(_normalise(name)[0].split())
 
 
@@ -186,7 +212,7 @@ class _Token:
 
 
 def _tokens(formula: str) -> list[_Token]:
-    norm, where = _normalise(formula)
+    norm, where = _normalise(formula, formula)
     tokens: list[_Token] = []
     i = 0
     while i < len(norm):

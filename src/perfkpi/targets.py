@@ -11,8 +11,10 @@ whole grammar with the source of every spelling.
 
 Reading a target is a pipeline of small steps before one grammar:
 
-1. normalise: NFKC (full-width ``＞＝９９％`` is ``>=99%``), dashes and the
+1. normalise: full-width forms (``＞＝９９％`` is ``>=99%``), dashes and the
    minus sign, no spaces (except that a space inside a number is an error);
+   a look-alike that NFKC alone would read as a digit or an operator (``①``,
+   ``²``, ``₅``, ``½``) is an error naming it, never a digit;
 2. a whole-text label (``达成年度指标``) or a bracketed range (``(0,10%]``);
 3. one clause: an optional comparator word in front (``不低于``, ``≥``), a value,
    an optional ``(含)``/``(不含)`` and an optional word behind (``以上``, ``内``,
@@ -74,6 +76,7 @@ import datetime as dt
 import decimal
 import difflib
 import enum
+import functools
 import itertools
 import math
 import numbers
@@ -1034,15 +1037,75 @@ _TRANSLATE = str.maketrans(
 )
 _DIGITS = frozenset("0123456789")
 
+_LOOKALIKE = frozenset(
+    "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    "≥≤≧≦⩾⩽±∞‰‱×÷·−‐‑‒–—―〜"
+    "零〇一二两三四五六七八九十百千万亿"
+)
+"""What a compatibility character must not turn into: a digit, a sign, an
+operator, a bracket, a separator or a Chinese numeral."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str | None:
+    """Return the form in which *char* is read, or ``None`` for a look-alike.
+
+    Full-width forms (U+FF01 to U+FF5E) are their ASCII characters and the
+    ideographic space is a space; Kangxi radicals and CJK compatibility
+    ideographs (PDF copies are full of them) are the ideographs they look
+    like.  Any other character that NFKC would turn into a digit, a sign, an
+    operator, a bracket or a Chinese numeral (① ² ₃ ½ ⑴ ⒈ ㊀ ﹪) is a
+    look-alike: read as NFKC reads it, ``①95%`` would silently be 195 %, so
+    it is refused.  Other compatibility characters (㎡, ℃, a non-breaking
+    space) take their NFKC form.
+    """
+    code = ord(char)
+    if 0xFF01 <= code <= 0xFF5E:  # noqa: PLR2004 (the full-width ASCII block)
+        return chr(code - 0xFEE0)
+    if code == 0x3000:  # noqa: PLR2004 (ideographic space)
+        return " "
+    norm = unicodedata.normalize("NFKC", char)
+    if (
+        norm == char
+        or 0x2E80 <= code <= 0x2FDF  # noqa: PLR2004 (CJK and Kangxi radicals)
+        or unicodedata.normalize("NFC", char) == norm
+    ):
+        return norm
+    if norm[0] in _LOOKALIKE:
+        return None
+    return norm
+
+
+def _lookalike(char: str) -> str:
+    """Say what was expected instead of the look-alike *char*."""
+    name = unicodedata.name(char, "a compatibility character")
+    norm = unicodedata.normalize("NFKC", char)
+    return (
+        f"plain digits, signs and symbols (0-9, full-width ０-９, %, ≥), not "
+        f"{char!r} (U+{ord(char):04X} {name}, a look-alike of {norm!r})"
+    )
+
 
 def _normalise_piece(text: str) -> str:
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if char < "\x80" or ord(char) in _TRANSLATE:
+            out.append(char)
+            continue
+        folded = _fold_char(char)
+        if folded is None:
+            raise TargetSyntaxError(text, i, _lookalike(char))
+        out.append(folded)
+    return "".join(out).translate(_TRANSLATE)
 
 
 def _normalise(text: str) -> str:
-    """NFKC, dashes, no whitespace; a space inside a number is an error."""
+    """Fold full-width forms and dashes, drop whitespace; refuse look-alikes.
+
+    A space inside a number is an error.
+    """
     norm = _normalise_piece(text)
     parts = norm.split()
     if len(parts) == 1 and parts[0] is norm:
@@ -1928,7 +1991,9 @@ def parse_target(
         The target: ``"≥99%"``, ``"不低于95%"``, ``"3秒内"``, ``"≤1小时"``,
         ``"50,123件"``, ``"90%～110%"``, ``"[95%,105%]"``, ``"提升至3级"``,
         ``"全市第一"``, ``"2022年12月31日前"``, ``"是"``, ``"达成年度指标"``.
-        Full-width characters are read as their ASCII forms (NFKC).
+        Full-width characters are read as their ASCII forms; look-alike
+        digits and operators (``①``, ``²``) are a
+        :class:`~perfkpi.errors.TargetSyntaxError`.
     direction
         The comparator a bare number takes: ``"higher"`` (the default) reads
         ``"100%"`` as ``≥100%``, ``"lower"`` as ``≤100%``.  Bare dates are
