@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +105,168 @@ def test_python_dash_m() -> None:
         encoding="utf-8",
     )
     assert json.loads(result.stdout)["total"] == 88.63
+
+
+# -- standard input ------------------------------------------------------------------
+
+_SCHEME = """\
+[scheme]
+id = "t"
+name = "测试"
+points = 100
+
+[[node]]
+code = "1"
+name = "完成率"
+points = 100
+target = "≥100%"
+rule = "proportional"
+"""
+
+
+def _feed(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    stream = io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", stream)
+
+
+def _scheme_file(tmp_path: Path) -> str:
+    path = tmp_path / "s.toml"
+    path.write_text(_SCHEME, encoding="utf-8")
+    return str(path)
+
+
+def test_batch_reads_the_table_from_stdin(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _feed(monkeypatch, "1\n99\n50\n")
+    assert main(["batch", _scheme_file(tmp_path), "-"]) == 0
+    # 100 × 99 / 100 = 99 (优, 90 and up); 100 × 50 / 100 = 50 (差, under 60)
+    assert capsys.readouterr().out.splitlines() == [
+        "total,grade,reason,1",
+        "99,优,,99",
+        "50,差,,50",
+    ]
+
+
+def test_evaluate_reads_data_from_stdin(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _feed(monkeypatch, '{"actuals": {"1": "99%"}}')  # JSON: it starts with {
+    assert main(["evaluate", _scheme_file(tmp_path), "-", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 99
+
+
+def test_evaluate_reads_the_scheme_from_stdin(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = tmp_path / "d.toml"
+    data.write_text('[actuals]\n"1" = "50%"\n', encoding="utf-8")
+    _feed(monkeypatch, _SCHEME)  # TOML: it does not start with {
+    assert main(["evaluate", "-", str(data), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 50
+
+
+def test_stdin_json_with_a_duplicate_key(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _feed(monkeypatch, '{"actuals": {"1": "99%",\n"1": "50%"}}')
+    assert main(["evaluate", _scheme_file(tmp_path), "-"]) == 2
+    assert capsys.readouterr().err == (
+        "perfkpi: error: invalid data <stdin> (1 problems)\n"
+        "  - malformed JSON at line 2: duplicate key '1' (a key may appear once in "
+        "an object) @ <stdin>:2\n"
+    )
+
+
+def test_one_argument_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _feed(monkeypatch, "1\n99\n")
+    assert main(["batch", "-", "-"]) == 2
+    assert capsys.readouterr().err == (
+        "perfkpi: error: only one argument can read standard input @ <stdin>\n"
+    )
+
+
+# -- a good citizen: pipes, encodings, full disks ----------------------------------
+
+
+def _perfkpi(*args: str, **options: Any) -> subprocess.Popen[bytes]:  # noqa: ANN401
+    return subprocess.Popen(
+        [sys.executable, "-m", "perfkpi", *args],
+        stderr=subprocess.PIPE,
+        **options,
+    )
+
+
+def test_closed_pipe_is_one_line(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    # 20,000 rows of output, far more than a pipe holds
+    table.write_text("1\n" + "99\n" * 20_000, encoding="utf-8")
+    process = _perfkpi(
+        "batch", _scheme_file(tmp_path), str(table), stdout=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    try:
+        first = process.stdout.readline()
+        process.stdout.close()  # as `| head -1` does
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert first == b"total,grade,reason,1\r\n"  # the csv module ends rows so
+    assert process.returncode == 2
+    assert err.decode() == (
+        "perfkpi: error: standard output was closed before everything was written\n"
+    )
+
+
+def test_terminal_that_cannot_show_chinese_is_one_line() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    process = _perfkpi("demo", stdout=subprocess.DEVNULL, env=env)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.decode() == (
+        # the error line itself is ascii: 广 is escaped
+        "perfkpi: error: standard output cannot show '\\u5e7f' in its encoding ascii; "
+        "set PYTHONIOENCODING=utf-8 (or LANG to a UTF-8 locale)\n"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_full_disk_is_one_line(tmp_path: Path) -> None:
+    with Path("/dev/full").open("wb") as full:
+        process = _perfkpi("demo", stdout=full)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.decode() == (
+        "perfkpi: error: cannot write standard output: No space left on device\n"
+    )
+    table = tmp_path / "t.csv"
+    table.write_text("1\n99\n", encoding="utf-8")
+    process = _perfkpi("batch", _scheme_file(tmp_path), str(table), "-o", "/dev/full")
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.decode() == (
+        "perfkpi: error: cannot write: No space left on device @ /dev/full\n"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_argument_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "t.csv"
+    os.mkfifo(fifo)
+    assert main(["batch", _scheme_file(tmp_path), str(fifo)]) == 2
+    assert capsys.readouterr().err == (
+        "perfkpi: error: a FIFO (named pipe), not a regular file: perfkpi reads "
+        f"regular files only (the command line reads standard input from -) @ {fifo}\n"
+    )

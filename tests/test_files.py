@@ -31,6 +31,7 @@ from perfkpi.files import (
     MAX_NESTING,
     MAX_TREE_DEPTH,
     data_from_dict,
+    data_from_text,
     dump_data,
     dump_scheme,
     json_schema,
@@ -387,6 +388,16 @@ def test_duplicate_json_keys_in_data(tmp_path: Path) -> None:
             f"in an object) @ {path}:2"
         )
     ]
+
+
+def test_data_from_text_names_source_and_line() -> None:
+    data = data_from_text('[actuals]\n"1.2" = "99.8%"\n', source="<stdin>")
+    assert dict(data.actuals) == {"1.2": "99.8%"}
+    with pytest.raises(DataValidationError) as info:
+        data_from_text('entity = "x"\n[actuals]\n"1.2" = [1, "a"\n', source="<stdin>")
+    [problem] = [str(e) for e in info.value.exceptions]
+    assert problem.startswith("malformed TOML")
+    assert problem.endswith("@ <stdin>:3")
 
 
 def test_same_key_in_two_objects_is_fine(tmp_path: Path) -> None:
@@ -926,7 +937,12 @@ def leaves(draw: st.DrawFn, code: str, parent: str | None) -> list[Node]:
             penalty = draw(
                 st.sampled_from([None, PerUnmet(points=2), Shortfall(points=1)])
             )
-            item_target = draw(st.sampled_from(NUMERIC_TARGETS))
+            # a shortfall is a ratio to the target: only targets above zero
+            item_target = draw(
+                st.sampled_from(
+                    NUMERIC_TARGETS[:5] if penalty == Shortfall(1) else NUMERIC_TARGETS
+                )
+            )
             nodes.append(
                 Node(
                     f"{code}\x00{i}",

@@ -2,16 +2,18 @@
 
 Exit status: 0 on success, 1 when ``perfkpi check`` finds figures that do not
 add up, 2 on bad input (with a message on standard error that names the file,
-the place and what was expected).  A file argument ``-`` reads standard input
-(TOML, or JSON when the text starts with ``{``).
+the place and what was expected) and on output that cannot be written (a
+closed pipe, a full disk, a terminal whose encoding cannot show the text).
+A file argument ``-`` reads standard input: a CSV table for ``perfkpi batch``,
+else TOML, or JSON when the text starts with ``{``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-import tomllib
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -21,7 +23,7 @@ from perfkpi.errors import DataError, PerfKPIError, SchemeValidationError
 from perfkpi.evaluation import Evaluation, evaluate
 from perfkpi.files import (
     MAX_FILE_BYTES,
-    data_from_dict,
+    data_from_text,
     load_data,
     load_scheme,
     scheme_from_text,
@@ -104,6 +106,7 @@ examples:
   perfkpi batch scheme.toml departments.csv -o scores.csv
   perfkpi batch scheme.toml departments.csv --id-column 单位 -o scores.csv
   perfkpi batch scheme.toml departments.csv --errors raise   stop at the first bad row
+  cat departments.csv | perfkpi batch scheme.toml - | head
 
 TABLE has a header row and one row per entity: a column per input node (named by
 its code) and optional findings:CODE, na:CODE and adjust:CODE columns.  OUT gets
@@ -290,7 +293,9 @@ def _parser() -> argparse.ArgumentParser:
         _BATCH_EPILOG,
     )
     bat.add_argument("scheme", metavar="SCHEME", help="scheme file, or -")
-    bat.add_argument("table", metavar="TABLE", help="CSV file, one row per entity")
+    bat.add_argument(
+        "table", metavar="TABLE", help="CSV file, one row per entity, or -"
+    )
     bat.add_argument(
         "-o", "--output", metavar="OUT", default=STDIN, help="CSV to write (default: -)"
     )
@@ -375,10 +380,19 @@ def _add_check_output(parser: argparse.ArgumentParser) -> None:
 # -- standard input ----------------------------------------------------------------
 
 
-def _stdin_text(args: Sequence[str]) -> str:
+def _stdin(args: Sequence[str]) -> Any:  # noqa: ANN401 (a binary stream)
+    """Return standard input as a binary stream, if only one argument is ``-``."""
     if sum(1 for a in args if a == STDIN) > 1:
         raise DataError("<stdin>", "only one argument can read standard input")
-    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if sys.stdin is None:
+        raise DataError("<stdin>", "there is no standard input to read")
+    return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+def _stdin_text(args: Sequence[str]) -> str:
+    raw: bytes | str = _stdin(args).read(MAX_FILE_BYTES + 1)
+    if isinstance(raw, str):  # a text stream without a buffer
+        raw = raw.encode("utf-8", "surrogateescape")
     if len(raw) > MAX_FILE_BYTES:
         msg = f"more than {MAX_FILE_BYTES} bytes; at most that many are read"
         raise DataError("<stdin>", msg)
@@ -392,25 +406,6 @@ def _text_format(text: str) -> Literal["toml", "json"]:
     return "json" if text.lstrip().startswith("{") else "toml"
 
 
-def _reject_constant(name: str) -> float:
-    msg = f"{name} is not a number perfkpi accepts"
-    raise ValueError(msg)
-
-
-def _document(text: str) -> dict[str, Any]:
-    fmt = _text_format(text)
-    try:
-        if fmt == "json":
-            doc = json.loads(text, parse_constant=_reject_constant)
-        else:
-            doc = tomllib.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise DataError("<stdin>", f"malformed {fmt.upper()}: {exc}") from None
-    if not isinstance(doc, dict):
-        raise DataError("<stdin>", "expected a JSON object at the top level")
-    return doc
-
-
 def _scheme(arg: str, args: Sequence[str]) -> Scheme:
     if arg != STDIN:
         return load_scheme(arg)
@@ -421,7 +416,10 @@ def _scheme(arg: str, args: Sequence[str]) -> Scheme:
 def _data(arg: str, args: Sequence[str], scheme: Scheme) -> Data:
     if arg != STDIN:
         return load_data(arg, scheme=scheme)
-    return data_from_dict(_document(_stdin_text(args)), source="<stdin>", scheme=scheme)
+    text = _stdin_text(args)
+    return data_from_text(
+        text, format=_text_format(text), scheme=scheme, source="<stdin>"
+    )
 
 
 # -- commands ----------------------------------------------------------------------
@@ -528,9 +526,10 @@ class _ProgressBar:
 def _batch(scheme: Scheme, args: argparse.Namespace) -> None:
     from perfkpi.batch import evaluate_batch  # noqa: PLC0415 (keeps start-up light)
 
+    table = _stdin([args.scheme, args.table]) if args.table == STDIN else args.table
     result = evaluate_batch(
         scheme,
-        args.table,
+        table,
         errors=args.errors,
         id_column=args.id_column,
         progress=_ProgressBar(),
@@ -607,15 +606,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         # a negative target or actual such as "-5%以下" is a value, not an option
         words.insert(1, "--")
-    args = _parser().parse_args(words)
     try:
-        return _run(args)
-    except SchemeValidationError as exc:
-        print(f"perfkpi: error: {exc}", file=sys.stderr)
+        args = _parser().parse_args(words)
+        status = _run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+    except (SchemeValidationError, PerfKPIError) as exc:
+        _error(str(exc))
         return 2
-    except PerfKPIError as exc:
-        print(f"perfkpi: error: {exc}", file=sys.stderr)
+    except BrokenPipeError:
+        _drop_stdout()
+        _error("standard output was closed before everything was written")
         return 2
+    except UnicodeEncodeError as exc:
+        shown = exc.object[exc.start]
+        _error(
+            f"standard output cannot show {shown!r} in its encoding "
+            f"{exc.encoding}; set PYTHONIOENCODING=utf-8 (or LANG to a UTF-8 "
+            "locale)"
+        )
+        return 2
+    except OSError as exc:
+        _drop_stdout()
+        _error(f"cannot write standard output: {exc.strerror or exc}")
+        return 2
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    return status
+
+
+def _error(message: str) -> None:
+    """Write one ``perfkpi: error:`` line to standard error, whatever its encoding."""
+    line = f"perfkpi: error: {message}\n"
+    stream = sys.stderr
+    if stream is None:  # pragma: no cover (no standard error at all)
+        return
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        stream.write(line.encode(encoding, "backslashreplace").decode(encoding))
+        stream.flush()
+    except (OSError, LookupError, ValueError):  # pragma: no cover (stderr is gone)
+        pass
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so nothing fails at exit.
+
+    After a closed pipe or a full disk, the output buffer still holds text that
+    Python would try to write at exit, printing a traceback; what is lost is
+    already lost.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
 
 
 if __name__ == "__main__":  # pragma: no cover

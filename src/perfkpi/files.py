@@ -74,6 +74,7 @@ __all__ = [
     "MAX_NESTING",
     "MAX_TREE_DEPTH",
     "data_from_dict",
+    "data_from_text",
     "data_to_dict",
     "dump_data",
     "dump_scheme",
@@ -500,7 +501,7 @@ def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locato
             found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
             line = int(found.group(1)) if found else 0
             if "(at end of document)" in str(exc):
-                line = text.count("\n") + 1
+                line = max(1, text.count("\n") + (not text.endswith("\n")))
             where = _place(source, line)
             raise SchemeError(where, f"malformed TOML: {exc}") from None
         except RecursionError:  # pragma: no cover (nesting is checked first)
@@ -1367,6 +1368,47 @@ def _build_data(
         errors = [DataError(e.where, e.problem) for e in problems.sorted()]
         raise DataValidationError(f"invalid data {source or '<dict>'}", errors)
     return data
+
+
+def data_from_text(
+    text: str,
+    *,
+    format: Format = "toml",  # noqa: A002
+    scheme: Scheme | None = None,
+    source: str = "",
+) -> Data:
+    """Build entity data from the text of a data file.
+
+    Parameters
+    ----------
+    text
+        The text of a TOML or JSON data file.
+    format
+        ``"toml"`` (the default) or ``"json"``.
+    scheme
+        The scheme the data is for (see :func:`load_data`).
+    source
+        The name used in error messages.
+
+    Raises
+    ------
+    DataValidationError
+        A :class:`~perfkpi.errors.DataError` group with every problem in the
+        text, each naming *source*, the line and the entry.
+
+    Examples
+    --------
+    >>> from perfkpi.files import data_from_text
+    >>> data_from_text('{"actuals": {"1.2": "99.8%"}}', format="json").actuals
+    {'1.2': '99.8%'}
+    """
+    try:
+        doc, locator = _parse(text, format, source)
+    except SchemeError as exc:
+        raise DataValidationError(
+            f"invalid data {source or '<text>'}", [DataError(exc.where, exc.problem)]
+        ) from None
+    return _build_data(doc, scheme, source, locator)
 
 
 def load_data(path: str | Path, *, scheme: Scheme | None = None) -> Data:
