@@ -1218,3 +1218,217 @@ def test_bundled_scheme_still_scores_88_63() -> None:
         perfkpi.catalog.data("gz-internet-court-2022"),
     )
     assert ev.total == 88.63
+
+
+# -- hostile schemes: codes that look alike, reserved prefixes, wrong types -----------
+
+
+def _pair(first: str, second: str) -> Scheme:
+    """Two nodes of 50 points each, coded *first* and *second*."""
+    return Scheme.from_nodes(
+        "pair",
+        "pair",
+        [
+            Node(first, "甲", points=50, rule=Deduct()),
+            Node(second, "乙", points=50, rule=Deduct()),
+        ],
+    )
+
+
+def _single(**fields: object) -> Scheme:
+    return Scheme.from_nodes("one", "one", [Node(**{"name": "甲", **fields})])  # type: ignore[arg-type]
+
+
+HOSTILE_CASES: list[Any] = [
+    pytest.param(
+        # a full-width full stop (U+FF0E) looks like "."
+        lambda _: _pair("1.1", "1．1"),
+        SchemeValidationError,
+        ["'1．1' looks the same as '1.1'", "character width"],
+        id="code-full-width-look-alike",
+    ),
+    pytest.param(
+        # full-width digits (U+FF11) too
+        lambda _: _pair("１.１", "1.1"),
+        SchemeValidationError,
+        ["'1.1' looks the same as '１.１'"],
+        id="code-full-width-digits",
+    ),
+    pytest.param(
+        # a zero-width space (U+200B) is invisible: refused, and a collision
+        lambda _: _pair("1.1", "1.1\u200b"),
+        SchemeValidationError,
+        ["U+200B", "invisible", "looks the same as '1.1'", "@ 1.1\\u200b"],
+        id="code-zero-width-space",
+    ),
+    pytest.param(
+        # a zero-width joiner (U+200D) alone is refused
+        lambda _: _single(code="1\u200d", points=100, rule=Deduct()),
+        SchemeValidationError,
+        ["U+200D"],
+        id="code-zero-width-joiner",
+    ),
+    pytest.param(
+        # a right-to-left override (U+202E) reorders how the code reads
+        lambda _: _single(code="1\u202e2", points=100, rule=Deduct()),
+        SchemeValidationError,
+        ["U+202E", "direction-control"],
+        id="code-bidi-override",
+    ),
+    pytest.param(
+        # a left-to-right mark (U+200E) is as invisible
+        lambda _: _pair("2", "\u200e2"),
+        SchemeValidationError,
+        ["U+200E", "looks the same as '2'"],
+        id="code-bidi-mark",
+    ),
+    pytest.param(
+        # a byte-order mark (U+FEFF) pasted at the front
+        lambda _: _single(code="\ufeff1", points=100, rule=Deduct()),
+        SchemeValidationError,
+        ["U+FEFF"],
+        id="code-byte-order-mark",
+    ),
+    pytest.param(
+        # a line break would start a line of its own in every listing
+        lambda _: _single(code="1\n2", points=100, rule=Deduct()),
+        SchemeValidationError,
+        ["U+000A", "@ 1\\n2"],
+        id="code-newline",
+    ),
+    pytest.param(
+        # spaces at the ends do not show in a table
+        lambda _: _pair("3", " 3 "),
+        SchemeValidationError,
+        ["' 3 ' looks the same as '3'", "spaces at the ends"],
+        id="code-padded-look-alike",
+    ),
+    pytest.param(
+        # a batch table would read column "na:1" as node 1's N/A flag
+        lambda _: _pair("1", "na:1"),
+        SchemeValidationError,
+        ["'na:1' starts with 'na:'", "batch table reserves"],
+        id="code-reserved-na",
+    ),
+    pytest.param(
+        # ... "findings:2" as node 2's findings
+        lambda _: _pair("2", "findings:2"),
+        SchemeValidationError,
+        ["'findings:2' starts with 'findings:'"],
+        id="code-reserved-findings",
+    ),
+    pytest.param(
+        # ... and "adjust:1" as an adjustment, also in full-width letters
+        lambda _: _pair("1", "ａｄｊｕｓｔ:1"),
+        SchemeValidationError,
+        ["starts with 'adjust:'"],
+        id="code-reserved-adjust-full-width",
+    ),
+    pytest.param(
+        # a rule's name where the rule goes (the file form, not the object)
+        lambda _: _single(code="1", points=100, rule="proportional"),
+        SchemeValidationError,
+        [
+            "a node's rule must be a rule such as Proportional()",
+            "'proportional'",
+            "@ 1",
+        ],
+        id="node-rule-a-string",
+    ),
+    pytest.param(
+        # the rule's class, not a rule
+        lambda _: _single(code="1", points=100, rule=Proportional),
+        SchemeValidationError,
+        ["rule must be a rule", "Proportional'>", "@ 1"],
+        id="node-rule-a-class",
+    ),
+    pytest.param(
+        # an indicator's name where an Indicator goes
+        lambda _: _single(code="1", points=100, rule=Deduct(), indicator="预算执行率"),
+        SchemeValidationError,
+        ["indicator must be an Indicator", "'预算执行率'"],
+        id="node-indicator-a-string",
+    ),
+    pytest.param(
+        # points that are not a number
+        lambda _: Node("1", "甲", points="十分"),  # type: ignore[arg-type]
+        perfkpi.SchemeError,
+        ["points must be a number", "'十分'"],
+        id="node-points-text",
+    ),
+    pytest.param(
+        # a list where points go
+        lambda _: Node("1", "甲", points=[10]),  # type: ignore[arg-type]
+        perfkpi.SchemeError,
+        ["points must be a number", "[10]"],
+        id="node-points-list",
+    ),
+    pytest.param(
+        # True is not 1 point
+        lambda _: Node("1", "甲", points=True),
+        perfkpi.SchemeError,
+        ["points must be a number", "True"],
+        id="node-points-bool",
+    ),
+    pytest.param(
+        # a number where a target's text goes
+        lambda _: Node("1", "甲", points=10, target=99),  # type: ignore[arg-type]
+        perfkpi.SchemeError,
+        ["a target must be a Target or its text", "99"],
+        id="node-target-a-number",
+    ),
+    pytest.param(
+        # the scheme's total that is not a number
+        lambda _: Scheme("s", "s", (), points="all"),  # type: ignore[arg-type]
+        perfkpi.SchemeError,
+        ["points must be a number", "'all'"],
+        id="scheme-points-text",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "places"), HOSTILE_CASES)
+def test_hostile_scheme(
+    tmp_path: Path, call: Call, error: type[Exception], places: list[str]
+) -> None:
+    with pytest.raises(error) as info:
+        call(tmp_path)
+    assert type(info.value) is error
+    message = str(info.value)
+    for place in places:
+        assert place in message, (place, message)
+
+
+def test_codes_that_only_look_different_still_load() -> None:
+    # visible differences are differences: case, a hyphen, a CJK full stop
+    scheme = Scheme.from_nodes(
+        "ok",
+        "ok",
+        [
+            Node("A1", "甲", points=25, rule=Deduct()),
+            Node("a1", "乙", points=25, rule=Deduct()),
+            Node("1-1", "丙", points=25, rule=Deduct()),
+            Node("1。1", "丁", points=25, rule=Deduct()),
+        ],
+    )
+    assert [n.code for n in scheme.nodes] == ["A1", "a1", "1-1", "1。1"]
+
+
+def test_reserved_prefixes_are_the_batch_columns() -> None:
+    from perfkpi import batch, scheme
+
+    reserved = scheme._RESERVED_PREFIXES  # noqa: SLF001 (one fact, two modules)
+    assert set(reserved) == {batch.FINDINGS, batch.NOT_APPLICABLE, batch.ADJUST}
+
+
+def test_a_look_alike_code_in_a_file_names_both(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        '[scheme]\nid = "s"\nname = "s"\n\n'
+        '[[node]]\ncode = "1.1"\nname = "甲"\npoints = 50\nrule = "deduct"\n\n'
+        '[[node]]\ncode = "1．1"\nname = "乙"\npoints = 50\nrule = "deduct"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SchemeValidationError) as info:
+        load_scheme(path)
+    assert "'1．1' looks the same as '1.1'" in str(info.value)

@@ -4,7 +4,10 @@ A :class:`Scheme` is a flat list of :class:`Node` values linked by parent codes.
 Building one checks the whole tree and reports every problem at once in a
 :class:`~perfkpi.errors.SchemeValidationError`: duplicate codes, unknown parents,
 cycles, children's points that do not add up to their parent's, rules that do
-not fit the node's place.
+not fit the node's place.  Codes must be told apart by a reader and by a batch
+table: a code with an invisible or direction-control character (a zero-width
+space, U+202E), two codes that look the same (``1.1`` and ``1．1``) and a code
+that starts with ``findings:``, ``na:`` or ``adjust:`` are refused.
 
 Examples
 --------
@@ -23,6 +26,7 @@ perfkpi.errors.SchemeValidationError: invalid scheme 's' (1 problems)
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
@@ -32,7 +36,7 @@ from perfkpi.errors import SchemeError, SchemeValidationError
 from perfkpi.grades import CN_2020, PEFA, GradeScale
 from perfkpi.indicators import Indicator
 from perfkpi.rounding import Rounding
-from perfkpi.rules import Deduct, GradeTable, Mean, Rule, Sum, WeakestLink
+from perfkpi.rules import Deduct, GradeTable, Mean, Rule, RuleBase, Sum, WeakestLink
 from perfkpi.targets import Target, format_number, parse_target
 
 __all__ = ["Node", "Override", "Scheme"]
@@ -41,9 +45,13 @@ _TOLERANCE = 1e-9
 
 
 def _to_target(value: Target | str | None) -> Target | None:
-    if value is None or isinstance(value, Target):
-        return value
-    return parse_target(value)
+    given: object = value  # callers without mypy may pass anything
+    if given is None or isinstance(given, Target):
+        return given
+    if not isinstance(given, str):
+        msg = f"a target must be a Target or its text (got {given!r})"
+        raise SchemeError("target", msg)
+    return parse_target(given)
 
 
 def _to_points(value: float | None) -> float | None:
@@ -53,10 +61,16 @@ def _to_points(value: float | None) -> float | None:
 
 
 def _to_float(value: float) -> float:
+    if isinstance(value, bool):
+        msg = f"points must be a number (got {value!r})"
+        raise SchemeError("points", msg)
     try:
         return float(value)
     except OverflowError:  # an int too large for a float: reported as not finite
         return math.inf if value > 0 else -math.inf
+    except (TypeError, ValueError):
+        msg = f"points must be a number (got {value!r})"
+        raise SchemeError("points", msg) from None
 
 
 @attrs.frozen
@@ -87,6 +101,16 @@ class Node:
         A label that groups deductions in reports (``采购管理``).
     note
         Free text: the source of the node, assumptions made.
+
+    Raises
+    ------
+    SchemeError
+        If *points* is not a number or *target* is neither a target nor text.
+    TargetSyntaxError, UnknownUnitError
+        If *target* is text that does not parse.
+
+    The other fields are checked with the whole tree, when a :class:`Scheme`
+    is built.
     """
 
     code: str
@@ -299,9 +323,18 @@ def _wrong_types(nodes: Iterable[object]) -> Iterator[SchemeError]:
             if not isinstance(value, str):
                 msg = f"a node's {field} must be text (got {value!r})"
                 yield SchemeError(where, msg)
+        rule: object = node.rule
+        if rule is not None and not isinstance(rule, RuleBase):
+            msg = f"a node's rule must be a rule such as Proportional() (got {rule!r})"
+            yield SchemeError(where, msg)
+        indicator: object = node.indicator
+        if indicator is not None and not isinstance(indicator, Indicator):
+            msg = f"a node's indicator must be an Indicator (got {indicator!r})"
+            yield SchemeError(where, msg)
 
 
 def _validate(scheme: Scheme) -> Iterator[SchemeError]:
+    yield from _check_codes(scheme.nodes)
     seen: set[str] = set()
     for node in scheme.nodes:
         where = node.code or "<empty code>"
@@ -347,17 +380,73 @@ def _validate(scheme: Scheme) -> Iterator[SchemeError]:
             yield SchemeError(override.node, "an override's node needs a target")
 
 
+_RESERVED_PREFIXES = ("findings:", "na:", "adjust:")
+"""Code prefixes a batch table reserves for its own columns (see perfkpi.batch)."""
+
+
+def _invisible(char: str) -> bool:
+    """Whether *char* is a control or format character (zero-width, bidi, NUL)."""
+    return unicodedata.category(char) in ("Cc", "Cf")
+
+
+def _look(code: str) -> str:
+    """Return how *code* looks: NFKC (full width folded), invisibles and edges gone."""
+    shown = "".join(c for c in code if not _invisible(c))
+    return unicodedata.normalize("NFKC", shown).strip()
+
+
+def _check_codes(nodes: Iterable[Node]) -> Iterator[SchemeError]:
+    """Refuse codes a reader cannot tell apart, and codes a batch table reserves.
+
+    A code may not hold a control or format character (zero-width spaces and
+    joiners, direction marks and overrides, NUL, line breaks); two codes that
+    look the same once those are dropped and full-width forms folded
+    (``1.1``, ``1．1``, ``１.１``) collide; and a code may not start with a
+    prefix a batch table reserves (``findings:``, ``na:``, ``adjust:``).
+    """
+    first: dict[str, str] = {}
+    for node in nodes:
+        code = node.code
+        hidden = sorted({f"U+{ord(c):04X}" for c in code if _invisible(c)})
+        where = repr(code)[1:-1] if hidden else code  # the place, printable
+        if hidden:
+            msg = (
+                f"code {code!r} holds invisible or direction-control characters "
+                f"({', '.join(hidden)}); write it with visible characters only"
+            )
+            yield SchemeError(where, msg)
+        look = _look(code)
+        other = first.setdefault(look, code)
+        if other != code:
+            msg = (
+                f"code {code!r} looks the same as {other!r} (they differ only in "
+                "invisible characters, spaces at the ends or character width)"
+            )
+            yield SchemeError(where, msg)
+        reserved = next((p for p in _RESERVED_PREFIXES if look.startswith(p)), None)
+        if reserved is not None:
+            msg = (
+                f"code {code!r} starts with {reserved!r}, which a batch table "
+                "reserves for its own columns"
+            )
+            yield SchemeError(where, msg)
+
+
 def _cycle_members(scheme: Scheme) -> set[str]:
+    """Return the codes on a cycle of parents, visiting each node once."""
     members: set[str] = set()
     index = {n.code: n for n in scheme.nodes}
+    done: set[str] = set()  # walked already: on a cycle found, or leading nowhere
     for node in scheme.nodes:
-        path: list[str] = []
+        path: dict[str, int] = {}  # code → place on this walk
         current: Node | None = node
-        while current is not None and current.code not in path:
-            path.append(current.code)
+        while current is not None and current.code not in done:
+            if current.code in path:  # came back to a node on this walk
+                members.update(list(path)[path[current.code] :])
+                break
+            path[current.code] = len(path)
             current = index.get(current.parent) if current.parent else None
-        if current is not None:  # came back to a node on the path
-            members.update(path[path.index(current.code) :])
+        done.update(path)
     return members
 
 
