@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfkpi
 from perfkpi import Data, Deduct, Finding, Node, Proportional, Scheme, evaluate
 from perfkpi.cli import main
+from perfkpi.rounding import Rounding
+from perfkpi.rules import (
+    RULE_KINDS,
+    AllOrNothing,
+    Categorical,
+    Checklist,
+    Qualitative,
+    rule_from_dict,
+)
 from perfkpi.whatif import (
     GapError,
     gap_to_grade,
@@ -316,19 +326,272 @@ def test_cli_what_if_malformed(capsys: pytest.CaptureFixture[str]) -> None:
 # -- properties ------------------------------------------------------------------------
 
 
+@settings(deadline=None)  # a gap evaluates dozens of trials; the machine is shared
 @given(
     st.integers(0, 1000).map(lambda n: n / 10),
     st.integers(0, 1000).map(lambda n: n / 10),
 )
 def test_gap_steps_reach_the_grade(a: float, b: float) -> None:
-    ev = evaluate(_two_leaves(), {"A": a, "B": b})
+    # actuals with their unit: a plain 0.1 against ≥100 % is ambiguous (warned)
+    ev = evaluate(_two_leaves(), {"A": f"{a}%", "B": f"{b}%"})
     gap = gap_to_grade(ev)
     # both leaves at 100 % always give 100 (优), so the next grade is reachable
     assert gap.reached
     assert gap.after.total >= gap.minimum or gap.grade == ev.grade
     changes = {s.change.code: s.change.after for s in gap.steps}
     again = evaluate(
-        _two_leaves(), {"A": changes.get("A", a), "B": changes.get("B", b)}
+        _two_leaves(),
+        {"A": changes.get("A", f"{a}%"), "B": changes.get("B", f"{b}%")},
     )
     assert again.total == gap.after.total
     assert sum(s.gain for s in gap.steps) == pytest.approx(gap.after.total - ev.total)
+
+
+# -- every lever ----------------------------------------------------------------------
+
+
+def _date_and_number() -> Scheme:
+    # 100 points, 优 ≥ 90:
+    #   1 系统上线 10, due 2022年12月31日前, all-or-nothing: done 2023-01-31 → 0
+    #   2 预算执行率 40, ≥100 %, proportional: 97.5 % → 40 × 0.975 = 39
+    #   3 满意度 40, ≥100 %, proportional: 80 % → 40 × 0.8 = 32
+    #   4 服务质量 10, qualitative: 达成年度指标 at 8 (top tier: nothing to climb)
+    # total 0 + 39 + 32 + 8 = 79; 优 needs 11 more.  Alone: on time +10,
+    # 2 to 100 % +1, 3 to 100 % +8: none reaches.  2 and 3 together: 9, short.
+    # On time with 2 (+11) or with 3 (+18) reach; the one asking least is on
+    # time with 2.
+    return Scheme.from_nodes(
+        "s",
+        "s",
+        [
+            Node(
+                "1",
+                "系统上线",
+                points=10,
+                target="2022年12月31日前",
+                rule=AllOrNothing(),
+            ),
+            Node("2", "预算执行率", points=40, target="≥100%", rule=Proportional()),
+            Node("3", "满意度", points=40, target="≥100%", rule=Proportional()),
+            Node("4", "服务质量", points=10, rule=Qualitative()),
+        ],
+        points=100,
+    )
+
+
+DATE_AND_NUMBER = {
+    "1": "2023年1月31日",
+    "2": "97.5%",
+    "3": "80%",
+    "4": {"tier": "达成年度指标", "score": 8},
+}
+
+
+def test_the_only_way_combines_a_date_and_a_number() -> None:
+    ev = evaluate(_date_and_number(), DATE_AND_NUMBER)
+    assert (ev.total, ev.grade) == (79.0, "中")
+    gap = gap_to_grade(ev, "优")
+    assert gap.reached
+    # 2 is trimmed to the least that still reaches: 40 × 99.99 % = 39.996,
+    # which rounds (四舍五入, 2 places) to 40.00, so 1 + 10 = 11 and the total
+    # is 90; at 99.98 % it would be 39.992 → 39.99 and 89.99.  Steps by rate:
+    # 2 gains 1 over 2.49 points (0.40 a point), on time 10 over 31 days
+    # (0.32 a day).
+    assert [(s.change.code, s.change.after, s.gain, s.total) for s in gap.steps] == [
+        ("2", "99.99%", 1.0, 80.0),
+        ("1", dt.date(2022, 12, 31), 10.0, 90.0),
+    ]
+    assert (gap.after.total, gap.after.grade) == (90.0, "优")
+    text = gap.describe(candidates=False)
+    assert "1. 2 预算执行率由97.5%改为99.99%：+1分 → 80分" in text
+    on_time = "完成日期由2023年1月31日提前至2022年12月31日（按期完成）"
+    assert f"2. 1 系统上线{on_time}：+10分 → 90分" in text
+    english = gap.describe("en", candidates=False)
+    assert "1 系统上线: done 2022-12-31 instead of 2023-01-31 (按期完成)" in english
+
+
+def test_numbers_alone_cannot_reach_it() -> None:
+    # without dates only +1 and +8 are left: 79 + 9 = 88, still 良
+    ev = evaluate(_date_and_number(), DATE_AND_NUMBER)
+    gap = gap_to_grade(ev, "优", levers=["numbers"])
+    assert not gap.reached
+    assert gap.after.total == 88.0
+
+
+def test_candidates_of_the_date_and_number_scheme() -> None:
+    ev = evaluate(_date_and_number(), DATE_AND_NUMBER)
+    gap = gap_to_grade(ev, "优")
+    # 3: +8 over 20 points = 0.4 a point; 2: +1 over 2.5 points = 0.4 a point
+    # (the larger gain first); on time: +10 over 31 days = 0.3226 → 0.32 a day
+    assert [c.describe() for c in gap.candidates] == [
+        "3 满意度由80%改为100%：+8分（每个百分点0.4分）",
+        "2 预算执行率由97.5%改为100%：+1分（每个百分点0.4分）",
+        (
+            "1 系统上线完成日期由2023年1月31日提前至2022年12月31日（按期完成）"
+            "：+10分（每天0.32分）"
+        ),
+    ]
+
+
+def test_deadline_rule_days_trimmed() -> None:
+    if "deadline" not in RULE_KINDS:
+        pytest.skip("no 'deadline' rule in this build")
+    # 1 系统上线 10 points, due 2022年12月31日前, 0.5 off per day late: done
+    # 2023-01-10 is 10 days late, 10 − 5 = 5; 2 预算执行率 90 points at 90 %:
+    # 81.  Total 86 (良); 优 needs 4.  On time gains 5, 2 at 100 % gains 9:
+    # each alone reaches, on time asks less.  Trimmed: 8 days earlier
+    # (2023-01-02, 2 days late) loses 1, 9 + 81 = 90; 7 days earlier loses
+    # 1.5: 89.5.
+    scheme = Scheme.from_nodes(
+        "s",
+        "s",
+        [
+            Node(
+                "1",
+                "系统上线",
+                points=10,
+                target="2022年12月31日前",
+                rule=rule_from_dict({"kind": "deadline", "per": 0.5}),
+            ),
+            Node("2", "预算执行率", points=90, target="≥100%", rule=Proportional()),
+        ],
+        points=100,
+    )
+    ev = evaluate(scheme, {"1": "2023年1月10日", "2": "90%"})
+    assert (ev.total, ev.grade) == (86.0, "良")
+    gap = gap_to_grade(ev)
+    assert [(s.change.after, s.gain, s.total) for s in gap.steps] == [
+        (dt.date(2023, 1, 2), 4.0, 90.0)
+    ]
+    assert gap.steps[0].change.note == ""  # still 2 days late: not on time
+
+
+def test_tiers_checklists_and_categories() -> None:
+    # 1 服务质量 10 points, qualitative: 部分达成 at 6.5; the tier above
+    #   starts at 0.8 × 10 = 8, so +1.5
+    # 2 管理制度健全性 3 points, a checklist of 预算/采购/资产 at 1 point
+    #   each: only 预算 present, so 1; +1 for one more, +2 for both
+    # 3 资金结余 3 points, categorical: 无结余 3, 不超过上年结转 2, 超过上年结转
+    #   0; now 超过上年结转, so +2 or +3
+    # 4 执行率 84 points, ≥100 %, proportional, at 100 %: full
+    # total 6.5 + 1 + 0 + 84 = 91.5 (优), aim at the top of the scale: the
+    # candidates are what counts here
+    scheme = Scheme.from_nodes(
+        "s",
+        "s",
+        [
+            Node("1", "服务质量", points=10, rule=Qualitative()),
+            Node(
+                "2",
+                "管理制度健全性",
+                points=3,
+                rule=Checklist(per=1, items=["预算", "采购", "资产"]),
+            ),
+            Node(
+                "3",
+                "资金结余",
+                points=3,
+                rule=Categorical({"无结余": 3, "不超过上年结转": 2, "超过上年结转": 0}),
+            ),
+            Node("4", "执行率", points=84, target="≥100%", rule=Proportional()),
+        ],
+        points=100,
+    )
+    data = {
+        "1": {"tier": "部分达成年度指标并具有一定效果", "score": 6.5},
+        "2": ["预算"],
+        "3": "超过上年结转",
+        "4": "100%",
+    }
+    ev = evaluate(scheme, data)
+    assert ev.total == 91.5
+    gap = gap_to_grade(ev, "优")
+    assert gap.reached
+    assert gap.steps == ()
+    described = sorted(c.describe() for c in gap.candidates)
+    assert described == sorted(
+        [
+            (
+                "1 服务质量由“部分达成年度指标并具有一定效果”（6.5分）"
+                "提升至“达成年度指标”（8分）：+1.5分（每档1.5分）"
+            ),
+            "2 管理制度健全性由“预算”提升至“预算、采购”：+1分（每项1分）",
+            "2 管理制度健全性由“预算”提升至“预算、采购、资产”：+2分（每项1分）",
+            "3 资金结余由超过上年结转改为不超过上年结转：+2分（每级2分）",
+            "3 资金结余由超过上年结转改为无结余：+3分（每级1.5分）",
+        ]
+    )
+    assert {c.change.lever for c in gap.candidates} == {
+        "tiers",
+        "checklists",
+        "categories",
+    }
+
+
+def test_each_lever_alone() -> None:
+    # the same scheme, one lever at a time: only that lever's candidates
+    ev = evaluate(_date_and_number(), DATE_AND_NUMBER)
+    dates = gap_to_grade(ev, "优", levers=["dates"])
+    assert [c.change.code for c in dates.candidates] == ["1"]
+    numbers = gap_to_grade(ev, "优", levers=["numbers"])
+    assert [c.change.code for c in numbers.candidates] == ["3", "2"]
+    actuals = gap_to_grade(ev, "优", levers=["actuals"])
+    assert len(actuals.candidates) == 3
+
+
+def test_identical_findings_are_one_candidate_taken_many_times() -> None:
+    # 50 管理 (deduct) with 30 findings of 1 point: 20; 50 执行率 at 100 %: 50.
+    # Total 70 (中); 良 needs 10: ten findings avoided, the first ten in order
+    scheme = Scheme.from_nodes(
+        "s",
+        "s",
+        [
+            Node("1", "管理", points=50, rule=Deduct()),
+            Node("2", "执行率", points=50, target="≥100%", rule=Proportional()),
+        ],
+        points=100,
+    )
+    findings = [Finding("1", 1, f"问题{i}", "管理") for i in range(30)]
+    ev = evaluate(scheme, Data(actuals={"2": "100%"}, findings=findings))
+    assert (ev.total, ev.grade) == (70.0, "中")
+    gap = gap_to_grade(ev)
+    assert len(gap.candidates) == 30
+    assert [s.change.finding for s in gap.steps] == list(range(10))
+    assert [s.total for s in gap.steps] == [71.0 + i for i in range(10)]
+    assert (gap.after.total, gap.after.grade) == (80.0, "良")
+    assert len(gap.after.data.findings) == 20
+
+
+RATES: list[tuple[float, float, int, str]] = [
+    # 0.63 over 12.7 points: 0.0496062992… → 0.05 (2 places)
+    (0.63, 12.7, 2, "（每个百分点0.05分）"),
+    # the same with a scheme that rounds to 4 places: 0.0496
+    (0.63, 12.7, 4, "（每个百分点0.0496分）"),
+    # 10 over 31 points: 0.3225806… → 0.32
+    (10.0, 31.0, 2, "（每个百分点0.32分）"),
+]
+
+
+@pytest.mark.parametrize(("gain", "size", "places", "expected"), RATES)
+def test_rates_print_rounded(
+    gain: float, size: float, places: int, expected: str
+) -> None:
+    change = perfkpi.whatif.Change("1", "1%", "13.7%", label="x")
+    improvement = perfkpi.whatif.Improvement(change, gain, size, "%", places)
+    assert improvement.describe().endswith(expected)
+
+
+def test_rate_places_follow_the_scheme() -> None:
+    # 10 points, ≥127 %, proportional, rounded to 4 places: 114.3 % … is met
+    # at 127 %: 10 − 10 × 114.3/127 = 1 point over 12.7 points: 0.0787…
+    scheme = Scheme.from_nodes(
+        "s",
+        "s",
+        [Node("1", "x", points=10, target="≥127%", rule=Proportional())],
+        points=10,
+        rounding=Rounding(places=4),
+    )
+    ev = evaluate(scheme, {"1": "114.3%"})
+    assert ev.total == 9.0
+    (candidate,) = gap_to_grade(ev, "优").candidates
+    assert candidate.describe() == "1 x由114.3%改为127%：+1分（每个百分点0.0787分）"

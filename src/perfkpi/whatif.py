@@ -29,6 +29,8 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,6 +42,7 @@ import numpy as np
 from perfkpi.deductions import Data, Finding
 from perfkpi.errors import PerfKPIError
 from perfkpi.evaluation import Evaluation, evaluate
+from perfkpi.rules import _TIERS, Categorical, Checklist, Qualitative
 from perfkpi.scheme import Node, Scheme
 from perfkpi.targets import Comparator, Target, format_number
 
@@ -58,13 +61,24 @@ __all__ = [
     "what_if_batch",
 ]
 
-Lever = Literal["actuals", "findings"]
-LEVERS: tuple[Lever, ...] = ("actuals", "findings")
+Lever = Literal[
+    "numbers", "dates", "tiers", "checklists", "categories", "items", "findings"
+]
+LEVERS: tuple[Lever, ...] = (
+    "numbers",
+    "dates",
+    "tiers",
+    "checklists",
+    "categories",
+    "items",
+    "findings",
+)
+"""Every lever :func:`gap_to_grade` can pull."""
 
-_Candidate = tuple["Improvement", dict[str, object], list[int]]
+_ALIASES: dict[str, tuple[Lever, ...]] = {"actuals": LEVERS[:-1], "all": LEVERS}
 
 MAX_COMBINATIONS = 200_000
-"""Sets of improvements considered per size before falling back to greedy."""
+"""Sets of improvements collected per size, at most."""
 
 
 class GapError(ValueError, PerfKPIError):
@@ -95,6 +109,12 @@ class Change:
         What changes, in words (the node's name, or the finding's reason).
     category
         The category of a removed finding.
+    lever
+        The kind of change: ``numbers``, ``dates``, ``tiers``, ``checklists``,
+        ``categories``, ``items`` or ``findings`` (see :func:`gap_to_grade`);
+        ``""`` for a change given by hand.
+    note
+        A word on the change (``按期完成``: done by the deadline).
     """
 
     code: str
@@ -103,29 +123,54 @@ class Change:
     finding: int = -1
     label: str = ""
     category: str = ""
+    lever: str = ""
+    note: str = ""
 
     @property
     def is_finding(self) -> bool:
         """Whether the change removes a finding."""
         return self.finding >= 0
 
-    def describe(self, lang: str = "zh") -> str:
+    def describe(self, lang: str = "zh") -> str:  # noqa: PLR0911 (one per form)
         """Return the change in words."""
+        zh = lang == "zh"
         if self.is_finding:
-            if lang == "zh":
+            if zh:
                 where = f"（{self.category}）" if self.category else ""
                 return f"避免扣分事项{where}“{self.label}”"
             where = f" ({self.category})" if self.category else ""
             return f"avoid the finding{where} “{self.label}”"
-        before, after = _text(self.before), _text(self.after)
-        if lang == "zh":
-            return f"{self.code} {self.label}由{before}改为{after}"
-        return f"{self.code} {self.label}: {before} → {after}"
+        before, after = _text(self.before, lang), _text(self.after, lang)
+        note = (f"（{self.note}）" if zh else f" ({self.note})") if self.note else ""
+        if isinstance(self.after, dt.date):
+            if zh:
+                return f"{self.code} {self.label}完成日期由{before}提前至{after}{note}"
+            return f"{self.code} {self.label}: done {after} instead of {before}{note}"
+        if self.lever in ("tiers", "checklists") and zh:
+            return f"{self.code} {self.label}由{before}提升至{after}{note}"
+        if zh:
+            return f"{self.code} {self.label}由{before}改为{after}{note}"
+        return f"{self.code} {self.label}: {before} → {after}{note}"
 
 
-def _text(value: object) -> str:
+def _text(value: object, lang: str = "zh") -> str:  # noqa: PLR0911 (one per form)
     if isinstance(value, float):
         return _n(value)
+    if isinstance(value, dt.date):
+        return (
+            f"{value.year}年{value.month}月{value.day}日"
+            if lang == "zh"
+            else str(value)
+        )
+    if isinstance(value, Mapping) and set(value) == {"tier", "score"}:
+        score = _n(float(value["score"]))
+        if lang == "zh":
+            return f"“{value['tier']}”（{score}分）"
+        return f"“{value['tier']}” ({score} points)"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "（无）" if lang == "zh" else "(none)"
+        return "“" + "、".join(str(v) for v in value) + "”"
     return str(value)
 
 
@@ -303,21 +348,32 @@ class Improvement:
         Points the total gains when only this change is made.
     size
         The size of the change in its unit: the distance from the actual to
-        the target, label steps, or one finding.
+        the target, days, tiers or categories climbed, checklist items, or
+        one finding.
     unit
-        The unit of *size*: the target's unit, ``级`` (label steps) or
-        ``项`` (findings).
+        The unit of *size*: the target's unit, ``天`` (days), ``档`` (tiers),
+        ``级`` (label or category steps) or ``项`` (items, findings).
+    places
+        The decimal places the rate is written with: 2, or more when the
+        scheme rounds to more.
     """
 
     change: Change
     gain: float
     size: float
     unit: str
+    places: int = 2
 
     @property
     def rate(self) -> float:
         """Points gained per unit of change."""
         return self.gain / self.size if self.size else math.inf
+
+    def rate_text(self) -> str:
+        """Return the rate rounded to :attr:`places` decimals."""
+        if math.isinf(self.rate):
+            return "∞"
+        return format_number(round(self.rate, self.places))
 
     def describe(self, lang: str = "zh") -> str:
         """Return the improvement, its gain and its rate in words."""
@@ -325,17 +381,25 @@ class Improvement:
         if lang == "zh":
             return (
                 f"{self.change.describe(lang)}：+{_n(self.gain)}分"
-                f"（{per}{_n(self.rate)}分）"
+                f"（{per}{self.rate_text()}分）"
             )
-        return f"{self.change.describe(lang)}: +{_n(self.gain)} ({_n(self.rate)} {per})"
+        return (
+            f"{self.change.describe(lang)}: +{_n(self.gain)} ({self.rate_text()} {per})"
+        )
 
 
 def _per_unit(unit: str, lang: str) -> str:
     if lang == "zh":
         if unit == "%":
             return "每个百分点"
-        return f"每{unit}" if unit in ("级", "项") else f"每1{unit}"
-    names = {"%": "per percentage point", "级": "per step", "项": "per finding"}
+        return f"每{unit}" if unit in ("级", "项", "档", "天") else f"每1{unit}"
+    names = {
+        "%": "per percentage point",
+        "级": "per step",
+        "项": "per item",
+        "档": "per tier",
+        "天": "per day",
+    }
     return names.get(unit, f"per {unit}" if unit else "per unit")
 
 
@@ -500,18 +564,48 @@ def _next_grade(ev: Evaluation, grade: str | None) -> tuple[str, float]:
     return grade, bands[labels.index(grade)].minimum
 
 
-def _rank(ev: Evaluation, grade: str) -> int:
-    labels = list(ev.scheme.grades.labels)
+def _rank(scheme: Scheme, grade: str) -> int:
+    labels = list(scheme.grades.labels)
     return labels.index(grade) if grade in labels else len(labels)
 
 
-def _takes_actual(scheme: Scheme, node: Node) -> bool:
+def _levers(levers: Sequence[str]) -> frozenset[str]:
+    if isinstance(levers, str):
+        levers = (levers,)
+    chosen: set[str] = set()
+    unknown: list[str] = []
+    for lever in levers:
+        if lever in _ALIASES:
+            chosen.update(_ALIASES[lever])
+        elif lever in LEVERS:
+            chosen.add(lever)
+        else:
+            unknown.append(str(lever))
+    if unknown:
+        known = [*LEVERS, *_ALIASES]
+        msg = f"unknown levers {sorted(unknown)}; expected some of {known}"
+        raise GapError(msg)
+    return frozenset(chosen)
+
+
+def _lever_of(scheme: Scheme, node: Node) -> str | None:  # noqa: PLR0911
+    """Return the lever that moves *node*'s actual, or None if none does."""
     if scheme.children(node.code):
-        return False
+        return None
     if node.is_item:
-        return True
+        return "items"
     rule = scheme.rule(node.code)
-    return rule is not None and getattr(rule, "role", None) == "score"
+    if rule is None or getattr(rule, "role", None) != "score":
+        return None
+    special = {"qualitative": "tiers", "categorical": "categories"}
+    if rule.kind in special:
+        return special[rule.kind]
+    if rule.kind == "checklist":
+        return "checklists"
+    target = node.target
+    if target is None:
+        return None
+    return {"date": "dates", "label": "tiers"}.get(target.kind, "numbers")
 
 
 def _decimals(value: float) -> int:
@@ -523,7 +617,8 @@ def _meeting_value(target: Target, current: float) -> float | str | None:
     """Return the nearest actual that meets *target*, in its unit (or label)."""
     if target.scale is not None:
         return target.scale.label(target.value) if current < target.value else None
-    step = 10.0 ** -max(_decimals(target.value), 2)
+    places = 0 if target.kind in ("date", "rank") else max(_decimals(target.value), 2)
+    step = 10.0**-places
     c, a = target.comparator, target.value
     if c is Comparator.RANGE:
         upper = target.upper if target.upper is not None else a
@@ -540,68 +635,313 @@ def _meeting_value(target: Target, current: float) -> float | str | None:
     return None if meeting == current else meeting
 
 
-def _gain(
-    ev: Evaluation, flat: Data, actuals: Mapping[str, object], drop: Sequence[int]
-) -> float | None:
-    """Return what the total gains with the change, or None if it cannot be read."""
+# -- one engine for every trial --------------------------------------------------
+
+_State = tuple[Mapping[str, object], Mapping[str, float]]
+"""New actuals by node code, and finding points removed by node code."""
+
+
+class _NotBatchableError(Exception):
+    """Some value cannot go through :func:`perfkpi.evaluate_batch`."""
+
+
+class _Engine:
+    """Evaluate trial changes without carrying every finding each time.
+
+    A scheme's score depends on its findings only through the sum of their
+    points on each ``deduct`` node, so each trial runs on data holding one
+    finding per node: the node's sum (added in the data's order, as
+    :func:`perfkpi.evaluate` adds them) less the points removed.  Many trials
+    at once go through :func:`perfkpi.evaluate_batch` when their values allow
+    it, checked against the evaluation the search starts from.
+    """
+
+    def __init__(self, ev: Evaluation) -> None:
+        self.ev = ev
+        self.scheme = ev.scheme
+        self.flat = _flat(ev)
+        sums: dict[str, float] = {}
+        for finding in self.flat.findings:
+            sums[finding.node] = sums.get(finding.node, 0.0) + float(
+                finding.points or 0.0
+            )
+        self.sums = sums
+        self.batch_ok = not self.flat.inputs
+
+    def data(self, state: _State) -> Data:
+        actuals, removed = state
+        findings = []
+        for node, total in self.sums.items():
+            left = total - removed.get(node, 0.0)
+            if left > _EPS:
+                findings.append(Finding(node, left, "合计"))
+        return attrs.evolve(
+            self.flat, actuals={**self.flat.actuals, **actuals}, findings=findings
+        )
+
+    def evaluate(self, state: _State) -> Evaluation:
+        return evaluate(self.scheme, self.data(state))
+
+    def totals(self, states: Sequence[_State]) -> list[tuple[float, str] | None]:
+        """Return the total and grade of each state (None: it cannot be read)."""
+        if self.batch_ok and len(states) > 2:  # noqa: PLR2004 (a batch pays off)
+            try:
+                return self.batch(states)
+            except Exception:  # noqa: BLE001 (only a shortcut: the slow road follows)
+                self.batch_ok = False
+        out: list[tuple[float, str] | None] = []
+        for state in states:
+            try:
+                e = self.evaluate(state)
+            except PerfKPIError:
+                out.append(None)
+            else:
+                out.append((e.total, e.grade))
+        return out
+
+    def batch(self, states: Sequence[_State]) -> list[tuple[float, str] | None]:
+        from perfkpi.batch import evaluate_batch  # noqa: PLC0415 (no import cycle)
+
+        rows: list[_State] = [({}, {}), *states]
+        n = len(rows)
+        codes = list(
+            dict.fromkeys([*self.flat.actuals, *(c for a, _ in rows for c in a)])
+        )
+        table: dict[str, list[object]] = {}
+        for code in codes:
+            column: list[object] = []
+            for actuals, _ in rows:
+                value = actuals.get(code, self.flat.actuals.get(code))
+                if isinstance(value, bool) or not isinstance(value, str | int | float):
+                    raise _NotBatchableError
+                column.append(value)
+            table[code] = column
+        for node, total in self.sums.items():
+            table[f"findings:{node}"] = [
+                max(total - removed.get(node, 0.0), 0.0) for _, removed in rows
+            ]
+        for code in self.flat.not_applicable:
+            table[f"na:{code}"] = [True] * n
+        adjust: dict[str, float] = {}
+        for a in self.flat.adjustments:
+            adjust[a.node] = adjust.get(a.node, 0.0) + a.points
+        for code, points in adjust.items():
+            table[f"adjust:{code}"] = [points] * n
+        result = evaluate_batch(self.scheme, table)
+        totals = [float(t) for t in result.total]
+        grades = [str(g) for g in result.grades]
+        if totals[0] != self.ev.total or grades[0] != self.ev.grade:
+            raise _NotBatchableError  # not the same numbers: take the slow road
+        return [
+            None if math.isnan(t) else (t, g)
+            for t, g in zip(totals[1:], grades[1:], strict=True)
+        ]
+
+
+_EPS = 1e-9
+
+
+# -- candidates ------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Candidate:
+    improvement: Improvement
+    actuals: Mapping[str, object]
+    drop: tuple[int, ...] = ()
+    key: str = ""  # candidates with the same key exclude each other
+    removed: Mapping[str, float] = attrs.field(factory=dict)
+
+    @property
+    def gain(self) -> float:
+        return self.improvement.gain
+
+
+@attrs.frozen
+class _Option:
+    code: str
+    lever: str
+    before: object
+    after: object
+    size: float
+    unit: str
+    note: str = ""
+
+
+def _current(node: Node, ev: Evaluation) -> bool:
+    """Return whether *node* loses points now."""
+    if node.is_item:
+        return bool(ev.penalties.get(node.code))
+    return ev.scores.get(node.code, 0.0) < (node.points or 0.0)
+
+
+def _options(ev: Evaluation, flat: Data, node: Node, lever: str) -> list[_Option]:
+    """Return the better actuals *node* could have, nearest first."""
+    old = flat.actuals.get(node.code)
+    if old is None or node.code in ev.not_applicable or not _current(node, ev):
+        return []
+    rule = ev.scheme.rule(node.code)
     try:
-        after = evaluate(ev.scheme, _apply(flat, actuals, drop))
+        if isinstance(rule, Qualitative):
+            return _tier_options(node, old)
+        if isinstance(rule, Categorical):
+            return _category_options(node, rule, old)
+        if isinstance(rule, Checklist):
+            return _checklist_options(node, rule, old)
+        return _target_options(node, lever, old)
     except PerfKPIError:
-        return None
-    return ev.scheme.rounding.round(after.total - ev.total)
+        return []
 
 
-def _actual_candidate(ev: Evaluation, flat: Data, node: Node) -> _Candidate | None:
-    """Return the improvement that brings *node* to its target, if it gains."""
-    code, scheme = node.code, ev.scheme
-    if code in ev.not_applicable or not _takes_actual(scheme, node):
-        return None
-    losing = (
-        bool(ev.penalties.get(code))
-        if node.is_item
-        else ev.scores.get(code, 0.0) < (node.points or 0.0)
-    )
+def _target_options(node: Node, lever: str, old: object) -> list[_Option]:
     target = node.target
-    old = flat.actuals.get(code)
-    if not losing or target is None or old is None:
-        return None
-    try:
-        current = target.to_value(old, where=code)
-    except PerfKPIError:
-        return None
+    if target is None:
+        return []
+    current = target.to_value(old, where=node.code)
     new = _meeting_value(target, current)
     if new is None:
-        return None
+        return []
     symbol = target.unit.symbol if target.unit else ""
-    after: object
     if isinstance(new, str):
         assert target.scale is not None  # noqa: S101 (labels have a scale)
-        size, unit, after = abs(target.scale.rank(new) - current), "级", new
-    else:
-        size, unit, after = abs(new - current), symbol, f"{_n(new)}{symbol}"
-    gain = _gain(ev, flat, {code: after}, [])
-    if gain is None or gain <= 0:
-        return None
+        size = abs(target.scale.rank(new) - current)
+        return [_Option(node.code, lever, old, new, size, "级")]
+    if target.kind == "date":
+        before = dt.date.fromordinal(int(current))
+        after = dt.date.fromordinal(int(new))
+        note = "按期完成" if target.is_met(after) else ""
+        return [
+            _Option(node.code, "dates", before, after, abs(new - current), "天", note)
+        ]
     shown = old
-    if not isinstance(old, str) and target.scale is None:
+    if not isinstance(old, str):
         shown = f"{_n(current)}{symbol}"
-    change = Change(code, shown, after, label=node.name)
-    return Improvement(change, gain, size, unit), {code: after}, []
+    return [
+        _Option(
+            node.code, lever, shown, f"{_n(new)}{symbol}", abs(new - current), symbol
+        )
+    ]
 
 
-def _candidates(ev: Evaluation, flat: Data, levers: Sequence[str]) -> list[_Candidate]:
-    scheme = ev.scheme
-    out: list[_Candidate] = []
-    if "actuals" in levers:
-        for node in scheme.ordered():
-            candidate = _actual_candidate(ev, flat, node)
-            if candidate is not None:
-                out.append(candidate)
+def _tier_options(node: Node, old: object) -> list[_Option]:
+    points = node.points or 0.0
+    w = decimal.Decimal(repr(points))
+    bands = [
+        (names[0], float(decimal.Decimal(repr(lo)) * w), names)
+        for names, lo, _, _ in _TIERS
+    ]  # best tier first
+    if isinstance(old, Mapping):
+        tier = str(old.get("tier", "")).strip()
+        score = float(old.get("score", 0.0))
+        level = next(
+            (i for i, (_, _, names) in enumerate(bands) if tier in names), None
+        )
+    else:
+        score = float(old) if isinstance(old, int | float) else math.nan
+        level = next((i for i, (_, low, _) in enumerate(bands) if score >= low), None)
+    if level is None or math.isnan(score):
+        return []
+    before = {"tier": bands[level][0], "score": score}
+    return [
+        _Option(
+            node.code, "tiers", before, {"tier": name, "score": low}, level - i, "档"
+        )
+        for i, (name, low, _) in enumerate(bands[:level])
+        if low > score
+    ][::-1]
+
+
+def _category_options(node: Node, rule: Categorical, old: object) -> list[_Option]:
+    label = str(old).strip()
+    if label not in rule.scores:
+        return []
+    have = rule.scores[label]
+    better = sorted(
+        (points, name) for name, points in rule.scores.items() if points > have
+    )
+    ladder = sorted({p for p in rule.scores.values() if p >= have})
+    return [
+        _Option(node.code, "categories", old, name, ladder.index(points), "级")
+        for points, name in better
+    ]
+
+
+_MAX_CHECKLIST_OPTIONS = 20
+
+
+def _checklist_options(node: Node, rule: Checklist, old: object) -> list[_Option]:
+    points = node.points or 0.0
+    options: list[_Option] = []
+    if isinstance(old, list | tuple):
+        present = [str(x).strip() for x in old]
+        missing = [i for i in rule.items if i not in present]
+        for j in range(1, len(missing) + 1):
+            after = (*present, *missing[:j])
+            options.append(
+                _Option(node.code, "checklists", tuple(present), after, j, "项")
+            )
+            if rule.per * len(set(after)) >= points:
+                break
+        return options[:_MAX_CHECKLIST_OPTIONS]
+    if isinstance(old, bool) or not isinstance(old, int | float) or rule.per <= 0:
+        return []
+    count = int(old)
+    most = len(rule.items) if rule.items else math.ceil(points / rule.per)
+    for j in range(1, min(most - count, _MAX_CHECKLIST_OPTIONS) + 1):
+        options.append(_Option(node.code, "checklists", count, count + j, j, "项"))
+        if rule.per * (count + j) >= points:
+            break
+    return options
+
+
+def _candidates(
+    engine: _Engine, levers: frozenset[str], places: int
+) -> list[_Candidate]:
+    """Return every single improvement that gains, ranked, and its gain."""
+    ev, flat, scheme = engine.ev, engine.flat, engine.scheme
+    options: list[_Option] = []
+    for node in scheme.ordered():
+        lever = _lever_of(scheme, node)
+        if lever is not None and lever in levers:
+            options += _options(ev, flat, node, lever)
+    groups: dict[tuple[str, float], list[int]] = {}
     if "findings" in levers:
         for i, finding in enumerate(flat.findings):
-            gain = _gain(ev, flat, {}, [i])
-            if gain is None or gain <= 0:
-                continue
+            groups.setdefault((finding.node, float(finding.points or 0.0)), []).append(
+                i
+            )
+    states: list[_State] = [({o.code: o.after}, {}) for o in options]
+    states += [({}, {node: points}) for node, points in groups]
+    results = engine.totals(states)
+    rounding = scheme.rounding
+    out: list[_Candidate] = []
+    for option, result in zip(options, results[: len(options)], strict=True):
+        if result is None:
+            continue
+        gain = rounding.round(result[0] - ev.total)
+        if gain <= 0:
+            continue
+        node = scheme.node(option.code)
+        change = Change(
+            option.code,
+            option.before,
+            option.after,
+            label=node.name,
+            lever=option.lever,
+            note=option.note,
+        )
+        improvement = Improvement(change, gain, option.size, option.unit, places)
+        out.append(
+            _Candidate(improvement, {option.code: option.after}, key=option.code)
+        )
+    for (code, points), result in zip(groups, results[len(options) :], strict=True):
+        if result is None:
+            continue
+        gain = rounding.round(result[0] - ev.total)
+        if gain <= 0:
+            continue
+        for i in groups[(code, points)]:
+            finding = flat.findings[i]
             change = Change(
                 finding.node,
                 finding.points,
@@ -609,106 +949,239 @@ def _candidates(ev: Evaluation, flat: Data, levers: Sequence[str]) -> list[_Cand
                 finding=i,
                 label=_finding_label(finding),
                 category=finding.category,
+                lever="findings",
             )
-            out.append((Improvement(change, gain, 1.0, "项"), {}, [i]))
+            improvement = Improvement(change, gain, 1.0, "项", places)
+            out.append(_Candidate(improvement, {}, (i,), "", {code: points}))
     order = {n.code: i for i, n in enumerate(scheme.ordered())}
     out.sort(
         key=lambda c: (
-            -c[0].rate,
-            -c[0].gain,
-            c[0].change.finding,
-            order.get(c[0].change.code, 0),
+            -c.improvement.rate,
+            -c.gain,
+            c.improvement.change.finding,
+            order.get(c.improvement.change.code, 0),
         )
     )
     return out
 
 
-def _reaches(ev: Evaluation, grade: str) -> bool:
-    return _rank(ev, ev.grade) <= _rank(ev, grade)
-
-
-def _combine(
-    chosen: Sequence[_Candidate],
-) -> tuple[dict[str, object], list[int]]:
+def _state(chosen: Iterable[_Candidate]) -> _State:
     actuals: dict[str, object] = {}
-    drop: list[int] = []
-    for _, a, d in chosen:
-        actuals.update(a)
-        drop += d
-    return actuals, drop
+    removed: dict[str, float] = {}
+    for c in chosen:
+        actuals.update(c.actuals)
+        for node, points in c.removed.items():
+            removed[node] = removed.get(node, 0.0) + points
+    return actuals, removed
+
+
+def _drops(chosen: Iterable[_Candidate]) -> list[int]:
+    return [i for c in chosen for i in c.drop]
+
+
+# -- the search ------------------------------------------------------------------
+
+_CHECKS_PER_ROUND = 64
+MAX_CHECKS = 2_048
+"""Sets verified by evaluation per size before the search moves on."""
+
+
+@attrs.frozen
+class _Class:
+    """Candidates that gain the same and may be taken several times."""
+
+    gain: float
+    members: tuple[_Candidate, ...]
+    key: str
+
+
+def _classes(cands: Sequence[_Candidate]) -> list[_Class]:
+    groups: dict[tuple[str, float], list[_Candidate]] = {}
+    out: list[_Class] = []
+    for c in cands:
+        if c.drop:
+            ((node, points),) = c.removed.items()
+            groups.setdefault((node, points), []).append(c)
+        else:
+            out.append(_Class(c.gain, (c,), c.key))
+    out += [_Class(m[0].gain, tuple(m), "") for m in groups.values()]
+    out.sort(key=lambda k: -k.gain)
+    return out
+
+
+def _sets(
+    classes: Sequence[_Class], k: int, threshold: float, limit: int
+) -> list[tuple[float, list[tuple[int, int]]]]:
+    """Return sets of *k* candidates whose gains add up to *threshold* or more.
+
+    Each set is a list of (class, how many of its members); at most *limit*
+    sets, found depth first over the classes sorted by gain, best first.
+    """
+    units: list[float] = []  # each class's gain, repeated up to k times
+    start: list[int] = []
+    for c in classes:
+        start.append(len(units))
+        units += [c.gain] * min(len(c.members), k)
+    prefix = [0.0, *itertools.accumulate(units)]
+
+    def best(i: int, r: int) -> float:
+        a = start[i] if i < len(start) else len(units)
+        b = min(a + r, len(units))
+        return prefix[b] - prefix[a] if b - a == r else -math.inf
+
+    out: list[tuple[float, list[tuple[int, int]]]] = []
+    chosen: list[tuple[int, int]] = []
+    keys: set[str] = set()
+
+    def walk(i: int, r: int, total: float) -> None:
+        for j in range(i, len(classes)):
+            if len(out) >= limit or total + best(j, r) < threshold:
+                return
+            c = classes[j]
+            if c.key and c.key in keys:
+                continue
+            for n in range(min(len(c.members), r), 0, -1):
+                chosen.append((j, n))
+                keys.add(c.key)
+                if r == n:
+                    if total + n * c.gain >= threshold:
+                        out.append((total + n * c.gain, list(chosen)))
+                else:
+                    walk(j + 1, r - n, total + n * c.gain)
+                chosen.pop()
+                keys.discard(c.key)
+                if len(out) >= limit:
+                    return
+
+    walk(0, k, 0.0)
+    return out
 
 
 def _search(
-    ev: Evaluation,
-    flat: Data,
+    engine: _Engine,
     grade: str,
     need: float,
-    cands: list[_Candidate],
+    cands: Sequence[_Candidate],
     max_changes: int,
 ) -> list[_Candidate] | None:
     """Return the smallest set of candidates that reaches *grade*, or None."""
-    gains = [c[0].gain for c in cands]
-    slack = 10.0**-ev.scheme.rounding.places
-    for k in range(1, min(max_changes, len(cands)) + 1):
-        best = sum(sorted(gains, reverse=True)[:k])
-        if best < need - k * slack:
-            continue
-        combos: list[tuple[float, tuple[int, ...]]] = []
-        for combo in itertools.combinations(range(len(cands)), k):
-            estimate = math.fsum(gains[i] for i in combo)
-            if estimate >= need - k * slack:
-                combos.append((estimate, combo))
-            if len(combos) > MAX_COMBINATIONS:
-                break
-        combos.sort()  # the least gain that still reaches: the cheapest change
-        for _, combo in combos:
-            chosen = [cands[i] for i in combo]
-            actuals, drop = _combine(chosen)
-            after = evaluate(ev.scheme, _apply(flat, actuals, drop))
-            if _reaches(after, grade):
-                return chosen
+    classes = _classes(cands)
+    slack = 10.0**-engine.scheme.rounding.places
+    target = _rank(engine.scheme, grade)
+    for k in range(1, max_changes + 1):
+        sets = _sets(classes, k, need - k * slack, MAX_COMBINATIONS)
+        sets.sort(key=lambda s: s[0])  # the least gain that still reaches
+        for first in range(0, min(len(sets), MAX_CHECKS), _CHECKS_PER_ROUND):
+            chunk = sets[first : first + _CHECKS_PER_ROUND]
+            picks = [
+                [m for j, n in combo for m in classes[j].members[:n]]
+                for _, combo in chunk
+            ]
+            results = engine.totals([_state(p) for p in picks])
+            for pick, result in zip(picks, results, strict=True):
+                if result is not None and _rank(engine.scheme, result[1]) <= target:
+                    return pick
     return None
 
 
-def _trim(
-    ev: Evaluation, flat: Data, grade: str, chosen: list[_Candidate]
+def _greedy(
+    engine: _Engine, grade: str, cands: Sequence[_Candidate]
 ) -> list[_Candidate]:
-    """Bring numeric changes down to the least value that still reaches *grade*."""
+    """Take candidates in rank order until the grade is reached (or all are).
+
+    A candidate that excludes one already taken replaces it when it gains
+    more.  The first reaching prefix is found by bisection.
+    """
+    target = _rank(engine.scheme, grade)
+    # the sequence of sets, as the candidate taken at each step (and the one it
+    # replaces), with the state after each step, built in one pass
+    taken: list[tuple[_Candidate, _Candidate | None]] = []
+    states: list[_State] = []
+    by_key: dict[str, _Candidate] = {}
+    actuals: dict[str, object] = {}
+    removed: dict[str, float] = {}
+    for c in cands:
+        replaced = by_key.get(c.key) if c.key else None
+        if replaced is not None and c.gain <= replaced.gain:
+            continue
+        if c.key:
+            by_key[c.key] = c
+        actuals.update(c.actuals)
+        for node, points in c.removed.items():
+            removed[node] = removed.get(node, 0.0) + points
+        taken.append((c, replaced))
+        states.append((dict(actuals), dict(removed)))
+    if not taken:
+        return []
+
+    def reaches(i: int) -> bool:
+        (result,) = engine.totals([states[i]])
+        return result is not None and _rank(engine.scheme, result[1]) <= target
+
+    lo, hi = 0, len(taken) - 1
+    if reaches(hi):
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if reaches(mid):
+                hi = mid
+            else:
+                lo = mid + 1
+    chosen: dict[int, _Candidate] = {}
+    for c, replaced in taken[: hi + 1]:
+        if replaced is not None:
+            del chosen[id(replaced)]
+        chosen[id(c)] = c
+    return list(chosen.values())
+
+
+def _trim(engine: _Engine, grade: str, chosen: list[_Candidate]) -> list[_Candidate]:
+    """Bring numeric and date changes down to the least that still reaches."""
     out = list(chosen)
     for i in reversed(range(len(out))):
-        trimmed = _trim_one(ev, flat, grade, out, i)
+        trimmed = _trim_one(engine, grade, out, i)
         if trimmed is not None:
             out[i] = trimmed
     return out
 
 
 def _trim_one(
-    ev: Evaluation, flat: Data, grade: str, chosen: list[_Candidate], i: int
+    engine: _Engine, grade: str, chosen: list[_Candidate], i: int
 ) -> _Candidate | None:
-    scheme = ev.scheme
-    imp, actuals, drop = chosen[i]
-    if len(actuals) != 1 or imp.unit == "级":
+    scheme = engine.scheme
+    cand = chosen[i]
+    imp = cand.improvement
+    if cand.drop or imp.unit in ("级", "档", "项") or len(cand.actuals) != 1:
         return None
-    ((code, new),) = actuals.items()
+    ((code, new),) = cand.actuals.items()
     target = scheme.node(code).target
     if target is None:
         return None
+    dates = target.kind == "date"
     old = target.to_value(imp.change.before, where=code)
     goal = target.to_value(new, where=code)
-    unit = target.unit.symbol if target.unit else ""
-    step = 10.0 ** -max(_decimals(goal), _decimals(old), 2)
+    unit = target.unit.symbol if target.unit and not dates else ""
+    step = 1.0 if dates else 10.0 ** -max(_decimals(goal), _decimals(old), 2)
     sign = 1.0 if goal >= old else -1.0
+    rank = _rank(scheme, grade)
 
-    def value(n: int) -> str:
-        return f"{_n(old + sign * n * step)}{unit}"
+    def value(n: int) -> object:
+        moved = old + sign * n * step
+        if dates:
+            return dt.date.fromordinal(round(moved))
+        return f"{_n(moved)}{unit}"
 
     def works(n: int) -> bool:
-        changed: dict[str, object] = {code: value(n)}
-        trial: list[_Candidate] = [*chosen[:i], (imp, changed, drop), *chosen[i + 1 :]]
-        a, d = _combine(trial)
-        return _reaches(evaluate(scheme, _apply(flat, a, d)), grade)
+        trial = [
+            *chosen[:i],
+            attrs.evolve(cand, actuals={code: value(n)}),
+            *chosen[i + 1 :],
+        ]
+        (result,) = engine.totals([_state(trial)])
+        return result is not None and _rank(scheme, result[1]) <= rank
 
     lo, hi = 1, round(abs(goal - old) / step)
+    if hi <= 1:
+        return None
     while lo < hi:
         mid = (lo + hi) // 2
         if works(mid):
@@ -716,13 +1189,17 @@ def _trim_one(
         else:
             lo = mid + 1
     after = value(lo)
-    if after == new or not works(lo):
+    if lo == round(abs(goal - old) / step) or not works(lo):
         return None
     size = abs(target.to_value(after, where=code) - old)
-    single = evaluate(scheme, _apply(flat, {code: after}, []))
-    gain = scheme.rounding.round(single.total - ev.total)
-    change = attrs.evolve(imp.change, after=after)
-    return Improvement(change, gain, size, imp.unit), {code: after}, drop
+    (single,) = engine.totals([({code: after}, {})])
+    if single is None:
+        return None
+    gain = scheme.rounding.round(single[0] - engine.ev.total)
+    note = imp.change.note if target.is_met(after) else ""
+    change = attrs.evolve(imp.change, after=after, note=note)
+    improvement = Improvement(change, gain, size, imp.unit, imp.places)
+    return attrs.evolve(cand, improvement=improvement, actuals={code: after})
 
 
 def gap_to_grade(
@@ -741,8 +1218,14 @@ def gap_to_grade(
     grade
         The grade aimed at; by default the next one above ``ev.grade``.
     levers
-        What may change: ``"actuals"`` (an indicator brought to its target)
-        and ``"findings"`` (a finding avoided).
+        What may change, any of: ``"numbers"`` (a numeric actual brought to
+        its target), ``"dates"`` (a deadline met: the work done on time),
+        ``"tiers"`` (a qualitative indicator, or a label such as 是 or 良,
+        one tier up or more), ``"checklists"`` (one item more present, or
+        more), ``"categories"`` (a category that scores more), ``"items"``
+        (a missed item under a ``deduct`` node met) and ``"findings"`` (a
+        finding avoided).  ``"actuals"`` stands for every lever but findings,
+        ``"all"`` for every lever; by default every lever.
     max_changes
         The largest set searched exhaustively; beyond it, improvements are
         taken greedily in rank order.
@@ -762,14 +1245,24 @@ def gap_to_grade(
     -----
     Each candidate is one change evaluated on its own: an input brought to the
     nearest value that meets its target (a label target: its label; a numeric
-    one: its bound, or a hundredth past an open one), or one finding removed.
-    Its *rate* is its gain divided by the size of the change in its unit (the
-    target's unit, label steps, or findings).  The search tries sets of one
-    change, then two, …, and among the sets of the smallest size that reach
-    the grade picks the one that gains the least, i.e. asks for the least;
-    numeric changes in it are then trimmed to the least value (to a hundredth
-    of their unit) that still reaches.  Every set is checked with
-    :func:`~perfkpi.evaluate`, so floors, caps and rounding are the scheme's.
+    one: its bound, or a hundredth past an open one; a deadline: the day
+    itself), a qualitative indicator raised to the lowest score of a higher
+    tier, a checklist given one more item (or two, …), a categorical
+    indicator given a category that scores more, or one finding removed.  Its
+    *rate* is its gain divided by the size of the change in its unit (the
+    target's unit, days, tiers, label or category steps, items, findings).
+    The search tries sets of one change, then two, …, and among the sets of
+    the smallest size that reach the grade picks the one that gains the
+    least, i.e. asks for the least; numeric and date changes in it are then
+    trimmed to the least value (a hundredth of their unit, or a day) that
+    still reaches.  Every set is checked by evaluating it, so floors, caps
+    and rounding are the scheme's.
+
+    Findings that cost the same points on the same node are one candidate
+    taken up to as many times as there are such findings, and a trial
+    evaluates one finding per node (the sum of its points), so the search
+    grows with the number of findings about linearly, not as its square.
+
     A node floored at zero may need several removals before any one gains:
     such gains are not seen one at a time.
 
@@ -786,43 +1279,43 @@ def gap_to_grade(
     >>> gap.total_after, gap.after.grade
     (90.63, '优')
     """
-    unknown = sorted(set(levers) - set(LEVERS))
-    if unknown:
-        msg = f"unknown levers {unknown}; expected some of {list(LEVERS)}"
-        raise GapError(msg)
+    chosen_levers = _levers(levers)
     grade, minimum = _next_grade(ev, grade)
-    flat = _flat(ev)
-    cands = _candidates(ev, flat, levers)
-    candidates = [c[0] for c in cands]
-    if _reaches(ev, grade):
+    engine = _Engine(ev)
+    places = max(2, ev.scheme.rounding.places)
+    cands = _candidates(engine, chosen_levers, places)
+    candidates = [c.improvement for c in cands]
+    target = _rank(ev.scheme, grade)
+    if _rank(ev.scheme, ev.grade) <= target:
         return Gap(ev, grade, minimum, (), candidates, ev, reached=True)
     need = ev.scheme.rounding.round(minimum - ev.total)
-    chosen = _search(ev, flat, grade, need, cands, max_changes)
-    if chosen is None:  # greedy in rank order, as far as it goes
-        chosen = []
-        for cand in cands:
-            chosen.append(cand)
-            actuals, drop = _combine(chosen)
-            if _reaches(evaluate(ev.scheme, _apply(flat, actuals, drop)), grade):
-                break
-    else:
-        chosen = _trim(ev, flat, grade, chosen)
-    chosen.sort(key=lambda c: (-c[0].rate, -c[0].gain))
-    steps: list[Step] = []
-    applied: list[_Candidate] = []
-    total = ev.total
-    after = ev
-    for cand in chosen:
-        applied.append(cand)
-        actuals, drop = _combine(applied)
-        after = evaluate(ev.scheme, _apply(flat, actuals, drop))
-        steps.append(
-            Step(cand[0], ev.scheme.rounding.round(after.total - total), after.total)
-        )
-        total = after.total
-    return Gap(
-        ev, grade, minimum, steps, candidates, after, reached=_reaches(after, grade)
+    found = _search(engine, grade, need, cands, max_changes)
+    chosen = (
+        _greedy(engine, grade, cands) if found is None else _trim(engine, grade, found)
     )
+    chosen.sort(key=lambda c: (-c.improvement.rate, -c.gain))
+    prefixes: list[_State] = []
+    actuals: dict[str, object] = {}
+    removed: dict[str, float] = {}
+    for c in chosen:  # the state after each step, built in one pass
+        actuals.update(c.actuals)
+        for node, points in c.removed.items():
+            removed[node] = removed.get(node, 0.0) + points
+        prefixes.append((dict(actuals), dict(removed)))
+    results = engine.totals(prefixes)
+    totals = np.array([r[0] if r is not None else math.nan for r in results])
+    gains = ev.scheme.rounding.round(np.diff(totals, prepend=ev.total))
+    steps = [
+        Step(c.improvement, float(g), float(t))
+        for c, g, t in zip(chosen, gains, totals, strict=True)
+    ]
+    after = (
+        evaluate(ev.scheme, _apply(engine.flat, actuals, _drops(chosen)))
+        if chosen
+        else ev
+    )
+    reached = _rank(ev.scheme, after.grade) <= target
+    return Gap(ev, grade, minimum, steps, candidates, after, reached=reached)
 
 
 # -- batches ---------------------------------------------------------------------
