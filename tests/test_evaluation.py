@@ -267,6 +267,7 @@ def test_bad_data(data: dict[str, Any], error: type[Exception], place: str) -> N
     assert place in str(info.value)
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 def test_finding_on_node_that_is_not_deduct() -> None:
     with pytest.raises(DataError, match=r"1\.1 is scored otherwise @ findings\[0\]"):
         evaluate(
@@ -370,6 +371,7 @@ def schemes_and_data(draw: Callable[..., Any]) -> tuple[Scheme, Data]:
     return scheme, Data(actuals=actuals, findings=findings)
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 @given(schemes_and_data())
 def test_scores_lie_between_zero_and_full_points(case: tuple[Scheme, Data]) -> None:
     scheme, data = case
@@ -381,6 +383,7 @@ def test_scores_lie_between_zero_and_full_points(case: tuple[Scheme, Data]) -> N
     assert 0 <= ev.total <= scheme.points
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 @given(schemes_and_data())
 def test_sum_node_is_sum_of_rounded_children(case: tuple[Scheme, Data]) -> None:
     scheme, data = case
@@ -394,6 +397,7 @@ def test_sum_node_is_sum_of_rounded_children(case: tuple[Scheme, Data]) -> None:
     assert ev.total == rounding.round(math.fsum(roots))
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 @given(schemes_and_data())
 def test_deduct_node_is_points_minus_deductions_floored(
     case: tuple[Scheme, Data],

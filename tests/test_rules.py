@@ -571,6 +571,7 @@ LOWER_RULES: list[tuple[Rule, str | None]] = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 @given(
     st.sampled_from(HIGHER_RULES),
     st.floats(min_value=0.01, max_value=500, allow_nan=False),
@@ -588,6 +589,7 @@ def test_higher_is_better_never_decreases(
     assert 0 <= s_high <= 5
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 @given(
     st.sampled_from(LOWER_RULES),
     st.floats(min_value=0, max_value=500, allow_nan=False),
@@ -604,6 +606,7 @@ def test_lower_is_better_never_increases(
     assert 0 <= s_high <= 3
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 @given(
     st.lists(
         st.tuples(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import doctest
 import inspect
 import subprocess
@@ -225,7 +226,9 @@ def test_data_without_findings_items_or_na(data: st.DataObject, scheme: Scheme) 
     assert drawn.not_applicable == ()
     for code, actual in drawn.actuals.items():
         target = scheme.node(code).target
-        if target is not None and target.scale is None:
+        if target is not None and target.kind == "date":
+            assert isinstance(actual, dt.date)  # a date, not its text
+        elif target is not None and target.scale is None:
             assert isinstance(actual, int | float)  # no text with a unit
     ev = evaluate(scheme, drawn)
     assert not ev.not_applicable

@@ -22,9 +22,13 @@ See :doc:`/rules` for each rule's source and a table from published phrases
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import datetime as dt
 import decimal
 import math
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -32,20 +36,35 @@ import attrs
 import numpy as np
 
 from perfkpi import _kernels
-from perfkpi.errors import DataError, PerfKPIError, RuleError
-from perfkpi.targets import Comparator, Target, format_number, parse_target
+from perfkpi.errors import (
+    AmbiguousValueError,
+    AmbiguousValueWarning,
+    DataError,
+    PerfKPIError,
+    RuleError,
+)
+from perfkpi.targets import (
+    Comparator,
+    Target,
+    format_number,
+    format_target,
+    parse_quantity,
+    parse_target,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfkpi.scheme import Node
 
 __all__ = [
     "RULE_KINDS",
+    "VALUE_KINDS",
     "AllOrNothing",
     "Band",
     "Bands",
     "Categorical",
     "Checklist",
     "Columns",
+    "Deadline",
     "Deduct",
     "Distance",
     "Equal",
@@ -62,9 +81,13 @@ __all__ = [
     "Rule",
     "Shortfall",
     "Sum",
+    "ValueKind",
     "WeakestLink",
+    "infer_rule",
     "rule_from_dict",
     "rule_to_dict",
+    "value_kind",
+    "value_kind_table",
 ]
 
 Role = Literal["score", "aggregate", "penalty"]
@@ -112,6 +135,187 @@ def _finite(_: object, attribute: attrs.Attribute[float], value: float) -> None:
         raise RuleError(msg)
 
 
+# -- value kinds ----------------------------------------------------------------
+
+ValueKind = Literal["positive", "signed", "date", "rank", "label"]
+"""What a target measures, as far as scoring is concerned (see :func:`value_kind`)."""
+
+VALUE_KINDS: tuple[ValueKind, ...] = ("positive", "signed", "date", "rank", "label")
+"""Every value kind, in the order of the documentation's table."""
+
+_KIND_TEXT: dict[ValueKind, str] = {
+    "positive": "a quantity above zero (≥95%, ≤1小时)",
+    "signed": "a quantity whose target is zero or negative (≤0%, ≥-5%)",
+    "date": "a date (2022年12月31日前)",
+    "rank": "a rank (全市第一, 前三)",
+    "label": "a label or tier (是, 良以上, 达成年度指标)",
+}
+
+_ADVICE: dict[ValueKind, str] = {
+    "positive": "use 'proportional', 'per-point' or 'bands'",
+    "signed": "use 'per-point' (每偏离一个百分点扣x分), 'bands' or 'all-or-nothing'",
+    "date": "use 'deadline' (逾期扣分) or 'all-or-nothing'",
+    "rank": "use 'all-or-nothing', 'per-point' (每下降一名扣x分) or 'bands'",
+    "label": "use 'all-or-nothing' or 'qualitative'",
+}
+
+
+_PROPOSE: dict[ValueKind, str] = {
+    "positive": "(use `proportional`)",
+    "signed": "(use `per-point`, `bands`)",
+    "date": "(use `deadline`)",
+    "rank": "(use `all-or-nothing`, `per-point`)",
+    "label": "(use `all-or-nothing`, `qualitative`)",
+}
+
+
+def value_kind(target: Target) -> ValueKind:
+    """Return what *target* measures, as far as scoring is concerned.
+
+    A quantity is ``"positive"`` when every finite end of its interval is above
+    zero, so that a ratio ``actual / target`` means something; otherwise
+    ``"signed"``.  Dates, ranks and labels are their own kinds.
+
+    Examples
+    --------
+    >>> from perfkpi import parse_target
+    >>> [value_kind(parse_target(t)) for t in
+    ...  ("≥95%", "≤0%", "2022年12月31日前", "全市第一", "是")]
+    ['positive', 'signed', 'date', 'rank', 'label']
+    """
+    kind = target.kind
+    if kind != "quantity":
+        return kind
+    ends = [end for end in target.bounds() if math.isfinite(end)]
+    return "positive" if all(end > 0 for end in ends) else "signed"
+
+
+def _kind_misfit(rule: RuleBase, target: Target, kind: ValueKind) -> str:
+    reads = " or ".join(_KIND_TEXT[k] for k in VALUE_KINDS if k in rule.target_kinds)
+    why = ""
+    if rule.target_kinds == {"positive"}:
+        why = "a ratio to it has no meaning; " if kind == "signed" else ""
+    return (
+        f"rule {rule.kind!r} reads {reads}, but the target {target} is "
+        f"{_KIND_TEXT[kind]}: {why}{_ADVICE[kind]}"
+    )
+
+
+# -- readings that differ by a factor of 100 ----------------------------------------
+
+_STRICT: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "perfkpi_strict", default=False
+)
+_COLLECT: contextvars.ContextVar[list[tuple[str, str]] | None] = contextvars.ContextVar(
+    "perfkpi_ambiguous", default=None
+)
+
+_PERCENT_LINE = 10.0
+"""A percent target at or above this makes a plain number ≤ 1 look like a fraction."""
+
+
+@contextlib.contextmanager
+def _strict(strict: bool) -> Iterator[None]:
+    """Within the block, an ambiguous value raises instead of warning."""
+    token = _STRICT.set(strict)
+    try:
+        yield
+    finally:
+        _STRICT.reset(token)
+
+
+@contextlib.contextmanager
+def _collecting() -> Iterator[list[tuple[str, str]]]:
+    """Within the block, ambiguous values are collected instead of warned about."""
+    found: list[tuple[str, str]] = []
+    token = _COLLECT.set(found)
+    try:
+        yield found
+    finally:
+        _COLLECT.reset(token)
+
+
+def _text_unit(actual: str) -> str | None:
+    """Return the unit symbol written in *actual*, or None (none, or unreadable)."""
+    try:
+        quantity = parse_quantity(actual)
+    except PerfKPIError:
+        return None
+    return None if quantity.unit is None else quantity.unit.symbol
+
+
+def _ambiguity(  # noqa: PLR0911 (one return per reading)
+    target: Target, actual: object, value: float
+) -> str | None:
+    """Say why *value* read from *actual* against *target* may be off by 100×."""
+    if target.kind != "quantity" or not math.isfinite(value):
+        return None
+    ends = [abs(end) for end in target.bounds() if math.isfinite(end)]
+    if not ends:
+        return None
+    written = _text_unit(actual) if isinstance(actual, str) else None
+    shown = format_number(value)
+    if target.unit is not None and target.unit.symbol == "%":
+        if written is None and 0 < abs(value) <= 1 and max(ends) >= _PERCENT_LINE:
+            percent = format_number(float(decimal.Decimal(shown) * 100))
+            return (
+                f"the plain number {actual!r} is read in the target's unit, as "
+                f"{shown}% against {target}; as a fraction (how a spreadsheet "
+                f"stores a percentage) it would be {percent}%: write it with its "
+                f"unit ('{shown}%' or '{percent}%') to say which"
+            )
+        return None
+    if target.unit is not None:
+        return None
+    if written in ("%", "‰"):
+        return (
+            f"the target {target} has no unit but the actual {actual!r} is a "
+            f"percentage, compared as {shown} with {format_target(target)}; if the "
+            "target is a fraction, write it as a percentage (0.95 → 95%)"
+        )
+    if (
+        written is None and all(0 < end < 1 for end in ends) and 1 < abs(value) <= 100  # noqa: PLR2004 (a percentage's range)
+    ):
+        return (
+            f"the target {target} looks like a fraction and the actual {actual!r} "
+            f"like a percentage ({shown} against {format_target(target)}); write "
+            "the target with its unit (95%) or the actual as a fraction"
+        )
+    return None
+
+
+def _check_reading(target: Target, actual: object, value: float, where: str) -> None:
+    """Warn (or raise under strict) when *value* may be off by a factor of 100."""
+    problem = _ambiguity(target, actual, value)
+    if problem is None:
+        return
+    if _STRICT.get():
+        raise AmbiguousValueError(where, problem)
+    collected = _COLLECT.get()
+    if collected is not None:
+        collected.append((where, problem))
+        return
+    warnings.warn(AmbiguousValueWarning(f"{problem} @ {where}"), stacklevel=4)
+
+
+def _ambiguous_numbers(target: Target | None) -> float | None:
+    """Return the largest plain number that may be a fraction against *target*.
+
+    ``None`` when no plain number is ambiguous against it; the batch engine
+    sends plain numbers with ``0 < |x| ≤`` this bound through the full reading.
+    """
+    if target is None or target.kind != "quantity":
+        return None
+    ends = [abs(end) for end in target.bounds() if math.isfinite(end)]
+    if not ends:
+        return None
+    if target.unit is not None and target.unit.symbol == "%":
+        return 1.0 if max(ends) >= _PERCENT_LINE else None
+    if target.unit is None and all(0 < end < 1 for end in ends):
+        return 100.0
+    return None
+
+
 @attrs.frozen
 class Columns:
     """The compiled facts of a group of input columns, handed to rule kernels.
@@ -132,6 +336,10 @@ class RuleBase:
     kind: ClassVar[str]
     role: ClassVar[Role]
     needs_target: ClassVar[bool] = False
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(VALUE_KINDS)
+    """The kinds of target the rule can read (see :func:`value_kind`)."""
+    actual_text: ClassVar[str] = "a number or text in the target's unit"
+    """What the rule reads as an actual, for the documentation's table."""
 
     def describe(self, lang: str = "zh") -> str:  # noqa: ARG002 (overridden)
         """Return a one-line description of the rule."""
@@ -141,15 +349,25 @@ class RuleBase:
         """Yield what is wrong with using this rule on *node*."""
         if self.needs_target and node.target is None:
             yield f"rule {self.kind!r} needs a target"
+        if node.target is not None:
+            kind = value_kind(node.target)
+            if kind not in self.target_kinds:
+                yield _kind_misfit(self, node.target, kind)
 
     def read(self, actual: object, node: Node, where: str) -> float:
         """Return *actual* as the number this rule's kernel works on.
 
         The default reads it against the node's target (in the target's unit).
+        A plain number that may be a fraction against a percent target (or a
+        percentage against a fraction) gives an
+        :class:`~perfkpi.errors.AmbiguousValueWarning`, or an
+        :class:`~perfkpi.errors.AmbiguousValueError` under ``strict=True``.
         """
         if node.target is None:
             return _number(actual, where)
-        return node.target.to_value(actual, where=where)
+        value = node.target.to_value(actual, where=where)
+        _check_reading(node.target, actual, value, where)
+        return value
 
     def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
         """Score a block of columns (one per node using this rule)."""
@@ -221,6 +439,12 @@ class Proportional(RuleBase):
     kind: ClassVar[str] = "proportional"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive"})
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        yield from super().problems(node)
+        yield from _ratio_sided(self.kind, node)
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
@@ -229,8 +453,14 @@ class Proportional(RuleBase):
         return "proportional, capped at full points"
 
     def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
-        """Score ``points × min(attainment, 1)``."""
-        return _kernels.proportional(values, cols.reference, cols.points, cols.higher)
+        """Score ``points × min(attainment, 1)``; a met target scores full points.
+
+        A met lower-is-better target scores full points even when the actual is
+        zero or negative (``A/B`` would not be a share of anything).
+        """
+        ratio = _kernels.proportional(values, cols.reference, cols.points, cols.higher)
+        out: np.ndarray = np.where(cols.met, cols.points, ratio)
+        return out
 
 
 @attrs.frozen
@@ -261,6 +491,7 @@ class LowerLinear(RuleBase):
     kind: ClassVar[str] = "lower-linear"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive"})
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
@@ -292,6 +523,7 @@ class AllOrNothing(RuleBase):
     """
 
     kind: ClassVar[str] = "all-or-nothing"
+    actual_text: ClassVar[str] = "whatever the target reads"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
 
@@ -323,6 +555,7 @@ class Equal(RuleBase):
     """
 
     kind: ClassVar[str] = "equal"
+    actual_text: ClassVar[str] = "whatever the target reads"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
 
@@ -383,6 +616,9 @@ class PerPoint(RuleBase):
     kind: ClassVar[str] = "per-point"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(
+        {"positive", "signed", "rank"}
+    )
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
@@ -431,6 +667,9 @@ class PerBlock(RuleBase):
     kind: ClassVar[str] = "per-block"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(
+        {"positive", "signed", "rank"}
+    )
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
@@ -456,6 +695,22 @@ def _one_sided(kind: str, node: Node) -> Iterator[str]:
         Comparator.EQ,
     ):
         yield f"rule {kind!r} needs a one-sided target (≥ or ≤), not {node.target}"
+
+
+def _ratio_sided(kind: str, node: Node) -> Iterator[str]:
+    target = node.target
+    if target is None or value_kind(target) != "positive":
+        return
+    if target.comparator is Comparator.EQ:
+        yield (
+            f"rule {kind!r} takes a ratio to a one-sided target (≥ or ≤), not "
+            f"{target}: use 'equal' or 'distance' for an '=' target"
+        )
+    elif target.comparator is Comparator.RANGE:
+        yield (
+            f"rule {kind!r} takes a ratio to a one-sided target (≥ or ≤), not the "
+            f"range {target}: use 'all-or-nothing' or 'bands'"
+        )
 
 
 def _to_target(value: Target | str) -> Target:
@@ -529,6 +784,9 @@ class Bands(RuleBase):
     places: int | None = attrs.field(default=None, validator=_places)
 
     kind: ClassVar[str] = "bands"
+    actual_text: ClassVar[str] = (
+        "a value in the bands' unit (number, date, rank, label)"
+    )
     role: ClassVar[Role] = "score"
 
     def describe(self, lang: str = "zh") -> str:
@@ -616,6 +874,7 @@ class Categorical(RuleBase):
     scores: Mapping[str, float] = attrs.field(converter=_score_table, hash=False)
 
     kind: ClassVar[str] = "categorical"
+    actual_text: ClassVar[str] = "a category label"
     role: ClassVar[Role] = "score"
 
     def __hash__(self) -> int:
@@ -680,6 +939,7 @@ class Checklist(RuleBase):
     items: tuple[str, ...] = attrs.field(default=(), converter=_labels)
 
     kind: ClassVar[str] = "checklist"
+    actual_text: ClassVar[str] = "a list of item names, or a count"
     role: ClassVar[Role] = "score"
 
     def describe(self, lang: str = "zh") -> str:
@@ -734,6 +994,7 @@ class Qualitative(RuleBase):
     """
 
     kind: ClassVar[str] = "qualitative"
+    actual_text: ClassVar[str] = "{tier, score}, or a score"
     role: ClassVar[Role] = "score"
 
     def describe(self, lang: str = "zh") -> str:
@@ -822,6 +1083,7 @@ class Goalposts(RuleBase):
     log: bool = False
 
     kind: ClassVar[str] = "goalposts"
+    actual_text: ClassVar[str] = "a number (in the target's unit when there is one)"
     role: ClassVar[Role] = "score"
 
     def describe(self, lang: str = "zh") -> str:
@@ -859,6 +1121,16 @@ class Distance(RuleBase):
     kind: ClassVar[str] = "distance"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive", "signed"})
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        yield from super().problems(node)
+        if node.target is not None and node.target.comparator is Comparator.RANGE:
+            yield (
+                f"rule 'distance' measures from one value, not the range "
+                f"{node.target}: use 'all-or-nothing' or 'bands'"
+            )
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
@@ -869,6 +1141,160 @@ class Distance(RuleBase):
     def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
         """Score ``w · max(0, 1 − |B − A|/|A|)``."""
         return _kernels.distance(values, cols.reference, cols.points)
+
+
+_EVERY = ("day", "working-day", "week", "month")
+_EVERY_ZH = {"day": "天", "working-day": "个工作日", "week": "周", "month": "个月"}
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _every(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if value not in _EVERY:
+        msg = f"'every' must be one of {', '.join(_EVERY)} (got {value!r})"
+        raise RuleError(msg)
+
+
+def _days(ordinals: np.ndarray) -> np.ndarray:
+    """Day ordinals (``date.toordinal()``) as ``datetime64[D]``."""
+    out: np.ndarray = (ordinals - _EPOCH).astype("int64").astype("datetime64[D]")
+    return out
+
+
+def _months_late(done: np.ndarray, due: np.ndarray, *, whole: bool) -> np.ndarray:
+    """Calendar months from *due* to *done* (both ``datetime64[D]``, done > due).
+
+    A month runs to the same day of a later month, or that month's last day when
+    it is shorter (31 January + 1 month = 28 February).  Started months count
+    unless *whole*.
+    """
+    done_m, due_m = done.astype("datetime64[M]"), due.astype("datetime64[M]")
+    months = done_m.astype("int64") - due_m.astype("int64")
+    done_day = (done - done_m.astype("datetime64[D]")).astype("int64") + 1
+    due_day = (due - due_m.astype("datetime64[D]")).astype("int64") + 1
+    month_length = ((done_m + 1).astype("datetime64[D]") - done_m).astype("int64")
+    anniversary = np.minimum(due_day, month_length)
+    if whole:
+        out: np.ndarray = months - (done_day < anniversary)
+    else:
+        out = months + (done_day > anniversary)
+    return out
+
+
+@attrs.frozen
+class Deadline(RuleBase):
+    """A deadline: full points when done on time, points off for lateness.
+
+    "按期完成得满分，每逾期一天扣x分，扣完为止".  The target is a date written as a
+    deadline (``2022年12月31日前``, ``≤2022-12-31``); the actual is the date the
+    work was done.  Without *per*, lateness of any length scores 0
+    (逾期不得分).
+
+    Parameters
+    ----------
+    per
+        Points off per *every* late; ``None`` (the default): 0 when late.
+    every
+        The period lateness is counted in: ``"day"`` (calendar days),
+        ``"working-day"`` (Monday to Friday), ``"week"`` or ``"month"``
+        (calendar months).
+    whole
+        Count only complete weeks or months (by default a started one counts,
+        "不足一周按一周计").
+
+    Notes
+    -----
+    ``score = max(w − per · n, 0)`` with ``n`` the periods late; ``w`` when
+    done on or before the deadline.  Working days are Monday to Friday: public
+    holidays and the weekend days worked in their place (调休) are not known to
+    perfkpi, so a scheme that counts them must give lateness in days itself.
+
+    References
+    ----------
+    Published project evaluation schemes score timeliness (时效指标) as met / not
+    met, or per day, week or month overdue, floored at zero.
+
+    Examples
+    --------
+    10 points, due 2023年11月30日前, done 15 December: 15 days late at 0.5 a day
+    loses 7.5.
+
+    >>> from perfkpi import Node, Scheme, evaluate
+    >>> import datetime as dt
+    >>> scheme = Scheme.from_nodes("d", "d", [Node("1", "系统上线", points=10,
+    ...     target="2023年11月30日前", rule=Deadline(per=0.5))], points=10)
+    >>> evaluate(scheme, {"1": dt.date(2023, 12, 15)}).total
+    2.5
+    >>> evaluate(scheme, {"1": "2023年11月28日"}).total
+    10.0
+    """
+
+    per: float | None = attrs.field(default=None, validator=_optional_points)
+    every: Literal["day", "working-day", "week", "month"] = attrs.field(
+        default="day", validator=_every
+    )
+    whole: bool = False
+
+    kind: ClassVar[str] = "deadline"
+    role: ClassVar[Role] = "score"
+    needs_target: ClassVar[bool] = True
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"date"})
+    actual_text: ClassVar[str] = "a date, or its text (2023年12月15日)"
+
+    def describe(self, lang: str = "zh") -> str:
+        """Return a one-line description of the rule."""
+        if self.per is None:
+            if lang == "zh":
+                return "按期完成得满分，逾期不得分"
+            return "full points if done by the deadline, else 0"
+        per = format_number(self.per)
+        if lang == "zh":
+            return f"按期完成得满分，每逾期1{_EVERY_ZH[self.every]}扣{per}分，扣完为止"
+        return f"{per} points off per {self.every} late, floored at zero"
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        yield from super().problems(node)
+        target = node.target
+        if (
+            target is not None
+            and target.kind == "date"
+            and target.comparator is not Comparator.LE
+        ):
+            yield (
+                f"rule 'deadline' needs a deadline (≤ a date, 'X日前'), not {target}"
+            )
+
+    def late(self, values: np.ndarray, due: np.ndarray) -> np.ndarray:
+        """Return the periods late (0 when on time; NaN in, NaN out)."""
+        nan = np.isnan(values)
+        done_ord = np.where(nan, due, values)
+        late_days = np.maximum(done_ord - due, 0.0)
+        if self.every == "day":
+            count = late_days
+        elif self.every == "week":
+            weeks = late_days / 7
+            count = np.floor(weeks) if self.whole else np.ceil(weeks)
+        else:
+            done, deadline = _days(done_ord), _days(due * np.ones_like(done_ord))
+            if self.every == "working-day":
+                # working days after the deadline, up to and including the day done
+                count = np.busday_count(deadline + 1, done + 1).astype(np.float64)
+            else:
+                count = _months_late(done, deadline, whole=self.whole).astype(float)
+            count = np.where(late_days > 0, np.maximum(count, 0.0), 0.0)
+        out: np.ndarray = np.where(nan, np.nan, count)
+        return out
+
+    def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
+        """Score full points on time, ``max(w − per · periods late, 0)`` after."""
+        points = cols.points * np.ones_like(values)
+        if self.per is None:
+            late_score = np.zeros_like(values)
+        else:
+            late = self.late(values, cols.reference * np.ones_like(values))
+            late_score = np.maximum(points - self.per * late, 0.0)
+        out: np.ndarray = np.where(cols.met, points, late_score)
+        return np.where(np.isnan(values), np.nan, out)
 
 
 # -- penalties on items ---------------------------------------------------------
@@ -887,6 +1313,7 @@ class PerUnmet(RuleBase):
     points: float = attrs.field(default=1.0, validator=_non_negative)
 
     kind: ClassVar[str] = "per-unmet"
+    actual_text: ClassVar[str] = "whatever the target reads"
     role: ClassVar[Role] = "penalty"
     needs_target: ClassVar[bool] = True
 
@@ -928,6 +1355,12 @@ class Shortfall(RuleBase):
     kind: ClassVar[str] = "shortfall"
     role: ClassVar[Role] = "penalty"
     needs_target: ClassVar[bool] = True
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive"})
+
+    def problems(self, node: Node) -> Iterator[str]:
+        """Yield what is wrong with using this rule on *node*."""
+        yield from super().problems(node)
+        yield from _ratio_sided(self.kind, node)
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
@@ -937,8 +1370,10 @@ class Shortfall(RuleBase):
         return f"proportional deduction, at most {n}"
 
     def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
-        """Return the penalty ``points × (1 − attainment)``, clipped."""
-        return _kernels.shortfall(values, cols.reference, self.points, cols.higher)
+        """Return the penalty ``points × (1 − attainment)``, clipped; 0 when met."""
+        lost = _kernels.shortfall(values, cols.reference, self.points, cols.higher)
+        out: np.ndarray = np.where(cols.met, 0.0, lost)
+        return out
 
 
 # -- aggregation ------------------------------------------------------------------
@@ -1164,6 +1599,7 @@ class Grade(RuleBase):
     scale: str = "pefa"
 
     kind: ClassVar[str] = "grade"
+    actual_text: ClassVar[str] = "a grade label (A, B+, …, D, D*, NA, NR)"
     role: ClassVar[Role] = "score"
 
     def describe(self, lang: str = "zh") -> str:
@@ -1206,6 +1642,7 @@ Rule = (
     | Qualitative
     | Goalposts
     | Distance
+    | Deadline
     | Grade
     | PerUnmet
     | Shortfall
@@ -1232,6 +1669,7 @@ RULE_KINDS: dict[str, type[RuleBase]] = {
         Qualitative,
         Goalposts,
         Distance,
+        Deadline,
         Grade,
         PerUnmet,
         Shortfall,
@@ -1243,6 +1681,83 @@ RULE_KINDS: dict[str, type[RuleBase]] = {
     )
 }
 """Rule classes by the ``kind`` name used in scheme files."""
+
+
+def infer_rule(target: Target | None) -> Rule:
+    """Return the rule a leaf takes when its scheme does not name one.
+
+    The rule follows what the target measures, never a ratio where a ratio has
+    no meaning: a date is a :class:`Deadline` (late scores 0), a yes/no label
+    :class:`AllOrNothing`, another label (or no target) :class:`Qualitative`,
+    a rank or a range :class:`AllOrNothing`, an ``=`` target :class:`Equal`, a
+    one-sided quantity above zero :class:`Proportional`, and a quantity whose
+    target is zero or negative :class:`AllOrNothing`.
+
+    Examples
+    --------
+    >>> from perfkpi import parse_target
+    >>> [infer_rule(parse_target(t)).kind for t in
+    ...  ("≥95%", "2022年12月31日前", "是", "全市第一", "≤0%", "=0")]
+    ['proportional', 'deadline', 'all-or-nothing', 'all-or-nothing', \
+'all-or-nothing', 'equal']
+    """
+    if target is None:
+        return Qualitative()
+    kind = value_kind(target)
+    if kind == "label":
+        assert target.scale is not None  # noqa: S101 (a label has a scale)
+        return AllOrNothing() if target.scale.name == "yes-no" else Qualitative()
+    if kind == "date" and target.comparator is Comparator.LE:
+        return Deadline()
+    if target.comparator is Comparator.EQ and kind in ("positive", "signed"):
+        return Equal()
+    if kind == "positive" and target.comparator is not Comparator.RANGE:
+        return Proportional()
+    return AllOrNothing()
+
+
+_TARGET_NOTES: dict[str, str] = {
+    "bands": "its bands' conditions decide",
+    "categorical": "not read: the actual is a category",
+    "checklist": "not read: the actual lists items",
+    "qualitative": "not read: the evaluator scores inside a tier",
+    "goalposts": "gives the unit only: the goalposts decide",
+    "grade": "not read: the actual is a grade",
+}
+
+
+def value_kind_table() -> str:
+    """Return the table of the target kinds each scoring rule reads, as Markdown.
+
+    One row per leaf or item rule, one column per :data:`VALUE_KINDS` entry:
+    ``✓`` where the rule scores that kind of target, else the error a scheme
+    gets and the rule it proposes.  The documentation's table is this
+    function's output, checked by a test.
+    """
+    heads = {
+        "positive": "quantity > 0",
+        "signed": "quantity ≤ 0",
+        "date": "date",
+        "rank": "rank",
+        "label": "label",
+    }
+    lines = [
+        "| rule | " + " | ".join(heads[k] for k in VALUE_KINDS) + " | actual |",
+        "|---|" + "---|" * len(VALUE_KINDS) + "---|",
+    ]
+    for kind, cls in RULE_KINDS.items():
+        if cls.role == "aggregate":
+            continue
+        note = _TARGET_NOTES.get(kind)
+        if note is not None:
+            cells = [f"any ({note})" if i == 0 else "any" for i in range(5)]
+        else:
+            cells = [
+                "✓" if k in cls.target_kinds else f"✗ {_PROPOSE[k]}"
+                for k in VALUE_KINDS
+            ]
+        lines.append(f"| `{kind}` | " + " | ".join(cells) + f" | {cls.actual_text} |")
+    return "\n".join(lines) + "\n"
 
 
 def rule_from_dict(spec: str | Mapping[str, Any]) -> Rule:

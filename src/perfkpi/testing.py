@@ -65,11 +65,13 @@ hypothesis.errors.InvalidArgument: dimensions=['furlongs'] names unknown dimensi
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import itertools
 import math
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import attrs
@@ -87,6 +89,7 @@ from perfkpi.rules import (
     Bands,
     Categorical,
     Checklist,
+    Deadline,
     Deduct,
     Distance,
     Equal,
@@ -105,9 +108,16 @@ from perfkpi.rules import (
     Shortfall,
     Sum,
     WeakestLink,
+    _ambiguity,
 )
 from perfkpi.scheme import Node, Override, Scheme
-from perfkpi.targets import DEFAULT_SCALES, Comparator, Target, parse_target
+from perfkpi.targets import (
+    DEFAULT_SCALES,
+    Comparator,
+    Target,
+    format_number,
+    parse_target,
+)
 from perfkpi.units import DEFAULT_UNITS, Unit, UnitRegistry
 
 
@@ -166,6 +176,7 @@ SCORE_KINDS = (
     "bands",
     "categorical",
     "checklist",
+    "deadline",
     "distance",
     "equal",
     "goalposts",
@@ -816,6 +827,12 @@ _RULE_BUILDERS: dict[str, Callable[[decimal.Decimal], st.SearchStrategy[Any]]] =
     "checklist": _checklist_rule,
     "goalposts": lambda _: _goalposts_rule(),
     "per-unmet": lambda _: st.builds(PerUnmet, _amount(_TEN)),
+    "deadline": lambda _: st.builds(
+        Deadline,
+        st.none() | _amount(_TEN),
+        st.sampled_from(["day", "working-day", "week", "month"]),
+        st.booleans(),
+    ),
     "shortfall": lambda _: st.builds(Shortfall, _amount(_TEN)),
     "sum": lambda _: st.builds(Sum, st.sampled_from(_NA_POLICIES)),
     "deduct": lambda _: st.builds(Deduct, _amount(_TEN), st.none() | _amount(_TEN)),
@@ -945,10 +962,11 @@ def _partition(
     return out
 
 
+_ONE_SIDED = [Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT]
 _LEAF_TARGETS: dict[str, list[Comparator] | None] = {
-    "proportional": list(Comparator),
+    "proportional": _ONE_SIDED,
     "all-or-nothing": list(Comparator),
-    "distance": list(Comparator),
+    "distance": [*_ONE_SIDED, Comparator.EQ],
     "lower-linear": [Comparator.LE, Comparator.LT],
     "equal": [Comparator.EQ],
     "per-point": [Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT],
@@ -957,15 +975,32 @@ _LEAF_TARGETS: dict[str, list[Comparator] | None] = {
 
 
 @st.composite
+def _deadline_text(draw: st.DrawFn) -> str:
+    """Draw a deadline as written in indicator tables: ``2023年11月30日前``."""
+    day = draw(st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
+    form = draw(st.sampled_from(["{y}年{m}月{d}日前", "≤{iso}", "{y}年{m}月{d}日之前"]))
+    return form.format(y=day.year, m=day.month, d=day.day, iso=day.isoformat())
+
+
+@st.composite
 def _leaf_target(draw: st.DrawFn, kind: str) -> Target | None:
+    if kind == "deadline":
+        return parse_target(draw(_deadline_text()))
     comparators = _LEAF_TARGETS.get(kind)
     if comparators is None:
         return None
-    labels = kind not in ("equal", "lower-linear", "distance")
-    opts = _text_options(
-        comparators, None, -100000, 100000, 2, labels, True, DEFAULT_UNITS
-    )
+    # each rule's targets are the kinds it reads (perfkpi.rules.value_kind_table):
+    # a ratio needs a target above zero, and only some rules read labels
+    labels = kind == "all-or-nothing"
+    low = 0.01 if kind in ("proportional", "lower-linear") else -100000
+    opts = _text_options(comparators, None, low, 100000, 2, labels, True, DEFAULT_UNITS)
     return parse_target(draw(_target_text(opts)))
+
+
+def _reads(rule: RuleBase, target: Target | None) -> bool:
+    """Whether *rule* can score a node with *target* (its value kind and sides)."""
+    node = Node("x", "x", points=1.0, rule=rule, target=target)  # type: ignore[arg-type]
+    return not any(rule.problems(node))
 
 
 @st.composite
@@ -975,7 +1010,7 @@ def _leaf(
     kind = draw(st.sampled_from(opts.score_kinds))
     points = decimal.Decimal(cents).scaleb(-2)
     rule = draw(_rule_strategy(kind, points))
-    target = draw(_leaf_target(kind))
+    target = draw(_leaf_target(kind).filter(partial(_reads, rule)))
     name = draw(_node_name())
     return [Node(code, name, parent, _points_of(cents), rule, target)]
 
@@ -1023,7 +1058,11 @@ def _deduct(
         return nodes
     for i in range(1, draw(st.integers(0, opts.max_children)) + 1):
         item_rule = draw(st.one_of(penalties))
-        target = draw(_leaf_target("proportional"))
+        target = draw(
+            _leaf_target("proportional").filter(
+                partial(_reads, item_rule or PerUnmet())
+            )
+        )
         name = draw(_node_name())
         nodes.append(Node(f"{code}.{i}", name, code, None, item_rule, target))
     return nodes
@@ -1265,16 +1304,32 @@ def _plain_number(value: float) -> float | int:
 
 
 @st.composite
-def _target_actual(draw: st.DrawFn, target: Target, *, unit_text: bool) -> object:
+def _target_actual(  # noqa: PLR0911 (one return per kind of actual)
+    draw: st.DrawFn, target: Target, *, unit_text: bool
+) -> object:
     if target.scale is not None:
         labels = st.sampled_from(target.scale.labels)
         if target.scale.name == "yes-no":
             return draw(labels | st.booleans())
         return draw(labels)
+    if target.kind == "date":
+        # the day the work was done: around the deadline, as a date or its text
+        day = dt.date.fromordinal(int(target.value) + draw(st.integers(-60, 400)))
+        if not unit_text:
+            return day
+        return draw(st.sampled_from([day, f"{day.year}年{day.month}月{day.day}日"]))
     anchors = [target.value] + ([target.upper] if target.upper is not None else [])
     value = draw(_number_near(anchors))
     if unit_text and target.unit is not None and draw(st.booleans()):
         return draw(_in_other_unit(value, target.unit))
+    if _ambiguity(target, value, value) is not None:
+        # a plain number that reads two ways 100× apart is warned about;
+        # say which reading is meant
+        if target.unit is None:
+            return _plain_number(value / 100)
+        if unit_text:
+            return format_number(value) + target.unit.symbol
+        return _plain_number(value * 100)
     return _plain_number(value)
 
 
