@@ -595,3 +595,11 @@ def test_rate_places_follow_the_scheme() -> None:
     assert ev.total == 9.0
     (candidate,) = gap_to_grade(ev, "优").candidates
     assert candidate.describe() == "1 x由114.3%改为127%：+1分（每个百分点0.0787分）"
+
+
+@pytest.mark.parametrize("bad", [-1, 65, 2.5, True, "6"])
+def test_max_changes_is_bounded(seed: perfkpi.Evaluation, bad: object) -> None:
+    # why: a set of more than 64 changes is searched one change at a time
+    # (greedily), never by a search as deep as the set
+    with pytest.raises(GapError, match="max_changes must be a whole number 0-64"):
+        gap_to_grade(seed, max_changes=bad)  # type: ignore[arg-type]

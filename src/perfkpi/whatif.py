@@ -77,6 +77,9 @@ LEVERS: tuple[Lever, ...] = (
 
 _ALIASES: dict[str, tuple[Lever, ...]] = {"actuals": LEVERS[:-1], "all": LEVERS}
 
+MAX_CHANGES = 64
+"""The largest ``max_changes``: sets searched one size at a time up to it."""
+
 MAX_COMBINATIONS = 200_000
 """Sets of improvements collected per size, at most."""
 
@@ -1227,8 +1230,8 @@ def gap_to_grade(
         finding avoided).  ``"actuals"`` stands for every lever but findings,
         ``"all"`` for every lever; by default every lever.
     max_changes
-        The largest set searched exhaustively; beyond it, improvements are
-        taken greedily in rank order.
+        The largest set searched exhaustively (0 to :data:`MAX_CHANGES`);
+        beyond it, improvements are taken greedily in rank order.
 
     Returns
     -------
@@ -1239,7 +1242,8 @@ def gap_to_grade(
     Raises
     ------
     GapError
-        If *grade* has no band in the scheme's scale, or a lever is unknown.
+        If *grade* has no band in the scheme's scale, a lever is unknown, or
+        *max_changes* is not a whole number from 0 to :data:`MAX_CHANGES`.
 
     Notes
     -----
@@ -1280,6 +1284,15 @@ def gap_to_grade(
     (90.63, '优')
     """
     chosen_levers = _levers(levers)
+    if (
+        isinstance(max_changes, bool)
+        or not isinstance(max_changes, int)
+        or not 0 <= max_changes <= MAX_CHANGES
+    ):
+        msg = (
+            f"max_changes must be a whole number 0-{MAX_CHANGES} (got {max_changes!r})"
+        )
+        raise GapError(msg)
     grade, minimum = _next_grade(ev, grade)
     engine = _Engine(ev)
     places = max(2, ev.scheme.rounding.places)
