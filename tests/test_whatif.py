@@ -407,7 +407,7 @@ def test_the_only_way_combines_a_date_and_a_number() -> None:
     on_time = "完成日期由2023年1月31日提前至2022年12月31日（按期完成）"
     assert f"2. 1 系统上线{on_time}：+10分 → 90分" in text
     english = gap.describe("en", candidates=False)
-    assert "1 系统上线: done 2022-12-31 instead of 2023-01-31 (按期完成)" in english
+    assert "1 系统上线: done 2022-12-31 instead of 2023-01-31 (on time)" in english
 
 
 def test_numbers_alone_cannot_reach_it() -> None:
@@ -603,3 +603,21 @@ def test_max_changes_is_bounded(seed: perfkpi.Evaluation, bad: object) -> None:
     # (greedily), never by a search as deep as the set
     with pytest.raises(GapError, match="max_changes must be a whole number 0-64"):
         gap_to_grade(seed, max_changes=bad)  # type: ignore[arg-type]
+
+
+def test_a_rank_target() -> None:
+    # 1 排名 20 points, ≤全市第3名, all-or-nothing: 第5名 scores 0; 2 full (80).
+    # 80 is 良; 优 needs 10: third place gains 20, two places up (10 a place)
+    scheme = Scheme.from_nodes(
+        "s",
+        "s",
+        [
+            Node("1", "排名", points=20, target="≤全市第3名", rule=AllOrNothing()),
+            Node("2", "执行率", points=80, target="≥100%", rule=AllOrNothing()),
+        ],
+        points=100,
+    )
+    ev = evaluate(scheme, {"1": "全市第5名", "2": "100%"})
+    (candidate,) = gap_to_grade(ev).candidates
+    assert candidate.describe() == "1 排名由全市第5名改为第3名：+20分（每名10分）"
+    assert candidate.describe("en") == "1 排名: 全市第5名 → 第3名: +20 (10 per place)"

@@ -144,7 +144,8 @@ class Change:
             where = f" ({self.category})" if self.category else ""
             return f"avoid the finding{where} “{self.label}”"
         before, after = _text(self.before, lang), _text(self.after, lang)
-        note = (f"（{self.note}）" if zh else f" ({self.note})") if self.note else ""
+        english = _NOTES_EN.get(self.note, self.note)
+        note = (f"（{self.note}）" if zh else f" ({english})") if self.note else ""
         if isinstance(self.after, dt.date):
             if zh:
                 return f"{self.code} {self.label}完成日期由{before}提前至{after}{note}"
@@ -154,6 +155,9 @@ class Change:
         if zh:
             return f"{self.code} {self.label}由{before}改为{after}{note}"
         return f"{self.code} {self.label}: {before} → {after}{note}"
+
+
+_NOTES_EN = {"按期完成": "on time"}
 
 
 def _text(value: object, lang: str = "zh") -> str:  # noqa: PLR0911 (one per form)
@@ -395,13 +399,14 @@ def _per_unit(unit: str, lang: str) -> str:
     if lang == "zh":
         if unit == "%":
             return "每个百分点"
-        return f"每{unit}" if unit in ("级", "项", "档", "天") else f"每1{unit}"
+        return f"每{unit}" if unit in ("级", "项", "档", "天", "名") else f"每1{unit}"
     names = {
         "%": "per percentage point",
         "级": "per step",
         "项": "per item",
         "档": "per tier",
         "天": "per day",
+        "名": "per place",
     }
     return names.get(unit, f"per {unit}" if unit else "per unit")
 
@@ -816,6 +821,10 @@ def _target_options(node: Node, lever: str, old: object) -> list[_Option]:
         return [
             _Option(node.code, "dates", before, after, abs(new - current), "天", note)
         ]
+    if target.kind == "rank":
+        place = f"第{round(new)}名"
+        shown_rank = old if isinstance(old, str) else f"第{round(current)}名"
+        return [_Option(node.code, lever, shown_rank, place, abs(new - current), "名")]
     shown = old
     if not isinstance(old, str):
         shown = f"{_n(current)}{symbol}"
