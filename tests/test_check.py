@@ -624,6 +624,12 @@ BAD_ACTUALS: list[tuple[dict[str, Any], str]] = [
     ),
     # why: 履职效能 aggregates its children; an actual there means nothing
     ({"score": [{"node": "1", "value": 1, "actual": 1}]}, "node '1' has children"),
+    # why: 部门整体绩效指标 is a deduct node: its score comes from findings and
+    # unmet items, not from an actual
+    (
+        {"score": [{"node": "1.1", "value": 36, "actual": 1}]},
+        "node '1.1' is scored by 'deduct', which reads no actual",
+    ),
     # why: true is neither a number nor a label as written in a data file
     ({"score": [{"node": "1.2", "value": 1, "actual": True}]}, "'actual' must be"),
     ({"deduction": [{"node": "1.2", "points": 1, "actual": [1]}]}, "'actual' must be"),
@@ -634,3 +640,14 @@ BAD_ACTUALS: list[tuple[dict[str, Any], str]] = [
 def test_bad_actuals(scheme: perfkpi.Scheme, doc: dict[str, Any], message: str) -> None:
     with pytest.raises(StatedError, match=re.escape(message)):
         _check(scheme, doc)
+
+
+def test_unreadable_deduction_actual_is_flagged(scheme: perfkpi.Scheme) -> None:
+    # 5小时 against 1.2's ≥100 %: a time is no percentage, so the stated 0.02
+    # cannot follow from it; once listed as not checkable, now a mismatch
+    doc = _doc()
+    _deduction(doc, "1.2")["actual"] = "5小时"
+    result = _check(scheme, doc)
+    assert _found(result) == [("rule", "1.2 预算资金支出率"), RATE]
+    assert result.mismatches[0].computed is None
+    assert "所报实际值5小时无法按目标≥100%读取" in result.mismatches[0].note

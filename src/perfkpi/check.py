@@ -1614,12 +1614,18 @@ def _validate(scheme: Scheme, stated: Stated) -> None:
         if s.actual is None or s.node not in scheme:
             continue
         node = scheme.node(s.node)
+        rule = scheme.rule(s.node)
         if scheme.children(s.node) or node.points is None:
             what = "has children" if scheme.children(s.node) else "is an item"
-            problems.append(
-                f"node {s.node!r} {what}: an actual belongs on a scored leaf's "
-                f"row (an item's actual on its [[deduction]] row) @ score[{i}]"
-            )
+        elif getattr(rule, "role", None) != "score":
+            kind = getattr(rule, "kind", "no rule")
+            what = f"is scored by {kind!r}, which reads no actual"
+        else:
+            continue
+        problems.append(
+            f"node {s.node!r} {what}: an actual belongs on a scored leaf's "
+            f"row (an item's actual on its [[deduction]] row) @ score[{i}]"
+        )
 
     def walk(lines: Sequence[StatedDeduction], where: str) -> None:
         for i, d in enumerate(lines):
