@@ -181,12 +181,13 @@ class _Locator:
         return None
 
 
-_TOML_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+# possessive: a part never gives back what it read, so a long line is read once
+_TOML_PART = r"""(?:[A-Za-z0-9_-]++|"(?:[^"\\]++|\\.)*+"|'[^']*+')"""
 
 
 class _TomlLocator(_Locator):
     _HEADER = re.compile(
-        rf"^\s*(\[\[?)\s*({_TOML_PART}(?:\s*\.\s*{_TOML_PART})*)\s*\]\]?\s*(?:#.*)?$"
+        rf"^\s*(\[\[?)\s*({_TOML_PART}(?:\s*\.\s*{_TOML_PART})*+)\s*\]\]?\s*(?:#.*)?$"
     )
     _PART = re.compile(_TOML_PART)
     _KEY = re.compile(rf"^\s*({_TOML_PART})\s*[=.]")
@@ -309,18 +310,32 @@ class _JsonLocator(_Locator):
 
 
 # Each pattern matches wherever it starts and never backtracks (possessive
-# loops; an unclosed string runs to the end of its line or of the text).  A
-# pattern that could fail after reading far, as an unclosed string did, is
-# tried again at every later quote: quadratic on a file of repeated \".
+# loops); a string that never closes runs to the end of its line or of the text
+# and ends in an empty "open…" group.  A pattern that could fail after reading
+# far, as an unclosed string did, is tried again at every later quote:
+# quadratic on a file of repeated \".
 _TOML_STRINGS = re.compile(
-    r'"""(?:[^"\\]|\\.|""?(?!"))*+(?:"{3,5}|\\?\Z)'
-    r"|'''(?:[^']|''?(?!'))*+(?:'{3,5}|\Z)"
-    r'|"(?:[^"\\\n]|\\.)*+"?'
-    r"|'[^'\n]*+'?"
+    r'"""(?:[^"\\]++|\\.|""?(?!"))*+(?:"{3,5}|(?P<open1>\\?\Z))'
+    r"|'''(?:[^']++|''?(?!'))*+(?:'{3,5}|(?P<open2>\Z))"
+    r'|"(?:[^"\\\n]++|\\.)*+(?:"|(?P<open3>))'
+    r"|'[^'\n]*+(?:'|(?P<open4>))"
     r"|#[^\n]*+",
     re.DOTALL,
 )
-_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*+"?', re.DOTALL)
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|(?P<open>))', re.DOTALL)
+
+
+def _unclosed(text: str, strings: re.Pattern[str]) -> int | None:
+    """Return where the first string that never closes starts, if one does.
+
+    A quote outside a string or comment can only open one, in TOML and in
+    JSON, so such a string makes the text malformed; finding it here takes
+    one linear scan, where the parser may take far longer to give up.
+    """
+    for match in strings.finditer(text):
+        if (match.lastgroup or "").startswith("open"):
+            return match.start()
+    return None
 
 
 def _nesting(text: str, strings: re.Pattern[str]) -> tuple[int, int]:
@@ -490,6 +505,15 @@ def _format_of(path: Path) -> Format:
 def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locator]:
     """Parse *text*; raise one :class:`SchemeError` naming *source* and the line."""
     strings = _TOML_STRINGS if fmt == "toml" else _JSON_STRINGS
+    start = _unclosed(text, strings)
+    if start is not None:
+        line = text.count("\n", 0, start) + 1
+        column = start - text.rfind("\n", 0, start)
+        msg = (
+            f"malformed {fmt.upper()}: the string that starts at line {line}, "
+            f"column {column} never closes"
+        )
+        raise SchemeError(_place(source, line), msg)
     depth, line = _nesting(text, strings)
     if depth > MAX_NESTING:
         msg = f"nested {depth} levels deep; at most {MAX_NESTING} are read"
@@ -1168,6 +1192,11 @@ def scheme_from_dict(doc: Mapping[str, Any], *, source: str = "") -> Scheme:
     SchemeValidationError
         With every problem found, each naming *source* and the node.
     """
+    given: object = doc  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        where = source or "top level"
+        problem = SchemeError(where, f"a scheme document is a table ({_got(doc)})")
+        raise SchemeValidationError(f"invalid scheme {source or '<dict>'}", [problem])
     return _build_scheme(doc, source, _Locator())
 
 
@@ -1330,6 +1359,11 @@ def data_from_dict(
     DataValidationError
         With every problem found, each naming *source* and the entry.
     """
+    given: object = doc  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        where = source or "top level"
+        problem = DataError(where, f"a data document is a table ({_got(doc)})")
+        raise DataValidationError(f"invalid data {source or '<dict>'}", [problem])
     return _build_data(doc, scheme, source, _Locator())
 
 
