@@ -57,7 +57,6 @@ import csv
 import importlib
 import importlib.util
 import io
-import itertools
 import math
 import os
 import sys
@@ -75,7 +74,17 @@ from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.evaluation import _plan
 from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, effective_rule
-from perfkpi.rules import Bands, Checklist, Goalposts, Qualitative, RuleBase
+from perfkpi.rules import (
+    Bands,
+    Checklist,
+    Goalposts,
+    Qualitative,
+    RuleBase,
+    _ambiguous_numbers,
+    _collecting,
+    _strict,
+    _warn_collected,
+)
 from perfkpi.scheme import Scheme
 
 __all__ = [
@@ -582,10 +591,8 @@ def _text_stream(stream: object, where: str) -> TextIO:
 def _ragged(where: str, line: int, row: Sequence[str], width: int) -> DataError:
     """Return the error of a row with *row* cells where the header has *width*."""
     msg = f"{len(row)} cells, the header has {width}"
-    if len(row) > width and any(
-        _GROUPED_HEAD.fullmatch(a) and _GROUPED_TAIL.fullmatch(b)
-        for a, b in itertools.pairwise(row)
-    ):
+    # cells joined by NUL, which the csv module never lets into a cell
+    if len(row) > width and _GROUPED.search("\0".join(row)):
         msg += (
             " (a number with a thousands separator, such as 1,234.5, must be "
             'quoted: "1,234.5", or written 1234.5)'
@@ -593,8 +600,10 @@ def _ragged(where: str, line: int, row: Sequence[str], width: int) -> DataError:
     return DataError(f"{where}:{line}", msg)
 
 
-_GROUPED_HEAD = __import__("re").compile(r"\s*[+-]?\d{1,3}")
-_GROUPED_TAIL = __import__("re").compile(r"\d{3}(?:\.\d*)?\s*")
+_GROUPED = __import__("re").compile(
+    r"(?:^|\0)\s*[+-]?\d{1,3}\0\d{3}(?:\.\d*)?\s*(?:\0|$)"
+)
+"""Two cells that were one number with a thousands separator (``1,234.5``)."""
 
 
 def _read_csv(
@@ -692,6 +701,12 @@ class _Problems:
             self.texts.append(text)
             self.errors.append(error)
         return self._index[text]
+
+    def add_distinct(self, error: PerfKPIError) -> int:
+        """Register *error*, known to differ from every other, as its own reason."""
+        self.texts.append(str(error))
+        self.errors.append(error)
+        return len(self.texts) - 1
 
 
 _NO_VALUE = object()
@@ -837,6 +852,21 @@ def _number_check(  # noqa: PLR0911 (one return per rule kind)
     kind = type(rule)
     if kind.read is RuleBase.read:
         scale = None if node.target is None else node.target.scale
+        ambiguous = _ambiguous_numbers(node.target)
+        if scale is None and ambiguous is not None:
+            low, high = ambiguous
+
+            def two_ways(values: np.ndarray) -> np.ndarray:
+                # numbers that read two ways 100× apart take the full reading,
+                # which warns about them (or refuses them under strict)
+                with np.errstate(invalid="ignore"):
+                    size = np.abs(values)
+                    out: np.ndarray = ~np.isfinite(values) | (
+                        (size > low) & (size <= high)
+                    )
+                return out
+
+            return two_ways
         return _finite if scale is None else None
     if kind is Bands and kind.read is Bands.read:
         return _finite if rule.bands[0].when.scale is None else None  # type: ignore[attr-defined]
@@ -1128,6 +1158,7 @@ def evaluate_batch(
     errors: Errors = "nan",
     id_column: str | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> BatchResult:
     """Score every row of *table* against *scheme*.
 
@@ -1154,10 +1185,21 @@ def evaluate_batch(
         A column that labels the rows (written first by :meth:`BatchResult.to_csv`).
     progress
         Called as ``progress(rows_done, rows)`` after each block of rows.
+    strict
+        A value that reads two ways 100× apart (a plain ``0.965`` against
+        ``≥95%``) makes its row bad, with an
+        :class:`~perfkpi.errors.AmbiguousValueError` as its reason, instead of
+        being read in the target's unit with a warning.
 
     Returns
     -------
     BatchResult
+
+    Warns
+    -----
+    AmbiguousValueWarning
+        Once per column with values that read two ways 100× apart (unless
+        *strict*), naming the node, an example and how many values.
 
     Raises
     ------
@@ -1187,7 +1229,9 @@ def evaluate_batch(
     data = _read_table(table, columns, errors, id_column)
     layout = _layout(plan, data, id_column)
     run = _Run(prepared, data, layout, errors)
-    array, grades, reason_ids = _score(run, progress)
+    with _strict(strict), _collecting() as ambiguous:
+        array, grades, reason_ids = _score(run, progress)
+    _warn_collected(ambiguous)
     ids = None if id_column is None else data.columns[id_column]
     if data.bad:
         array, grades, reason_ids, ids = _with_bad_rows(
@@ -1225,8 +1269,8 @@ def _with_bad_rows(
     all_grades[good] = grades
     all_reasons = np.full(rows, -1, dtype=np.intp)
     all_reasons[good] = reason_ids
-    for row, error, _ in data.bad:
-        all_reasons[row] = problems.add(None, _NO_VALUE, error)
+    for row, error, _ in data.bad:  # each names its own line: all distinct
+        all_reasons[row] = problems.add_distinct(error)
     all_ids = None
     if ids is not None:
         labels: list[object] = [None] * rows
