@@ -621,3 +621,34 @@ def test_a_rank_target() -> None:
     (candidate,) = gap_to_grade(ev).candidates
     assert candidate.describe() == "1 排名由全市第5名改为第3名：+20分（每名10分）"
     assert candidate.describe("en") == "1 排名: 全市第5名 → 第3名: +20 (10 per place)"
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    st.lists(st.integers(1, 500).map(lambda n: n / 100), min_size=1, max_size=40),
+    st.integers(500, 1000).map(lambda n: n / 10),
+)
+def test_trials_agree_with_a_full_evaluation(points: list[float], rate: float) -> None:
+    # trials carry one summed finding per node; the steps they give must end
+    # where evaluating the data with those findings removed ends
+    scheme = Scheme.from_nodes(
+        "s",
+        "s",
+        [
+            Node("1", "管理", points=50, rule=Deduct()),
+            Node("2", "执行率", points=50, target="≥100%", rule=Proportional()),
+        ],
+        points=100,
+    )
+    findings = [Finding("1", p, f"问题{i}") for i, p in enumerate(points)]
+    ev = evaluate(scheme, Data(actuals={"2": f"{rate}%"}, findings=findings))
+    gap = gap_to_grade(ev, "优")
+    if gap.steps:
+        assert gap.steps[-1].total == gap.after.total
+    dropped = {s.change.finding for s in gap.steps if s.change.is_finding}
+    kept = [f for i, f in enumerate(findings) if i not in dropped]
+    actual = next(
+        (s.change.after for s in gap.steps if not s.change.is_finding), f"{rate}%"
+    )
+    again = evaluate(scheme, Data(actuals={"2": actual}, findings=kept))
+    assert again.total == gap.after.total
