@@ -1239,7 +1239,7 @@ def gap_to_grade(
         finding avoided).  ``"actuals"`` stands for every lever but findings,
         ``"all"`` for every lever; by default every lever.
     max_changes
-        The largest set searched exhaustively (0 to :data:`MAX_CHANGES`);
+        The largest set searched exhaustively, 0 to 64 (``MAX_CHANGES``);
         beyond it, improvements are taken greedily in rank order.
 
     Returns
@@ -1252,7 +1252,7 @@ def gap_to_grade(
     ------
     GapError
         If *grade* has no band in the scheme's scale, a lever is unknown, or
-        *max_changes* is not a whole number from 0 to :data:`MAX_CHANGES`.
+        *max_changes* is not a whole number from 0 to 64.
 
     Notes
     -----
