@@ -18,6 +18,7 @@ from perfkpi.rounding import Rounding
 from perfkpi.rules import (
     RULE_KINDS,
     AllOrNothing,
+    Bands,
     Categorical,
     Checklist,
     Qualitative,
@@ -652,3 +653,46 @@ def test_trials_agree_with_a_full_evaluation(points: list[float], rate: float) -
     )
     again = evaluate(scheme, Data(actuals={"2": actual}, findings=kept))
     assert again.total == gap.after.total
+
+
+def test_bands_move_to_a_better_band() -> None:
+    # 1 重点支出安排率 5 points in bands (岳阳): ≥90 % 5, [80 %, 90 %) 4,
+    #   [70 %, 80 %) 3, [60 %, 70 %) 2, else 0; at 75 %: 3
+    # 2 执行率 95 points, ≥100 %, proportional, at 90 %: 85.5
+    # total 88.5 (良); 优 needs 1.5.  Alone: 1 to 80 % +1, 1 to 90 % +2, 2 to
+    # 100 % +9.5; the least that reaches is 1 to 90 %: 5 + 85.5 = 90.5.  It
+    # cannot be trimmed: 89.99 % is still in [80 %, 90 %), 4 points, 89.5.
+    scheme = Scheme.from_nodes(
+        "s",
+        "s",
+        [
+            Node(
+                "1",
+                "重点支出安排率",
+                points=5,
+                rule=Bands(
+                    [
+                        {"when": "≥90%", "score": 5},
+                        {"when": "[80%,90%)", "score": 4},
+                        {"when": "[70%,80%)", "score": 3},
+                        {"when": "[60%,70%)", "score": 2},
+                    ]
+                ),
+            ),
+            Node("2", "执行率", points=95, target="≥100%", rule=Proportional()),
+        ],
+        points=100,
+    )
+    ev = evaluate(scheme, {"1": "75%", "2": "90%"})
+    assert (ev.total, ev.grade) == (88.5, "良")
+    gap = gap_to_grade(ev)
+    assert [(s.change.code, s.change.after, s.gain, s.total) for s in gap.steps] == [
+        ("1", "90%", 2.0, 90.5)
+    ]
+    # 2: 9.5 over 10 points; 1 to 80 %: 1 over 5 (0.2); to 90 %: 2 over 15
+    # (0.1333 → 0.13)
+    assert [c.describe() for c in gap.candidates] == [
+        "2 执行率由90%改为100%：+9.5分（每个百分点0.95分）",
+        "1 重点支出安排率由75%改为80%：+1分（每个百分点0.2分）",
+        "1 重点支出安排率由75%改为90%：+2分（每个百分点0.13分）",
+    ]

@@ -42,7 +42,7 @@ import numpy as np
 from perfkpi.deductions import Data, Finding
 from perfkpi.errors import PerfKPIError
 from perfkpi.evaluation import Evaluation, evaluate
-from perfkpi.rules import _TIERS, Categorical, Checklist, Qualitative
+from perfkpi.rules import _TIERS, Bands, Categorical, Checklist, Qualitative
 from perfkpi.scheme import Node, Scheme
 from perfkpi.targets import Comparator, Target, format_number
 
@@ -611,6 +611,8 @@ def _lever_of(scheme: Scheme, node: Node) -> str | None:  # noqa: PLR0911
     if rule.kind == "checklist":
         return "checklists"
     target = node.target
+    if isinstance(rule, Bands):
+        target = rule.bands[0].when  # the bands share one unit
     if target is None:
         return None
     return {"date": "dates", "label": "tiers"}.get(target.kind, "numbers")
@@ -783,7 +785,9 @@ def _current(node: Node, ev: Evaluation) -> bool:
     return ev.scores.get(node.code, 0.0) < (node.points or 0.0)
 
 
-def _options(ev: Evaluation, flat: Data, node: Node, lever: str) -> list[_Option]:
+def _options(  # noqa: PLR0911 (one return per kind of rule)
+    ev: Evaluation, flat: Data, node: Node, lever: str
+) -> list[_Option]:
     """Return the better actuals *node* could have, nearest first."""
     old = flat.actuals.get(node.code)
     if old is None or node.code in ev.not_applicable or not _current(node, ev):
@@ -796,13 +800,31 @@ def _options(ev: Evaluation, flat: Data, node: Node, lever: str) -> list[_Option
             return _category_options(node, rule, old)
         if isinstance(rule, Checklist):
             return _checklist_options(node, rule, old)
-        return _target_options(node, lever, old)
+        if isinstance(rule, Bands):
+            return _band_options(ev, node, rule, lever, old)
+        return _target_options(node, lever, old, node.target)
     except PerfKPIError:
         return []
 
 
-def _target_options(node: Node, lever: str, old: object) -> list[_Option]:
-    target = node.target
+def _band_options(
+    ev: Evaluation, node: Node, rule: Bands, lever: str, old: object
+) -> list[_Option]:
+    """Return the nearest actual in each band that scores more than now."""
+    have = ev.scores.get(node.code, 0.0)
+    out: list[_Option] = []
+    for band in rule.bands:
+        if band.score <= have:
+            continue
+        for option in _target_options(node, lever, old, band.when):
+            if all(o.after != option.after for o in out):
+                out.append(option)
+    return out
+
+
+def _target_options(
+    node: Node, lever: str, old: object, target: Target | None
+) -> list[_Option]:
     if target is None:
         return []
     current = target.to_value(old, where=node.code)
@@ -817,7 +839,8 @@ def _target_options(node: Node, lever: str, old: object) -> list[_Option]:
     if target.kind == "date":
         before = dt.date.fromordinal(int(current))
         after = dt.date.fromordinal(int(new))
-        note = "按期完成" if target.is_met(after) else ""
+        on_time = target is node.target and target.is_met(after)
+        note = "按期完成" if on_time else ""
         return [
             _Option(node.code, "dates", before, after, abs(new - current), "天", note)
         ]
@@ -1166,6 +1189,9 @@ def _trim_one(
         return None
     ((code, new),) = cand.actuals.items()
     target = scheme.node(code).target
+    rule = scheme.rule(code)
+    if isinstance(rule, Bands):
+        target = rule.bands[0].when  # read in the bands' unit
     if target is None:
         return None
     dates = target.kind == "date"
@@ -1208,7 +1234,11 @@ def _trim_one(
     if single is None:
         return None
     gain = scheme.rounding.round(single[0] - engine.ev.total)
-    note = imp.change.note if target.is_met(after) else ""
+    note = (
+        imp.change.note
+        if target.is_met(after) and target is scheme.node(code).target
+        else ""
+    )
     change = attrs.evolve(imp.change, after=after, note=note)
     improvement = Improvement(change, gain, size, imp.unit, imp.places)
     return attrs.evolve(cand, improvement=improvement, actuals={code: after})
