@@ -35,6 +35,7 @@ from perfkpi.targets import (
     _SUFFIX_ROWS,
     DEFAULT_SCALES,
     DEFAULT_SYNTAX,
+    MAX_LENGTH,
     Comparator,
     LabelScale,
     Quantity,
@@ -392,6 +393,11 @@ INVALID: list[tuple[str, type[ValueError]]] = [
     ("㊀级", TargetSyntaxError),  # circled ideograph one: NFKC reads 一级
     ("≥9٣%", UnknownUnitError),  # an Arabic-Indic three is no ASCII digit
     ("≥95%\U0001d7d7", TargetSyntaxError),  # mathematical bold nine after a value
+    # crafted repetition: refused after a bounded number of tries
+    ("1-" * 20, TargetSyntaxError),  # twenty separators: no range has more than one
+    ("至" * 30, TargetSyntaxError),  # thirty separators and no value
+    ("[" + "1," * 10 + "1]", TargetSyntaxError),  # ten commas in brackets
+    ("≥1" * 40 + "以上", TargetSyntaxError),  # forty comparisons, not two
 ]
 
 
@@ -456,6 +462,29 @@ def test_every_digit_lookalike_is_refused_where_it_stands() -> None:
             parse_target(text)
         assert 2 == info.value.position, text
         assert f"U+{ord(char):04X}" in str(info.value)
+
+
+def test_a_text_longer_than_the_limit_is_refused() -> None:
+    text = "1-" * 8000  # was read in seconds and 143 MB; now refused at once
+    with pytest.raises(TargetSyntaxError) as info:
+        parse_target(text)
+    assert MAX_LENGTH == info.value.position
+    assert "at most 2000 characters (got 16,000)" in str(info.value)
+    assert "1-1-1-" in info.value.text
+    assert len(info.value.text) == 41  # the first 40 characters and "…"
+    with pytest.raises(TargetSyntaxError, match="at most 2000"):
+        parse_quantity("9" * (MAX_LENGTH + 1))
+    with pytest.raises(DataError, match="at most 2000") as data:
+        parse_target("≥99%").to_value("9" * (MAX_LENGTH + 1), where="1.2")
+    assert "1.2" == data.value.where
+
+
+def test_a_text_at_the_limit_is_read() -> None:
+    text = "≥" + "0" * (MAX_LENGTH - 3) + "1%"  # 2000 characters: ≥1%
+    assert MAX_LENGTH == len(text)
+    assert parse_target(text) == parse_target("≥1%")
+    # a date range has five candidate separators, within the bound
+    assert "[2022-01-01,2022-12-31]" == str(parse_target("2022-01-01-2022-12-31"))
 
 
 def test_unknown_unit_error_says_where() -> None:

@@ -62,8 +62,8 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal, NamedTuple
 
 import attrs
 import numpy as np
@@ -159,7 +159,7 @@ _NAME = re.compile(r"(?:[^\W\d]|[“”‘’])(?:\w|[“”‘’])*")
 _PERCENT = {"%": decimal.Decimal("0.01"), "‰": decimal.Decimal("0.001")}
 
 
-def _normalise(text: str, formula: str | None = None) -> tuple[str, list[int]]:
+def _normalise(text: str, formula: str | None = None) -> tuple[str, Sequence[int]]:
     """Return the read form of *text*, character by character, and a position map.
 
     Full-width forms are their ASCII characters; a look-alike (``²``, ``①``:
@@ -171,7 +171,7 @@ def _normalise(text: str, formula: str | None = None) -> tuple[str, list[int]]:
     the result.
     """
     if text.isascii():
-        return text, [*range(len(text) + 1)]
+        return text, range(len(text) + 1)
     out: list[str] = []
     positions: list[int] = []
     for i, char in enumerate(text):
@@ -203,8 +203,7 @@ def normalise_name(name: str) -> str:
     return "".join(_normalise(name)[0].split())
 
 
-@attrs.frozen
-class _Token:
+class _Token(NamedTuple):
     kind: Literal["number", "name", "op", "end"]
     text: str
     position: int

@@ -21,6 +21,11 @@ Reading a target is a pipeline of small steps before one grammar:
    ``前``);
 4. failing that, a range ``90%～110%`` or two clauses ``60分以上70分以下``.
 
+Reading is linear in the length of the text: a text longer than
+:data:`MAX_LENGTH` is refused unread, and ranges, brackets and two clauses are
+tried split at a bounded number of places, so crafted text (``"1-" * 8000``)
+costs no more than an ordinary one of its length.
+
 Decisions
 ---------
 - **Inclusive ends** follow 《民法典》第1259条: 以上, 以下, 以内 include the number
@@ -106,6 +111,7 @@ from perfkpi.units import (
 __all__ = [
     "DEFAULT_SCALES",
     "DEFAULT_SYNTAX",
+    "MAX_LENGTH",
     "Comparator",
     "LabelScale",
     "Quantity",
@@ -1037,6 +1043,22 @@ _TRANSLATE = str.maketrans(
 )
 _DIGITS = frozenset("0123456789")
 
+MAX_LENGTH = 2000
+"""The longest target, quantity or actual text read, in characters.
+
+No table cell comes near it; a longer text is refused before it is read.  The
+limit is a second line of defence only: reading is linear in the length of the
+text below it too."""
+
+_MAX_SPLITS = 8
+"""The most places a range (``90%~110%``) or a bracket (``[95%,105%]``) is tried
+split at.  Each try reads both ends, so an unbounded number of tries would make
+reading quadratic; no real range has more candidate separators than a date
+range such as ``2022-01-01-2022-12-31`` (five)."""
+
+_MAX_PAIRS = 16
+"""The most places two conditions (``60分以上70分以下``) are tried split at."""
+
 _LOOKALIKE = frozenset(
     "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
     "≥≤≧≦⩾⩽±∞‰‱×÷·−‐‑‒–—―〜"
@@ -1104,8 +1126,12 @@ def _normalise_piece(text: str) -> str:
 def _normalise(text: str) -> str:
     """Fold full-width forms and dashes, drop whitespace; refuse look-alikes.
 
-    A space inside a number is an error.
+    A space inside a number is an error, and so is a text longer than
+    :data:`MAX_LENGTH` (quoted by its first 40 characters only).
     """
+    if len(text) > MAX_LENGTH:
+        expected = f"at most {MAX_LENGTH} characters (got {len(text):,})"
+        raise TargetSyntaxError(text[:40] + "…", MAX_LENGTH, expected)
     norm = _normalise_piece(text)
     parts = norm.split()
     if len(parts) == 1 and parts[0] is norm:
@@ -1753,11 +1779,17 @@ class _Parser:
         separators = "~至到-"
         if prefix_word == "介于" or suffix_word == "之间":
             separators += "与和"
+        splits = [
+            i
+            for i in range(a + 1, b - 1)
+            if s[i] in separators and not (s[i] == "-" and s[i - 1] in "+-~,")
+        ]
+        if len(splits) > _MAX_SPLITS:
+            raise _Fail(
+                splits[_MAX_SPLITS], "one separator between two ends (90%～110%)"
+            )
         failures: list[_Fail] = []
-        for i in range(a + 1, b - 1):
-            ch = s[i]
-            if ch not in separators or (ch == "-" and s[i - 1] in "+-~,"):
-                continue
+        for i in splits:
             j = i + 2 if s.startswith("~~", i) else i + 1
             try:
                 lo, lo_closed = self._end(a, i)
@@ -1847,9 +1879,10 @@ class _Parser:
         n = len(s)
         candidates: list[Target] = []
         failures: list[_Fail] = []
-        for i in range(2, n - 2):
-            if s[i] not in ",;":
-                continue
+        splits = [i for i in range(2, n - 2) if s[i] in ",;"]
+        if len(splits) > _MAX_SPLITS:
+            raise _Fail(1, "two values separated by one comma, as in [95%,105%]")
+        for i in splits:
             try:
                 candidates.append(self._bracket_split(i))
             except _Fail as fail:
@@ -1892,6 +1925,7 @@ class _Parser:
         s, syntax = self.s, self.syntax
         n = len(s)
         failures: list[_Fail] = []
+        tries = 0
         for i in range(1, n - 1):
             splits: list[int] = [i + len(c) for c in _CONNECTORS if s.startswith(c, i)]
             if (
@@ -1903,6 +1937,9 @@ class _Parser:
             for j in splits:
                 if j >= n:
                     continue
+                tries += 1
+                if tries > _MAX_PAIRS:
+                    raise _Fail(i, "two conditions such as 60分以上70分以下")
                 try:
                     return self._pair(self._clause(0, i), self._clause(j, n), i)
                 except _Fail as fail:
@@ -2017,7 +2054,9 @@ def parse_target(
     Raises
     ------
     TargetSyntaxError
-        With the character position and what was expected there.
+        With the character position and what was expected there; also for a
+        look-alike digit (``①``, ``²``) and for a text longer than
+        :data:`MAX_LENGTH` characters.
     UnknownUnitError
         If the unit is not in the registry; close matches are suggested.
     IncompatibleUnitError
