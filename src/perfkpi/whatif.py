@@ -714,18 +714,23 @@ class _Engine:
 
         rows: list[_State] = [({}, {}), *states]
         n = len(rows)
-        codes = list(
-            dict.fromkeys([*self.flat.actuals, *(c for a, _ in rows for c in a)])
-        )
+
+        def plain(value: object) -> bool:
+            return not isinstance(value, bool) and isinstance(value, str | int | float)
+
+        # each column is its base value repeated, patched where a row changes it
         table: dict[str, list[object]] = {}
-        for code in codes:
-            column: list[object] = []
-            for actuals, _ in rows:
-                value = actuals.get(code, self.flat.actuals.get(code))
-                if isinstance(value, bool) or not isinstance(value, str | int | float):
+        for code, value in self.flat.actuals.items():
+            if not plain(value):
+                raise _NotBatchableError
+            table[code] = [value] * n
+        for r, (actuals, _) in enumerate(rows):
+            for code, value in actuals.items():
+                if not plain(value):
                     raise _NotBatchableError
-                column.append(value)
-            table[code] = column
+                if code not in table:
+                    raise _NotBatchableError  # no base value to fill the others
+                table[code][r] = value
         for node, total in self.sums.items():
             table[f"findings:{node}"] = [
                 max(total - removed.get(node, 0.0), 0.0) for _, removed in rows
@@ -945,12 +950,27 @@ def _candidates(
             groups.setdefault((finding.node, float(finding.points or 0.0)), []).append(
                 i
             )
-    states: list[_State] = [({o.code: o.after}, {}) for o in options]
+    # items alike (same parent, rule, target, actual and change) gain alike:
+    # one trial each
+    alike: dict[tuple[str, ...], int] = {}
+    trial_of: list[int] = []
+    states: list[_State] = []
+    for o in options:
+        key = _alike(scheme, o)
+        if key is None or key not in alike:
+            if key is not None:
+                alike[key] = len(states)
+            trial_of.append(len(states))
+            states.append(({o.code: o.after}, {}))
+        else:
+            trial_of.append(alike[key])
+    first_group = len(states)
     states += [({}, {node: points}) for node, points in groups]
     results = engine.totals(states)
     rounding = scheme.rounding
     out: list[_Candidate] = []
-    for option, result in zip(options, results[: len(options)], strict=True):
+    for option, trial in zip(options, trial_of, strict=True):
+        result = results[trial]
         if result is None:
             continue
         gain = rounding.round(result[0] - ev.total)
@@ -969,7 +989,7 @@ def _candidates(
         out.append(
             _Candidate(improvement, {option.code: option.after}, key=option.code)
         )
-    for (code, points), result in zip(groups, results[len(options) :], strict=True):
+    for (code, points), result in zip(groups, results[first_group:], strict=True):
         if result is None:
             continue
         gain = rounding.round(result[0] - ev.total)
@@ -998,6 +1018,20 @@ def _candidates(
         )
     )
     return out
+
+
+def _alike(scheme: Scheme, option: _Option) -> tuple[str, ...] | None:
+    """Return what makes an item's change gain what another's gains, or None."""
+    node = scheme.node(option.code)
+    if not node.is_item or node.parent is None:
+        return None
+    return (
+        node.parent,
+        repr(scheme.rule(node.code)),
+        str(node.target),
+        repr(option.before),
+        repr(option.after),
+    )
 
 
 def _state(chosen: Iterable[_Candidate]) -> _State:
