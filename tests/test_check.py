@@ -651,3 +651,22 @@ def test_unreadable_deduction_actual_is_flagged(scheme: perfkpi.Scheme) -> None:
     assert _found(result) == [("rule", "1.2 预算资金支出率"), RATE]
     assert result.mismatches[0].computed is None
     assert "所报实际值5小时无法按目标≥100%读取" in result.mismatches[0].note
+
+
+def test_cli_check_flags_full_marks_on_a_missed_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the clean seed file plus a score row: 1.2 预算资金支出率 stated at full
+    # marks (10) with its actual 99.8 %: proportional gives 10 × 0.998 = 9.98
+    doc = _doc()
+    _rate_corrected(doc)
+    doc["score"].append({"node": "1.2", "value": 10, "actual": "99.8%"})
+    path = tmp_path / "stated.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    scheme = str(perfkpi.catalog.scheme_path("gz-dept-overall"))
+    assert main(["check", scheme, str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "✗ 得分规则 1.2 预算资金支出率" in out
+    assert (
+        "报告给出满分10分，但实际99.8%未达到目标≥100%，按本方案规则应得9.98分。" in out
+    )
