@@ -697,6 +697,8 @@ class _Engine:
         if self.batch_ok and len(states) > 2:  # noqa: PLR2004 (a batch pays off)
             try:
                 return self.batch(states)
+            except _NotBatchableError:
+                pass  # these values: one by one; other trials may still batch
             except Exception:  # noqa: BLE001 (only a shortcut: the slow road follows)
                 self.batch_ok = False
         out: list[tuple[float, str] | None] = []
@@ -746,7 +748,8 @@ class _Engine:
         totals = [float(t) for t in result.total]
         grades = [str(g) for g in result.grades]
         if totals[0] != self.ev.total or grades[0] != self.ev.grade:
-            raise _NotBatchableError  # not the same numbers: take the slow road
+            self.batch_ok = False  # not the same numbers: take the slow road
+            raise _NotBatchableError
         return [
             None if math.isnan(t) else (t, g)
             for t, g in zip(totals[1:], grades[1:], strict=True)
