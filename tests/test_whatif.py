@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import perfkpi
 from perfkpi import Data, Deduct, Finding, Node, Proportional, Scheme, evaluate
 from perfkpi.cli import main
+from perfkpi.deductions import Item
 from perfkpi.rounding import Rounding
 from perfkpi.rules import (
     RULE_KINDS,
@@ -696,3 +697,22 @@ def test_bands_move_to_a_better_band() -> None:
         "1 重点支出安排率由75%改为80%：+1分（每个百分点0.2分）",
         "1 重点支出安排率由75%改为90%：+2分（每个百分点0.13分）",
     ]
+
+
+def test_an_item_with_a_deadline() -> None:
+    # 1 部门整体绩效指标 100 points (deduct, 1 per unmet item); its item
+    # 系统上线 due 2022年12月31日前 done 2023-01-05: unmet, 99.  Met: +1 over
+    # 5 days, 0.2 a day; the lever is the item's
+    scheme = Scheme.from_nodes(
+        "s", "s", [Node("1", "部门整体绩效指标", points=100, rule=Deduct())]
+    )
+    item = Item("1", "系统上线", "2022年12月31日前", "2023年1月5日")
+    ev = evaluate(scheme, Data(items=[item]))
+    assert ev.total == 99.0
+    (candidate,) = gap_to_grade(ev, "优").candidates
+    assert candidate.change.lever == "items"
+    assert candidate.describe() == (
+        "1.1 系统上线完成日期由2023年1月5日提前至2022年12月31日（按期完成）"
+        "：+1分（每天0.2分）"
+    )
+    assert gap_to_grade(ev, "优", levers=["dates"]).candidates == ()

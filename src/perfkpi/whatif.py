@@ -850,7 +850,7 @@ def _target_options(
         on_time = target is node.target and target.is_met(after)
         note = "按期完成" if on_time else ""
         return [
-            _Option(node.code, "dates", before, after, abs(new - current), "天", note)
+            _Option(node.code, lever, before, after, abs(new - current), "天", note)
         ]
     if target.kind == "rank":
         place = f"第{round(new)}名"
