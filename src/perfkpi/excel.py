@@ -21,9 +21,11 @@ How a sheet is read:
 - A cell formatted as a percentage is read as what it shows: 0.9966 shown as
   ``99.66%`` is the actual ``"99.66%"`` (at full precision, not rounded to the
   shown decimals).
-- A leaf with a numeric target is scored ``proportional``; with a 是/否 target
-  ``all-or-nothing``; without a readable target it is a qualitative indicator
-  scored by its 得分.  A ``评分规则`` column holding a rule's file form
+- A leaf's rule follows its target (:func:`perfkpi.rules.infer_rule`): a
+  positive number ``proportional``, a deadline ``deadline``, a 是/否 target
+  or a rank ``all-or-nothing``; without a readable target it is a qualitative
+  indicator scored by its 得分.  A 指标性质 column gives a bare target its
+  direction.  A ``评分规则`` column holding a rule's file form
   (``proportional``, ``{"kind": "bands", ...}``) sets the rule instead: this is
   how a workbook written by :func:`write_excel` keeps its rules.
 - Rows whose first cell is 合计, 总分 or 等级 close the table.
@@ -76,12 +78,11 @@ from perfkpi.files import MAX_FILE_BYTES
 from perfkpi.grades import grade_scale
 from perfkpi.rounding import Rounding
 from perfkpi.rules import (
-    AllOrNothing,
     Deduct,
-    Proportional,
     Qualitative,
     Rule,
     Sum,
+    infer_rule,
     rule_from_dict,
     rule_to_dict,
 )
@@ -637,7 +638,7 @@ class _Reader:
         elif rule is None and nature in _NATURES["qualitative"]:
             rule = Qualitative()
         elif rule is None:
-            rule = _default_rule(target)
+            rule = infer_rule(target)
         if isinstance(rule, Qualitative) and target_text:
             notes.insert(0, f"指标值：{target_text}")
         node = Node(
@@ -717,25 +718,6 @@ def _with_finding(read: _Read) -> _Read:
         return read
     finding = Finding(node.code, lost, read.reason or "自评扣分", node.category)
     return attrs.evolve(read, finding=finding)
-
-
-def _default_rule(target: Target | None) -> Rule:
-    """Return the rule a leaf takes when the sheet does not say.
-
-    It follows the target's kind: a number is scored ``proportional`` (the
-    财预〔2020〕10号 default), a 是/否 target and a deadline or a rank
-    ``all-or-nothing`` (met or not: a ratio of two dates or two places means
-    nothing), any other label ``qualitative``, and no target ``qualitative``.
-    """
-    if target is None:
-        return Qualitative()
-    if target.kind in ("date", "rank"):
-        return AllOrNothing()
-    if target.scale is None:
-        return Proportional()
-    if target.scale.name == "yes-no":
-        return AllOrNothing()
-    return Qualitative()
 
 
 def _meta(wb: Any) -> dict[str, object]:  # noqa: ANN401 (an openpyxl workbook)
@@ -946,6 +928,13 @@ def _read_written(
         scheme = scheme_from_dict(json.loads(str(meta["scheme_doc"])), source=source)
         doc = json.loads(str(meta.get("data_doc") or "{}"))
         data = data_from_dict(doc, scheme=scheme, source=source)
+        dates = json.loads(str(meta.get("data_dates") or "{}"))
+        if dates:
+            actuals = {
+                **data.actuals,
+                **{k: dt.date.fromisoformat(v) for k, v in dates.items()},
+            }
+            data = attrs.evolve(data, actuals=actuals)
     except (ValueError, TypeError, PerfKPIError):
         return None  # a damaged record: read the cells
     if scheme_id or name:
@@ -1337,6 +1326,9 @@ def differences(
             same = abs(stated - recomputed) <= half
         if not same:
             name = "合计" if figure.node == "total" else scheme.node(figure.node).name
+            if figure.node in ev.scores:
+                trace = _why(ev, figure.node)
+                why = f"{why}; {trace}" if why else trace
             out.append(
                 Difference(
                     figure.cell,
@@ -1380,18 +1372,20 @@ def _recompute(  # noqa: PLR0911 (one return per kind of figure)
     if code not in ev.scores:
         return None
     score = ev.scores[code]
-    why = _why(ev, code)
     if figure.column == "扣分":
         points = scheme.node(code).points or 0.0
         lost = _exact_difference(points, score)
-        return lost, kind, f"{format_number(points)} − {format_number(score)}; {why}"
-    return score, kind, why
+        return lost, kind, f"{format_number(points)} − {format_number(score)}"
+    return score, kind, ""
 
 
 def _why(ev: Evaluation, code: str) -> str:
     """Return how a node's score is recomputed, with the numbers, in one line."""
     try:
-        trace = ev.explain(code, lang="en")
+        with warnings.catch_warnings():
+            # the evaluation gave its warnings already: the trace repeats none
+            warnings.simplefilter("ignore", PerfKPIWarning)
+            trace = ev.explain(code, lang="en")
     except (PerfKPIError, ValueError, KeyError):
         rule = ev.scheme.rule(code)
         return rule.describe("en") if rule is not None else ""
@@ -1426,9 +1420,19 @@ def _options(meta: Mapping[str, object]) -> dict[str, Any]:
 # -- writing -------------------------------------------------------------------------
 
 
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters a workbook's XML cannot hold."""
+
+
 def _put(ws: Any, row: int, column: int, value: object) -> Any:  # noqa: ANN401
-    """Write *value* into a cell, text always as text (never a formula)."""
+    """Write *value* into a cell, text always as text (never a formula).
+
+    A control character that a workbook cannot hold is shown as U+FFFD; the
+    hidden record keeps the text as it was.
+    """
     cell = ws.cell(row, column)
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("\ufffd", value)
     set_text_cell(cell, value)
     return cell
 
@@ -1437,7 +1441,7 @@ def _actual_cell(value: object) -> object:
     """Return an actual as a cell value: numbers and text as they are."""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, int | float | str):
+    if isinstance(value, int | float | str | dt.date):
         return value
     if isinstance(value, Mapping) and "score" in value:
         return _text(value.get("tier")) or value["score"]
@@ -1670,6 +1674,8 @@ class _ScoreCard:
             cell.alignment = self.style["centre" if c <= self.depth + 1 else "wrap"]
         for key in ("分值", "得分", "扣分"):
             ws.cell(r, self.column(key)).number_format = "0.00"
+        if isinstance(values.get("实际完成值"), dt.date):
+            ws.cell(r, self.column("实际完成值")).number_format = "yyyy-mm-dd"
 
     def total_rows(self, r: int) -> None:
         ev, ws = self.ev, self.ws
@@ -1754,15 +1760,22 @@ def _face(ws: Any) -> str:  # noqa: ANN401 (an openpyxl worksheet)
     skip = {i for i, h in enumerate(headers) if h in ("得分", "扣分", "偏差原因")}
     digest = hashlib.sha256()
     for row in ws.iter_rows(min_row=2, values_only=True):
-        for i, value in enumerate(row):
+        for i, raw in enumerate(row):
             if i in skip:
                 continue
+            value = raw
+            if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+                value = raw.date()
             if isinstance(value, bool):
                 text = f"b{value}"
+            elif isinstance(value, dt.date):
+                text = f"d{value.isoformat()}"
             elif isinstance(value, int | float):
                 text = f"n{float(value)!r}"
             else:
+                # a workbook's XML keeps no carriage return
                 text = "" if value is None or value == "" else f"s{value}"
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
             digest.update(text.encode("utf-8", "surrogatepass") + b"\x00")
         digest.update(b"\x01")
     return digest.hexdigest()
@@ -1778,8 +1791,19 @@ def _documents(ev: Evaluation) -> list[tuple[str, object]]:
     # the evaluated scheme holds the data's items as nodes: they are stored
     # with the data, as they came
     items = {item.code for item in ev.data.items}
+    # a data file holds no dates: they are recorded apart, as ISO text
+    dates = {
+        code: value.isoformat()
+        for code, value in ev.data.actuals.items()
+        if isinstance(value, dt.date)
+    }
+    plain = attrs.evolve(
+        ev.data, actuals={**ev.data.actuals, **dict.fromkeys(dates, "")}
+    )
+    if dates:
+        out.append(("data_dates", json.dumps(dates)))
     for key, to_dict in docs:
-        value = ev.scheme if key == "scheme_doc" else ev.data
+        value = ev.scheme if key == "scheme_doc" else plain
         try:
             doc = to_dict(value)
             if key == "scheme_doc":
