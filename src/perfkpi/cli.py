@@ -14,12 +14,18 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from perfkpi import catalog
 from perfkpi.deductions import Data
-from perfkpi.errors import DataError, PerfKPIError, SchemeValidationError
+from perfkpi.errors import (
+    DataError,
+    PerfKPIError,
+    PerfKPIWarning,
+    SchemeValidationError,
+)
 from perfkpi.evaluation import Evaluation, evaluate
 from perfkpi.files import (
     MAX_FILE_BYTES,
@@ -148,6 +154,15 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_strict(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="a value that reads two ways 100x apart (0.965 against ≥95%%) is "
+        "an error, not a warning",
+    )
+
+
 def _add_analysis(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--explain",
@@ -245,6 +260,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("data", metavar="DATA", help="data file (.toml or .json), or -")
     _add_output(ev)
+    _add_strict(ev)
     _add_analysis(ev)
 
     chk = _sub(
@@ -308,6 +324,7 @@ def _parser() -> argparse.ArgumentParser:
     bat.add_argument(
         "--id-column", metavar="NAME", help="a column that labels the rows"
     )
+    _add_strict(bat)
 
     val = _sub(
         sub,
@@ -533,6 +550,7 @@ def _batch(scheme: Scheme, args: argparse.Namespace) -> None:
         errors=args.errors,
         id_column=args.id_column,
         progress=_ProgressBar(),
+        strict=args.strict,
     )
     if args.output == STDIN:
         result.to_csv(sys.stdout)
@@ -561,7 +579,7 @@ def _run(args: argparse.Namespace) -> int:
     elif command == "evaluate":
         files = [args.scheme, args.data]
         scheme = _scheme(args.scheme, files)
-        ev = evaluate(scheme, _data(args.data, files, scheme))
+        ev = evaluate(scheme, _data(args.data, files, scheme), strict=args.strict)
         if not _analyse(ev, args):
             sys.stdout.write(ev.report(format=args.format, lang=args.lang))
     elif command == "check":
@@ -608,7 +626,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         words.insert(1, "--")
     try:
         args = _parser().parse_args(words)
-        status = _run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            status = _run(args)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
     except (SchemeValidationError, PerfKPIError) as exc:
         _error(str(exc))
@@ -633,6 +653,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error("interrupted")
         return 130
     return status
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,  # noqa: ANN401 (warnings.showwarning's signature)
+    line: str | None = None,
+) -> None:
+    """Show perfkpi's warnings as one ``perfkpi: warning:`` line each."""
+    if not issubclass(category, PerfKPIWarning):
+        text = warnings.formatwarning(message, category, filename, lineno, line)
+        (file or sys.stderr).write(text)
+        return
+    stream = file or sys.stderr
+    if stream is not None:
+        stream.write(f"perfkpi: warning: {message}\n")
 
 
 def _error(message: str) -> None:

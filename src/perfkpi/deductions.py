@@ -11,6 +11,7 @@ A :class:`Deduction` is one line of the resulting ledger, with its reason.
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypeVar
 
@@ -18,7 +19,7 @@ import attrs
 
 from perfkpi._frozen import FrozenDict, deep_freeze
 from perfkpi.errors import DataError
-from perfkpi.targets import Target, parse_target
+from perfkpi.targets import Target
 
 __all__ = ["Adjustment", "Data", "Deduction", "Finding", "Item"]
 
@@ -73,6 +74,12 @@ class Finding:
         Why, in the words of the report.
     category
         A label that groups findings (``预算管理``, ``采购管理``).
+
+    Raises
+    ------
+    DataError
+        If *node* or *reason* is not text or is blank, *points* is not a
+        finite number ``>= 0`` (or ``None``), or *category* is not text.
     """
 
     node: str = attrs.field(validator=_required_text)
@@ -112,6 +119,12 @@ class Adjustment:
         Points added (negative: taken off).
     reason
         Why; required.
+
+    Raises
+    ------
+    DataError
+        If *node* is not text or is blank, *points* is not a finite number,
+        or *reason* is missing.
     """
 
     node: str = attrs.field(validator=_required_text)
@@ -120,7 +133,12 @@ class Adjustment:
 
 
 def _to_target(value: Target | str) -> Target:
-    return value if isinstance(value, Target) else parse_target(value)
+    if isinstance(value, Target):
+        return value
+    # a bare number says neither ≥ nor ≤: the same rule as a node's target
+    from perfkpi.scheme import target_for  # noqa: PLC0415 (scheme builds on this)
+
+    return target_for(value)
 
 
 @attrs.frozen
@@ -144,6 +162,16 @@ class Item:
         A grouping label for reports.
     note
         Where the figures come from.
+
+    Raises
+    ------
+    DataError
+        If *parent* or *name* is not text or is blank, or *code*,
+        *category* or *note* is not text.
+    TargetSyntaxError, UnknownUnitError
+        If *target* is text that does not parse.
+    TypeError
+        If *target* is neither a :class:`~perfkpi.targets.Target` nor text.
     """
 
     parent: str = attrs.field(validator=_required_text)
@@ -155,27 +183,53 @@ class Item:
     note: str = attrs.field(default="", validator=_text)
 
 
-def _freeze(mapping: Mapping[str, object]) -> Mapping[str, object]:
+def _freeze(mapping: Mapping[str, object], field: str) -> Mapping[str, object]:
+    given: object = mapping  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        msg = f"{field} must be a mapping by code or name (got {reprlib.repr(given)})"
+        raise DataError(field, msg)
     frozen = deep_freeze(mapping)
     assert isinstance(frozen, FrozenDict)  # noqa: S101 (a mapping stays one)
     return frozen
 
 
+def _actuals(mapping: Mapping[str, object]) -> Mapping[str, object]:
+    return _freeze(mapping, "actuals")
+
+
+def _inputs(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return _freeze(mapping, "inputs")
+
+
+def _entries(values: object, kind: type[T], field: str) -> tuple[T, ...]:
+    """Return *values* as a tuple of *kind*, or say which entry is not one."""
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        msg = f"{field} must be a list of {kind.__name__} (got {reprlib.repr(values)})"
+        raise DataError(field, msg)
+    out = tuple(values)
+    for i, value in enumerate(out):
+        if not isinstance(value, kind):
+            msg = f"expected a {kind.__name__} (got {reprlib.repr(value)})"
+            raise DataError(f"{field}[{i}]", msg)
+    return out
+
+
 def _findings(values: Iterable[Finding]) -> tuple[Finding, ...]:
-    return tuple(values)
+    return _entries(values, Finding, "findings")
 
 
 def _items(values: Iterable[Item]) -> tuple[Item, ...]:
-    return tuple(values)
+    return _entries(values, Item, "items")
 
 
 def _adjustments(values: Iterable[Adjustment]) -> tuple[Adjustment, ...]:
-    return tuple(values)
+    return _entries(values, Adjustment, "adjustments")
 
 
 def _codes(values: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(values, str):
-        msg = f"not_applicable must be a list of node codes (got {values!r})"
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        msg = f"not_applicable must be a list of node codes (got {reprlib.repr(given)})"
         raise DataError("not_applicable", msg)
     out = tuple(values)
     for code in out:
@@ -207,10 +261,19 @@ class Data:
         Who is evaluated (``广州互联网法院``).
     period
         The period evaluated (``2022``).
+
+    Raises
+    ------
+    DataError
+        Naming the field: *actuals* or *inputs* that is not a mapping,
+        *findings*, *items* or *adjustments* that is not a list of
+        :class:`Finding`, :class:`Item` or :class:`Adjustment`,
+        *not_applicable* that is not a list of codes, or an *entity* or
+        *period* that is not text.
     """
 
     actuals: Mapping[str, object] = attrs.field(
-        factory=dict, converter=_freeze, hash=False
+        factory=dict, converter=_actuals, hash=False
     )
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
     items: tuple[Item, ...] = attrs.field(default=(), converter=_items)
@@ -218,9 +281,9 @@ class Data:
     adjustments: tuple[Adjustment, ...] = attrs.field(
         default=(), converter=_adjustments
     )
-    inputs: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze, hash=False)
-    entity: str = ""
-    period: str = ""
+    inputs: Mapping[str, Any] = attrs.field(factory=dict, converter=_inputs, hash=False)
+    entity: str = attrs.field(default="", validator=_text)
+    period: str = attrs.field(default="", validator=_text)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Data:

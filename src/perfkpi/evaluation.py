@@ -35,7 +35,7 @@ from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import DataError, SchemeValidationError
 from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, compile_plan, effective_rule
-from perfkpi.rules import Deduct, Proportional, Shortfall
+from perfkpi.rules import Deduct, Proportional, Shortfall, _strict
 from perfkpi.scheme import Node, Scheme
 from perfkpi.targets import Comparator, Target, format_number
 
@@ -390,7 +390,9 @@ def _adjustments(plan: Plan, data: Data) -> np.ndarray | None:
     return row
 
 
-def evaluate(scheme: Scheme, data: Data | Mapping[str, Any]) -> Evaluation:
+def evaluate(
+    scheme: Scheme, data: Data | Mapping[str, Any], *, strict: bool = False
+) -> Evaluation:
     """Evaluate one entity.
 
     Parameters
@@ -401,6 +403,10 @@ def evaluate(scheme: Scheme, data: Data | Mapping[str, Any]) -> Evaluation:
         A :class:`~perfkpi.deductions.Data`, its plain form (``{"actuals": ...,
         "findings": ..., "items": ...}``), or a plain mapping of node code to
         actual value.
+    strict
+        Raise :class:`~perfkpi.errors.AmbiguousValueError` where a value reads
+        two ways 100× apart (a plain ``0.965`` against ``≥95%``), instead of
+        warning with :class:`~perfkpi.errors.AmbiguousValueWarning`.
 
     Returns
     -------
@@ -413,7 +419,36 @@ def evaluate(scheme: Scheme, data: Data | Mapping[str, Any]) -> Evaluation:
         unknown node, or an actual the target cannot read, naming the node.
     IncompatibleUnitError
         If an actual's unit measures another dimension than its target's.
+    AmbiguousValueError
+        Under ``strict=True``, for a value that reads two ways 100× apart.
+
+    Warns
+    -----
+    AmbiguousValueWarning
+        For a value that reads two ways 100× apart, naming the node and both
+        readings (the value is read in the target's unit).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from perfkpi import Node, Proportional, Scheme
+    >>> scheme = Scheme.from_nodes("s", "s", [Node("1", "网上立案率", points=10,
+    ...     target="≥95%", rule=Proportional())], points=10)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     evaluate(scheme, {"1": 0.965}).total
+    0.1
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    the plain number 0.965 is read in the target's unit, as 0.965% against ≥95%; \
+as a fraction (how a spreadsheet stores a percentage) it would be 96.5%: ...
+    >>> evaluate(scheme, {"1": "96.5%"}).total
+    10.0
     """
+    with _strict(strict):
+        return _evaluate(scheme, data)
+
+
+def _evaluate(scheme: Scheme, data: Data | Mapping[str, Any]) -> Evaluation:
     if not isinstance(data, Data):
         if not isinstance(data, Mapping):
             msg = f"expected Data or a mapping, got {type(data).__name__}"  # type: ignore[unreachable]

@@ -65,8 +65,8 @@ from perfkpi.grades import STANDARD_SCALES, Band, GradeScale, grade_scale
 from perfkpi.indicators import TARGET_BASES, Indicator
 from perfkpi.rounding import Rounding
 from perfkpi.rules import Rule, rule_from_dict, rule_to_dict
-from perfkpi.scheme import Node, Override, Scheme
-from perfkpi.targets import Comparator, Target, parse_target
+from perfkpi.scheme import Node, Override, Scheme, target_for
+from perfkpi.targets import Comparator, Target
 from perfkpi.units import DEFAULT_UNITS
 
 __all__ = [
@@ -125,6 +125,7 @@ _NODE_KEYS = (
     "formula",
     "category",
     "note",
+    "direction",
 )
 _INDICATOR_KEYS = (
     "code",
@@ -870,17 +871,8 @@ def _node(problems: _Problems, raw: object, i: int) -> tuple[Node | None, bool]:
             rule = rule_from_dict(raw["rule"])
         except (PerfKPIError, TypeError, ValueError) as exc:
             problems.add((*path, "rule"), what, f"rule: {exc}")
-    target: Target | None = None
-    if "target" in raw:
-        text = raw["target"]
-        if not isinstance(text, str):
-            msg = f"'target' must be text ({_got(text)})"
-            problems.add((*path, "target"), what, msg)
-        else:
-            try:
-                target = parse_target(text)
-            except PerfKPIError as exc:
-                problems.add((*path, "target"), what, f"target: {exc}")
+    direction = _node_direction(problems, raw, path, what)
+    target = _node_target(problems, raw, path, what, direction)
     category = _text(problems, raw, "category", path, what)
     note = _text(problems, raw, "note", path, what)
     indicator = _node_indicator(problems, raw, path, what, target)
@@ -904,8 +896,59 @@ def _node(problems: _Problems, raw: object, i: int) -> tuple[Node | None, bool]:
         indicator=indicator,
         category=category,
         note=note,
+        direction=direction,
     )
     return node, ok
+
+
+def _node_target(
+    problems: _Problems,
+    raw: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    what: str,
+    direction: Literal["higher", "lower"] | None,
+) -> Target | None:
+    """Read a node's target; a bare number takes the node's or indicator's direction."""
+    if "target" not in raw:
+        return None
+    text = raw["target"]
+    if not isinstance(text, str):
+        msg = f"'target' must be text ({_got(text)})"
+        problems.add((*path, "target"), what, msg)
+        return None
+    try:
+        return target_for(text, direction or _ref_direction(raw))
+    except PerfKPIError as exc:
+        problems.add((*path, "target"), what, f"target: {exc}")
+        return None
+
+
+def _node_direction(
+    problems: _Problems, raw: Mapping[str, Any], path: tuple[str | int, ...], what: str
+) -> Literal["higher", "lower"] | None:
+    """Read a node's own ``direction`` (the comparator of a bare target)."""
+    direction = raw.get("direction")
+    if direction is None or direction in ("higher", "lower"):
+        return direction
+    msg = f"'direction' must be 'higher' or 'lower' ({_got(direction)})"
+    problems.add((*path, "direction"), what, msg)
+    return None
+
+
+def _ref_direction(raw: Mapping[str, Any]) -> Literal["higher", "lower"] | None:
+    """Return the direction of the library indicator a node names, if it has one."""
+    ref = raw.get("indicator")
+    direction: object = None
+    if isinstance(ref, str):
+        found = _catalog_indicator(ref)
+        direction = None if found is None else found.direction
+    elif isinstance(ref, Mapping):
+        direction = ref.get("direction")
+    if direction == "higher":
+        return "higher"
+    if direction == "lower":
+        return "lower"
+    return None
 
 
 def _indicator_ref(
@@ -1572,6 +1615,8 @@ def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
             entry["category"] = node.category
         if node.note:
             entry["note"] = node.note
+        if node.direction is not None:
+            entry["direction"] = node.direction
         nodes.append(entry)
     return {"scheme": head, "node": nodes}
 

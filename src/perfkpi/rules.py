@@ -298,11 +298,12 @@ def _check_reading(target: Target, actual: object, value: float, where: str) -> 
     warnings.warn(AmbiguousValueWarning(f"{problem} @ {where}"), stacklevel=4)
 
 
-def _ambiguous_numbers(target: Target | None) -> float | None:
-    """Return the largest plain number that may be a fraction against *target*.
+def _ambiguous_numbers(target: Target | None) -> tuple[float, float] | None:
+    """Return ``(low, high)``: plain numbers with ``low < |x| ≤ high`` are ambiguous.
 
-    ``None`` when no plain number is ambiguous against it; the batch engine
-    sends plain numbers with ``0 < |x| ≤`` this bound through the full reading.
+    ``None`` when no plain number is ambiguous against *target*; the batch
+    engine sends the numbers in the interval through the full reading, which
+    warns (or raises under strict).
     """
     if target is None or target.kind != "quantity":
         return None
@@ -310,10 +311,26 @@ def _ambiguous_numbers(target: Target | None) -> float | None:
     if not ends:
         return None
     if target.unit is not None and target.unit.symbol == "%":
-        return 1.0 if max(ends) >= _PERCENT_LINE else None
+        return (0.0, 1.0) if max(ends) >= _PERCENT_LINE else None
     if target.unit is None and all(0 < end < 1 for end in ends):
-        return 100.0
+        return (1.0, 100.0)
     return None
+
+
+def _warn_collected(found: Sequence[tuple[str, str]]) -> None:
+    """Warn once per node about the ambiguous values collected from a table."""
+    by_node: dict[str, list[str]] = {}
+    for where, problem in found:
+        by_node.setdefault(where, []).append(problem)
+    for where, problems in by_node.items():
+        more = len(problems) - 1
+        also = (
+            f" (and {more} other value{'s' if more > 1 else ''} of this column)"
+            if more
+            else ""
+        )
+        message = f"{problems[0]}{also} @ {where}"
+        warnings.warn(AmbiguousValueWarning(message), stacklevel=3)
 
 
 @attrs.frozen

@@ -27,31 +27,101 @@ from __future__ import annotations
 
 import math
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
 import attrs
 
-from perfkpi.errors import SchemeError, SchemeValidationError
+from perfkpi.errors import (
+    SchemeError,
+    SchemeValidationError,
+    SchemeWarning,
+    TargetSyntaxError,
+)
 from perfkpi.grades import CN_2020, PEFA, GradeScale
 from perfkpi.indicators import Indicator
-from perfkpi.rounding import Rounding
-from perfkpi.rules import Deduct, GradeTable, Mean, Rule, RuleBase, Sum, WeakestLink
+from perfkpi.rounding import Rounding, RoundingStage
+from perfkpi.rules import (
+    Deduct,
+    Goalposts,
+    GradeTable,
+    Mean,
+    Rule,
+    RuleBase,
+    Sum,
+    WeakestLink,
+)
 from perfkpi.targets import Target, format_number, parse_target
 
-__all__ = ["Node", "Override", "Scheme"]
+__all__ = ["Node", "Override", "Scheme", "target_for"]
+
+Direction = Literal["higher", "lower"]
 
 _TOLERANCE = 1e-9
+
+_DEFAULT_GRADES = attrs.evolve(CN_2020)
+"""The scale a scheme gets when it names none: equal to ``CN_2020``, but its own
+object, so that validation can tell a chosen scale from the default."""
+
+
+def target_for(text: str, direction: Direction | None = None) -> Target:
+    """Read a node's target, taking a bare number's comparator from *direction*.
+
+    ``"≥95%"``, ``"3秒内"`` and ``"2022年12月31日前"`` say which side meets them;
+    a bare number (``"100%"``) does not, and reads as ``≥`` with direction
+    ``"higher"``, ``≤`` with ``"lower"``.  This is the one rule for bare targets
+    everywhere a node's target is read: a :class:`Node` built with target text,
+    scheme files and Excel sheets.  A node's direction is its own
+    ``direction``, else its library indicator's.
+
+    Raises
+    ------
+    TargetSyntaxError
+        For a bare number without a direction (asking for ``≥`` or ``≤``), and
+        for text :func:`~perfkpi.targets.parse_target` cannot read.
+
+    Examples
+    --------
+    >>> target_for("100%", "lower"), target_for("≥99%")
+    (Target('≤100%'), Target('≥99%'))
+    >>> target_for("100%")
+    Traceback (most recent call last):
+    ...
+    perfkpi.errors.TargetSyntaxError: cannot read '100%' at character 0: \
+expected '≥' or '≤' before a bare number (or a direction for the node: \
+'higher' or 'lower')
+    """
+    higher = parse_target(text, direction="higher")
+    if higher.kind != "quantity" or not _bare(text, higher):
+        return higher
+    if direction is None:
+        expected = (
+            "'≥' or '≤' before a bare number (or a direction for the node: "
+            "'higher' or 'lower')"
+        )
+        raise TargetSyntaxError(text, 0, expected)
+    return higher if direction == "higher" else parse_target(text, direction="lower")
+
+
+def _bare(text: str, higher: Target) -> bool:
+    """Whether *text* leaves its comparator to the direction."""
+    return parse_target(text, direction="lower") != higher
 
 
 def _to_target(value: Target | str | None) -> Target | None:
     given: object = value  # callers without mypy may pass anything
-    if given is None or isinstance(given, Target):
-        return given
-    if not isinstance(given, str):
-        msg = f"a target must be a Target or its text (got {given!r})"
-        raise SchemeError("target", msg)
-    return parse_target(given)
+    if given is None or isinstance(given, Target | str):
+        # text is read in __attrs_post_init__, where the node's direction is known
+        return given  # type: ignore[return-value]
+    msg = f"a target must be a Target or its text (got {given!r})"
+    raise SchemeError("target", msg)
+
+
+def _direction(_: object, __: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and value not in ("higher", "lower"):
+        msg = f"a node's direction is 'higher', 'lower' or None (got {value!r})"
+        raise SchemeError("direction", msg)
 
 
 def _to_points(value: float | None) -> float | None:
@@ -101,13 +171,19 @@ class Node:
         A label that groups deductions in reports (``采购管理``).
     note
         Free text: the source of the node, assumptions made.
+    direction
+        ``"higher"`` (正向) or ``"lower"`` (反向): the comparator a bare target
+        such as ``"100%"`` takes (see :func:`target_for`).  By default the
+        indicator's direction; with neither, a bare target is an error.
 
     Raises
     ------
     SchemeError
-        If *points* is not a number or *target* is neither a target nor text.
+        If *points* is not a number, *target* is neither a target nor text, or
+        *direction* is not ``"higher"``, ``"lower"`` or ``None``.
     TargetSyntaxError, UnknownUnitError
-        If *target* is text that does not parse.
+        If *target* is text that does not parse, or a bare number without a
+        direction.
 
     The other fields are checked with the whole tree, when a :class:`Scheme`
     is built.
@@ -122,6 +198,20 @@ class Node:
     indicator: Indicator | None = None
     category: str = ""
     note: str = ""
+    direction: Direction | None = attrs.field(default=None, validator=_direction)
+
+    def __attrs_post_init__(self) -> None:
+        text: object = self.target
+        if isinstance(text, str):
+            direction = self.direction
+            indicator: object = self.indicator
+            if (
+                direction is None
+                and isinstance(indicator, Indicator)
+                and indicator.direction != "qualitative"
+            ):
+                direction = indicator.direction
+            object.__setattr__(self, "target", target_for(text, direction))
 
     @property
     def is_item(self) -> bool:
@@ -195,7 +285,7 @@ class Scheme:
     nodes: tuple[Node, ...] = attrs.field(converter=_nodes)
     points: float = attrs.field(default=100.0, converter=_to_float)
     rounding: Rounding = attrs.field(factory=Rounding)
-    grades: GradeScale = CN_2020
+    grades: GradeScale = attrs.field(factory=lambda: _DEFAULT_GRADES)
     description: str = ""
     source: str = ""
     not_applicable: Literal["reweight", "full"] = attrs.field(
@@ -225,6 +315,7 @@ class Scheme:
         errors = list(_validate(self))
         if errors:
             raise SchemeValidationError(f"invalid scheme {self.id!r}", errors)
+        _warn_composite(self)
 
     @classmethod
     def from_nodes(
@@ -378,6 +469,56 @@ def _validate(scheme: Scheme) -> Iterator[SchemeError]:
             )
         elif scheme.node(override.node).target is None:
             yield SchemeError(override.node, "an override's node needs a target")
+    if top and not on_cycle:
+        yield from _check_ordinal_total(scheme, top)
+
+
+def _check_ordinal_total(scheme: Scheme, top: list[Node]) -> Iterator[SchemeError]:
+    """Refuse ordinal first-level nodes graded on the default points scale."""
+    if scheme.grades is not _DEFAULT_GRADES:
+        return  # a scale the scheme chose, whatever it is
+    ordinal = [
+        n.code
+        for n in top
+        if (rule := scheme.rule(n.code)) is not None and rule.kind in _ORDINAL_KINDS
+    ]
+    if ordinal:
+        yield SchemeError(
+            ordinal[0],
+            "the first-level nodes "
+            f"{', '.join(ordinal)} are ordinal grades (A = 4 … D = 1), but the "
+            "total is graded on the default scale 优/良/中/差 (优 ≥ 90 points), "
+            "so every entity would be 差: set grades = 'pefa', or name the scale "
+            "meant",
+        )
+
+
+def _warn_composite(scheme: Scheme) -> None:
+    """Warn when a composite index's parts are rounded before they combine."""
+    if scheme.rounding.stage is RoundingStage.TOTAL:
+        return
+    nodes = [
+        n.code
+        for n in scheme.nodes
+        if isinstance(rule := scheme.rule(n.code), Mean)
+        and (
+            rule.mean == "geometric"
+            or any(
+                isinstance(scheme.rule(c.code), Goalposts)
+                for c in scheme.children(n.code)
+            )
+        )
+    ]
+    if nodes:
+        shown = ", ".join(nodes[:5]) + (" …" if len(nodes) > 5 else "")  # noqa: PLR2004
+        message = (
+            f"scheme {scheme.id!r}: nodes {shown} combine composite-index parts "
+            "(a geometric mean, or a mean of goalposts) rounded at stage "
+            f"{scheme.rounding.stage.value!r}; composite indices such as the HDI "
+            "round only the final value, so set rounding stage = 'total' (or "
+            "say so in the scheme's description if the rounding is meant)"
+        )
+        warnings.warn(SchemeWarning(message), stacklevel=4)
 
 
 _RESERVED_PREFIXES = ("findings:", "na:", "adjust:")
