@@ -11,8 +11,11 @@ import sys
 import warnings
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from perfkpi import (
     AmbiguousValueError,
@@ -52,6 +55,8 @@ from perfkpi.rules import (
     value_kind,
     value_kind_table,
 )
+from perfkpi.targets import Comparator, Target
+from perfkpi.testing import data_for, schemes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -508,3 +513,71 @@ def test_ordinal_first_level_needs_a_named_scale() -> None:
     ev = evaluate(scheme, {"1.1": "C", "1.2": "A"})
     assert ev.total == 2.5
     assert ev.grade == "C+"
+
+
+# -- properties over generated schemes --
+
+# rules whose score is set by meeting the target: a met target scores full
+_BY_TARGET = (
+    "proportional",
+    "lower-linear",
+    "all-or-nothing",
+    "equal",
+    "per-point",
+    "per-block",
+    "deadline",
+)
+
+
+def _meeting(target: Target) -> object:
+    """Return an actual that meets *target*, in the form its kind reads."""
+    lo, hi = target.bounds()
+    if target.comparator is Comparator.RANGE:
+        # ranks, dates and labels are whole steps: the lower end when it is in
+        value = lo if target.lower_closed or target.kind == "quantity" else lo + 1
+        value = (lo + hi) / 2 if target.kind == "quantity" else value
+    elif target.comparator in (Comparator.GE, Comparator.EQ, Comparator.LE):
+        value = target.value
+    else:  # one step past a strict end: a label's rank, a day, a place, or 1
+        value = target.value + (1 if target.comparator is Comparator.GT else -1)
+    if target.kind == "date":
+        return dt.date.fromordinal(int(value))
+    if target.kind == "label":
+        assert target.scale is not None
+        if not 0 <= value < len(target.scale.labels):
+            return None  # nothing meets it: '>是' on a yes/no scale
+        return target.scale.label(value)
+    return value
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(st.data())
+def test_meeting_a_target_never_scores_less_than_the_drawn_actual(
+    data: st.DataObject,
+) -> None:
+    scheme = data.draw(schemes(kinds=[*_BY_TARGET, "sum"]))
+    drawn = data.draw(
+        data_for(scheme, max_findings=0, max_items=0, allow_not_applicable=False)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ev = evaluate(scheme, drawn)
+        for node in scheme.nodes:
+            rule = scheme.rule(node.code)
+            if node.target is None or rule is None or rule.kind not in _BY_TARGET:
+                continue
+            meeting = _meeting(node.target)
+            if meeting is None:
+                continue
+            actuals = dict(drawn.actuals)
+            actuals[node.code] = meeting
+            met = evaluate(scheme, attrs.evolve(drawn, actuals=actuals))
+            assert met.met[node.code]
+            # a met target scores full points, never less than another actual
+            assert met.score(node.code) == node.points
+            assert met.score(node.code) >= ev.score(node.code)
+            assert met.total >= ev.total
