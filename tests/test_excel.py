@@ -681,9 +681,13 @@ def test_an_output_never_overwrites_an_input(tmp_path: Path) -> None:
 
 
 def test_an_edited_written_workbook_is_read_from_its_cells(tmp_path: Path) -> None:
+    from perfkpi.grades import Band, GradeScale
+
     sheet = read_excel(_sheet(tmp_path / "s.xlsx"))
+    scale = GradeScale("达标制", (Band("达标", 95),), "未达标")
+    scheme = attrs.evolve(sheet.scheme, grades=scale)
     out = tmp_path / "scored.xlsx"
-    write_excel(evaluate(sheet.scheme, sheet.data), out)
+    write_excel(evaluate(scheme, sheet.data), out)
     wb = openpyxl.load_workbook(out)
     ws = wb[SCORE_CARD]
     actual = [c.value for c in ws[2]].index("实际完成值") + 1
@@ -693,7 +697,10 @@ def test_an_edited_written_workbook_is_read_from_its_cells(tmp_path: Path) -> No
     with pytest.warns(EditedWorkbookWarning):
         again = read_excel(out)
     assert again.data.actuals["2.1.1"] == "1200人次"
-    assert again.scheme == sheet.scheme
+    # the cells give the nodes; the record still gives the grade scale
+    assert again.scheme == scheme
+    # 94.52 + 20 × 1200 / 1200 − 18 = 96.52: 达标 (95 and above)
+    assert evaluate(again.scheme, again.data).grade == "达标"
 
 
 # -- the sheet's own figures -----------------------------------------------------------

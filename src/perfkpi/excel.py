@@ -1065,7 +1065,7 @@ def _assemble(
             read = attrs.evolve(read, node=attrs.evolve(read.node, points=sum(kids)))
         reads[path] = read
     ordered = [reads[p] for p in order]
-    options = _options(meta)
+    options = _options(meta, reader)
     roots = [r.node for r in ordered if r.node.parent is None]
     options.setdefault("points", sum(n.points or 0.0 for n in roots) or 100.0)
     scheme: Scheme | None = None
@@ -1401,14 +1401,35 @@ def _title(grid: list[list[_Cell]], header_row: int) -> str:
     return ""
 
 
-def _options(meta: Mapping[str, object]) -> dict[str, Any]:
+def _options(meta: Mapping[str, object], reader: _Reader) -> dict[str, Any]:
+    """Return the scheme's policies a written workbook records.
+
+    The recorded scheme gives them (a custom grade scale included); without
+    one, the rows of the ``perfkpi`` sheet.  A record that cannot be read is a
+    problem of the workbook, never a policy silently dropped.
+    """
+    from perfkpi.files import scheme_from_dict  # noqa: PLC0415
+
     options: dict[str, Any] = {}
     if isinstance(meta.get("points"), int | float):
         options["points"] = meta["points"]
-    if isinstance(meta.get("grades"), str):
-        options["grades"] = grade_scale(str(meta["grades"]))
-    if isinstance(meta.get("rounding"), str):
-        options["rounding"] = Rounding(**json.loads(str(meta["rounding"])))
+    try:
+        if "scheme_doc" in meta:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PerfKPIWarning)
+                doc = json.loads(str(meta["scheme_doc"]))
+                recorded = scheme_from_dict(doc, source=_META)
+            options["grades"] = recorded.grades
+            options["rounding"] = recorded.rounding
+        else:
+            if isinstance(meta.get("grades"), str):
+                options["grades"] = grade_scale(str(meta["grades"]))
+            if isinstance(meta.get("rounding"), str):
+                options["rounding"] = Rounding(**json.loads(str(meta["rounding"])))
+    except (PerfKPIError, TypeError, ValueError) as exc:
+        place = f"{reader.source}: {_META}"
+        problem = f"the scheme this workbook records cannot be read: {exc}"
+        reader.found.append((0, 0, SchemeError(place, problem)))
     for key in ("description", "source"):
         if isinstance(meta.get(key), str):
             options[key] = meta[key]
