@@ -19,6 +19,7 @@ from perfkpi.excel import (
     EditedWorkbookWarning,
     HiddenCellsWarning,
     OutputPathError,
+    check_workbook,
     differences,
     read_excel,
     write_excel,
@@ -926,3 +927,15 @@ def test_written_workbooks_read_back_equal(tmp_path: Path, data: st.DataObject) 
     assert sheet.data == ev.data
     assert_evaluations_equal(again, ev)
     assert differences(sheet, again) == ()
+
+
+def test_check_workbook_reads_recomputes_and_compares(tmp_path: Path) -> None:
+    rows = [r[:] for r in ROWS]
+    rows[3][6] = 9  # 合格率 96% meets ≥95%: 10, not 9
+    rows[-1][6] = 93.52  # the 合计 follows the stated rows: 94.52 − 1
+    sheet, found = check_workbook(_sheet(tmp_path / "s.xlsx", rows))
+    assert sheet.total == 93.52
+    assert [(d.cell, d.stated, d.recomputed) for d in found] == [
+        ("绩效自评表!G6", 9, 10),
+        ("绩效自评表!G11", 93.52, 94.52),
+    ]

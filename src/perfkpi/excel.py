@@ -105,6 +105,7 @@ __all__ = [
     "OutputPathError",
     "SelfEvaluation",
     "StatedFigure",
+    "check_workbook",
     "differences",
     "read_excel",
     "write_excel",
@@ -839,9 +840,11 @@ def read_excel(
     Parameters
     ----------
     path
-        The workbook (``.xlsx``).
+        The workbook (``.xlsx``).  Other formats (``.xls``, macro-enabled
+        workbooks, renamed files) are refused as unsupported file types.
     sheet
-        The sheet to read; by default the first whose header row is found.
+        The sheet to read; by default the first visible sheet whose header row
+        is found.  A hidden sheet is read only when named here.
     scheme_id, name
         The scheme's id and name; by default those a workbook written by
         :func:`write_excel` records, else the file's stem and the title above
@@ -850,12 +853,25 @@ def read_excel(
     Returns
     -------
     SelfEvaluation
-        The scheme, the data, and the scores and reasons the sheet reports.
+        The scheme, the data, and the figures and reasons the sheet states.
+        A workbook :func:`write_excel` wrote, unedited, gives back the scheme
+        and data it was written from.
 
     Raises
     ------
     SchemeValidationError
-        With every problem found, each naming the file, the cell and the node.
+        With every problem found, each naming the file, the cell and the node;
+        also for a file that is not an ``.xlsx`` workbook, or that would read
+        more than :data:`MAX_XML_BYTES`, :data:`MAX_SHARED_STRINGS_BYTES` or
+        :data:`MAX_CELLS`.
+
+    Warns
+    -----
+    HiddenCellsWarning
+        When the table has hidden rows or columns holding something.
+    EditedWorkbookWarning
+        When a workbook :func:`write_excel` wrote was edited where it states
+        the scheme or the data.
     """
     path = Path(path)
     wb = _open(path)
@@ -1342,6 +1358,44 @@ def differences(
                 )
             )
     return tuple(out)
+
+
+def check_workbook(
+    path: str | Path,
+    scheme: Scheme | None = None,
+    *,
+    sheet: str | None = None,
+    strict: bool = False,
+) -> tuple[SelfEvaluation, tuple[Difference, ...]]:
+    """Read a workbook and list the figures it states that the rules do not give.
+
+    This is what ``perfkpi check`` does with a workbook: read it
+    (:func:`read_excel`), recompute it — by its own scheme, or by *scheme*
+    (the bureau's, with the same node codes) — and compare
+    (:func:`differences`).
+
+    Parameters
+    ----------
+    path
+        The workbook.
+    scheme
+        The scheme to recompute by; by default the one the sheet gives.
+    sheet
+        The sheet to read (see :func:`read_excel`).
+    strict
+        Passed to :func:`perfkpi.evaluate`: a value that reads two ways is an
+        error instead of a warning.
+
+    Returns
+    -------
+    tuple
+        The sheet read and its differences (empty when every figure agrees).
+    """
+    from perfkpi.evaluation import evaluate  # noqa: PLC0415
+
+    read = read_excel(path, sheet=sheet)
+    ev = evaluate(scheme or read.scheme, read.data, strict=strict)
+    return read, differences(read, ev)
 
 
 def _recompute(  # noqa: PLR0911 (one return per kind of figure)
