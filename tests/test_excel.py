@@ -579,6 +579,22 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert str(path) in str(info.value)
 
 
+def test_too_many_shared_strings_are_refused(tmp_path: Path) -> None:
+    # 9 MiB of shared strings (over the 8 MiB bound), within the 32 MiB total
+    strings = b"<sst>" + b"<si><t>" + b"x" * (9 * 1024 * 1024) + b"</t></si></sst>"
+    path = _zip(
+        tmp_path / "strings.xlsx",
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/sharedStrings.xml": strings,
+        },
+    )
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert f"shared strings take {len(strings)} bytes" in str(info.value)
+
+
 def test_a_sheet_spanning_too_many_cells_is_refused(tmp_path: Path) -> None:
     wb = _book([["预算执行率", 100, "≥100%", "100%", 100]])
     wb.active["XFD1000"] = "远处的一格"  # 1000 rows × 16,384 columns

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import json
 import os
@@ -299,6 +300,7 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s:：*]", "", norm)
 
 
+@functools.lru_cache(maxsize=1024)
 def _field_of(text: str) -> str | None:
     key = _header_key(text)
     if not key:
