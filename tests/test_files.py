@@ -6,7 +6,9 @@ import contextlib
 import json
 import math
 import os
+import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -151,7 +153,8 @@ THREE_MISTAKES_JSON = """\
 """
 
 EXPECTED_KEYS = (
-    "code, name, parent, points, rule, target, indicator, formula, category, note"
+    "code, name, parent, points, rule, target, indicator, formula, category, note, "
+    "direction"
 )
 WEIGHT = (
     f"unknown key 'weight'; did you mean 'points'? (expected one of {EXPECTED_KEYS})"
@@ -454,6 +457,28 @@ def test_limit_holds_when_the_size_lies() -> None:
     assert str(info.value) == (
         "file is over 10 bytes; at most 10 are read @ /proc/self/status"
     )
+
+
+# wrong arguments are the caller's mistake: TypeError or ValueError, as documented
+WRONG_ARGUMENTS = [
+    (lambda: read_limited(None), TypeError, "path must be a str or os.PathLike"),  # type: ignore[arg-type]
+    (lambda: read_limited("x", limit=-1), ValueError, "limit must be 0 or more"),
+    (lambda: read_limited("x", limit=1.5), TypeError, "limit must be a whole"),  # type: ignore[arg-type]
+    (lambda: open_regular("x", error=ValueError), TypeError, "perfkpi error class"),  # type: ignore[arg-type]
+    (lambda: scheme_from_text(b"x"), TypeError, "text must be a str"),  # type: ignore[arg-type]
+    (lambda: data_from_text("x", format="yaml"), ValueError, "'toml' or 'json'"),  # type: ignore[arg-type]
+    (lambda: to_toml([1]), TypeError, "doc must be a mapping"),  # type: ignore[arg-type]
+    (lambda: to_toml({"a": 2**63}), ValueError, "integers have 64 bits"),
+    (lambda: to_toml({"a": math.inf}), ValueError, "cannot write inf"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), WRONG_ARGUMENTS)
+def test_wrong_arguments(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        call()
 
 
 def test_missing_file_names_it(tmp_path: Path) -> None:
@@ -816,6 +841,7 @@ def test_every_field_has_a_file_form() -> None:
         "indicator",
         "category",
         "note",
+        "direction",
     }
 
 

@@ -391,6 +391,15 @@ def _not_regular(mode: int) -> str | None:
     )
 
 
+def _check_path(path: object, error: object) -> None:
+    if not isinstance(path, str | bytes | os.PathLike):
+        msg = f"path must be a str or os.PathLike, not {type(path).__name__}"
+        raise TypeError(msg)
+    if not (isinstance(error, type) and issubclass(error, PerfKPIError)):
+        msg = f"error must be a perfkpi error class, not {error!r}"
+        raise TypeError(msg)
+
+
 def open_regular(
     path: str | os.PathLike[str], *, error: type[PerfKPIError] = SchemeError
 ) -> BinaryIO:
@@ -415,7 +424,10 @@ def open_regular(
     SchemeError
         (or *error*) If the file cannot be opened or is not a regular file;
         the message names the file.
+    TypeError
+        If *path* is not a path, or *error* not a perfkpi error class.
     """
+    _check_path(path, error)
     where = os.fsdecode(path)
     nonblocking = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait
     try:
@@ -466,8 +478,20 @@ def read_limited(
     SchemeError
         (or *error*) If the file cannot be read, is not a regular file, or
         holds more than *limit* bytes; the message names the file.
+    TypeError
+        If *path* is not a path, *limit* not a whole number, or *error* not a
+        perfkpi error class.
+    ValueError
+        If *limit* is negative.
     """
+    _check_path(path, error)
     limit = MAX_FILE_BYTES if limit is None else limit
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        msg = f"limit must be a whole number of bytes, not {type(limit).__name__}"
+        raise TypeError(msg)
+    if limit < 0:
+        msg = f"limit must be 0 or more, not {limit}"
+        raise ValueError(msg)
     where = os.fsdecode(path)
     with open_regular(path, error=error) as stream:
         try:
@@ -504,7 +528,19 @@ def _format_of(path: Path) -> Format:
 
 
 def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locator]:
-    """Parse *text*; raise one :class:`SchemeError` naming *source* and the line."""
+    """Parse *text*; raise one :class:`SchemeError` naming *source* and the line.
+
+    A *text* that is not a string is a :class:`TypeError`, a *fmt* other than
+    ``"toml"`` or ``"json"`` a :class:`ValueError` (a caller's mistake, not
+    the file's).
+    """
+    given: object = text  # callers without mypy may pass anything
+    if not isinstance(given, str):
+        msg = f"text must be a str, not {type(given).__name__}"
+        raise TypeError(msg)
+    if fmt not in ("toml", "json"):
+        msg = f"format must be 'toml' or 'json', not {fmt!r}"
+        raise ValueError(msg)
     strings = _TOML_STRINGS if fmt == "toml" else _JSON_STRINGS
     start = _unclosed(text, strings)
     if start is not None:
@@ -1250,6 +1286,10 @@ def scheme_from_text(text: str, *, format: Format = "toml", source: str = "") ->
     ------
     SchemeValidationError
         With every problem found, each naming *source*, the line and the node.
+    TypeError
+        If *text* is not a string.
+    ValueError
+        If *format* is neither ``"toml"`` nor ``"json"``.
     """
     try:
         doc, locator = _parse(text, format, source)
@@ -1472,6 +1512,10 @@ def data_from_text(
     DataValidationError
         A :class:`~perfkpi.errors.DataError` group with every problem in the
         text, each naming *source*, the line and the entry.
+    TypeError
+        If *text* is not a string.
+    ValueError
+        If *format* is neither ``"toml"`` nor ``"json"``.
 
     Examples
     --------
@@ -1767,7 +1811,10 @@ def _toml_inline(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        if not math.isfinite(value):
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            msg = f"cannot write {value} in TOML: integers have 64 bits"
+            raise ValueError(msg)
+        if isinstance(value, float) and not math.isfinite(value):
             msg = f"cannot write {value!r} in TOML"
             raise ValueError(msg)
         return _toml_number(value)
@@ -1831,7 +1878,18 @@ def to_toml(doc: Mapping[str, Any]) -> str:
     points = 1
     reason = "逾期"
     <BLANKLINE>
+
+    Raises
+    ------
+    TypeError
+        If *doc* is not a mapping, or holds a value TOML has no form for.
+    ValueError
+        If a number is not finite, or an integer needs more than 64 bits.
     """
+    given: object = doc  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        msg = f"doc must be a mapping, not {type(given).__name__}"
+        raise TypeError(msg)
     lines: list[str] = []
     tables: list[tuple[str, Any]] = []
     for key, value in doc.items():
