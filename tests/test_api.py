@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import enum
+import importlib
+import inspect
+import pkgutil
 import subprocess
 import sys
 
@@ -52,3 +56,126 @@ def test_errors_are_builtins_too() -> None:
             assert issubclass(obj, perfkpi.PerfKPIError)
         if isinstance(obj, type) and issubclass(obj, Warning):
             assert issubclass(obj, perfkpi.PerfKPIWarning)
+
+
+# -- every public callable says what it raises -------------------------------------
+
+_RECORDS = {
+    # results the engine builds: they hold what they are given and check nothing
+    "perfkpi.deductions.Deduction",
+    "perfkpi.explain.Input",
+}
+_NOT_YET = {
+    # no Raises section yet (the fuzzers' OPEN table lists what escapes them)
+    "perfkpi.batch.BatchResult",
+    "perfkpi.batch.evaluate_dask",
+    "perfkpi.check.Check",
+    "perfkpi.check.CheckResult",
+    "perfkpi.check.Figure",
+    "perfkpi.check.Stated",
+    "perfkpi.check.StatedAmount",
+    "perfkpi.check.StatedDeduction",
+    "perfkpi.check.StatedRate",
+    "perfkpi.check.StatedScore",
+    "perfkpi.cli.main",
+    "perfkpi.evaluation.Evaluation",
+    "perfkpi.excel.Difference",
+    "perfkpi.excel.SelfEvaluation",
+    "perfkpi.excel.StatedFigure",
+    "perfkpi.excel.check_workbook",
+    "perfkpi.excel.differences",
+    "perfkpi.files.data_to_dict",
+    "perfkpi.files.dump_scheme",
+    "perfkpi.files.indicator_to_dict",
+    "perfkpi.files.json_schema",
+    "perfkpi.files.scheme_to_dict",
+    "perfkpi.formulas.Formula",
+    "perfkpi.formulas.FormulaResult",
+    "perfkpi.formulas.as_actual",
+    "perfkpi.formulas.as_fraction",
+    "perfkpi.formulas.evaluate_formula",
+    "perfkpi.formulas.normalise_name",
+    "perfkpi.formulas.reading_unit",
+    "perfkpi.grades.Band",
+    "perfkpi.grades.GradeScale",
+    "perfkpi.grades.OrdinalScale",
+    "perfkpi.indicators.Indicator",
+    "perfkpi.plan.Plan",
+    "perfkpi.plan.PlanResult",
+    "perfkpi.plan.compile_plan",
+    "perfkpi.plan.effective_rule",
+    "perfkpi.plot.node_scores",
+    "perfkpi.plot.save_figures",
+    "perfkpi.plot.waterfall",
+    "perfkpi.rounding.Rounding",
+    "perfkpi.rules.Band",
+    "perfkpi.rules.Bands",
+    "perfkpi.rules.Categorical",
+    "perfkpi.rules.Checklist",
+    "perfkpi.rules.Columns",
+    "perfkpi.rules.Deadline",
+    "perfkpi.rules.Deduct",
+    "perfkpi.rules.Goalposts",
+    "perfkpi.rules.Grade",
+    "perfkpi.rules.GradeTable",
+    "perfkpi.rules.Mean",
+    "perfkpi.rules.PerBlock",
+    "perfkpi.rules.PerPoint",
+    "perfkpi.rules.PerUnmet",
+    "perfkpi.rules.Shortfall",
+    "perfkpi.rules.Sum",
+    "perfkpi.rules.infer_rule",
+    "perfkpi.rules.rule_to_dict",
+    "perfkpi.rules.value_kind",
+    "perfkpi.scheme.Override",
+    "perfkpi.targets.LabelScale",
+    "perfkpi.targets.Quantity",
+    "perfkpi.targets.Target",
+    "perfkpi.targets.TargetSyntax",
+    "perfkpi.targets.format_number",
+    "perfkpi.targets.format_target",
+    "perfkpi.units.Unit",
+    "perfkpi.units.UnitRegistry",
+    "perfkpi.whatif.Change",
+    "perfkpi.whatif.Gap",
+    "perfkpi.whatif.GapBatch",
+    "perfkpi.whatif.Improvement",
+    "perfkpi.whatif.Step",
+    "perfkpi.whatif.WhatIf",
+    "perfkpi.whatif.WhatIfBatch",
+    "perfkpi.whatif.gap_to_grade_batch",
+    "perfkpi.whatif.what_if_batch",
+}
+
+
+def _public_callables() -> dict[str, object]:
+    """Every public function and class that takes arguments, by ``module.name``."""
+    names = ["perfkpi", "perfkpi.catalog.listing"]
+    names += [
+        f"perfkpi.{m.name}"
+        for m in pkgutil.iter_modules(perfkpi.__path__)
+        if not m.name.startswith("_") and m.name != "testing"  # strategies
+    ]
+    found: dict[str, object] = {}
+    for name in names:
+        module = importlib.import_module(name)
+        for attr in getattr(module, "__all__", ()):
+            obj = getattr(module, attr)
+            home = getattr(obj, "__module__", "")
+            if not callable(obj) or not home.startswith("perfkpi"):
+                continue
+            if isinstance(obj, type) and issubclass(obj, BaseException | enum.Enum):
+                continue
+            if not inspect.signature(obj).parameters:
+                continue
+            found[f"{home}.{obj.__qualname__}"] = obj
+    return found
+
+
+def test_every_public_callable_lists_what_it_raises() -> None:
+    without = {
+        name
+        for name, obj in _public_callables().items()
+        if "Raises\n------" not in (inspect.getdoc(obj) or "")
+    }
+    assert without == _RECORDS | _NOT_YET

@@ -142,6 +142,11 @@ class Explanation:
         Further lines: the grade of a total, the stage of rounding.
     lang
         ``"zh"`` or ``"en"``.
+
+    Raises
+    ------
+    TypeError
+        If *inputs* or *notes* is not a list.
     """
 
     code: str
@@ -724,6 +729,8 @@ def explain(ev: Evaluation, code: str, lang: str = "zh") -> Explanation:
     ------
     UnknownNodeError
         If *code* names no node (a :class:`KeyError`).
+    TypeError
+        If *code* is not text.
     ValueError
         For an unknown language.
 
@@ -748,6 +755,10 @@ def explain(ev: Evaluation, code: str, lang: str = "zh") -> Explanation:
     if lang not in ("zh", "en"):
         msg = f"unknown language {lang!r}; expected zh or en"
         raise ValueError(msg)
+    given: object = code  # callers without mypy may pass anything
+    if not isinstance(given, str):
+        msg = f"code must be text (got {given!r:.60})"
+        raise TypeError(msg)
     tracer = _Tracer(ev, "zh" if lang == "zh" else "en")
     if code.strip().lower() in (TOTAL, "总分"):
         return tracer.total()

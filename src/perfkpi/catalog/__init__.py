@@ -26,6 +26,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import reprlib
 import types
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -63,11 +64,24 @@ __all__ = [
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, str) or not isinstance(given, Iterable):
+        msg = f"expected a list of text (got {reprlib.repr(given)})"
+        raise TypeError(msg)
+    out = tuple(given)
+    wrong = [v for v in out if not isinstance(v, str)]
+    if wrong:
+        msg = f"expected a list of text (got {reprlib.repr(wrong[0])} in it)"
+        raise TypeError(msg)
+    return out
 
 
 def _classes(values: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
-    return types.MappingProxyType({k: tuple(v) for k, v in values.items()})
+    given: object = values  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        msg = f"classes must be a mapping of class to sub-classes (got {given!r:.60})"
+        raise TypeError(msg)
+    return types.MappingProxyType({k: _str_tuple(v) for k, v in values.items()})
 
 
 @attrs.frozen
@@ -84,6 +98,11 @@ class Taxonomy:
         Where it comes from.
     classes
         The first-level classes, each with its sub-classes.
+
+    Raises
+    ------
+    TypeError
+        If *classes* is not a mapping of names to lists of text.
     """
 
     name: str
@@ -110,6 +129,11 @@ class Family:
         The family's name (``“三公”经费控制率, 公用经费控制率``).
     codes
         The codes of its indicators.
+
+    Raises
+    ------
+    TypeError
+        If *codes* is not a list of text.
     """
 
     name: str
@@ -225,7 +249,7 @@ def indicator(key: str) -> Indicator:
         if isinstance(key, str) and _looks_like_path(key):
             msg = f"no indicator {key!r} (names from the catalog only, not a file path)"
             raise KeyError(msg)
-        close = suggest(str(key))
+        close = suggest(key) if isinstance(key, str) else ()
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
         msg = f"no indicator {key!r} in the catalog{hint}"
         raise KeyError(msg)
@@ -233,7 +257,25 @@ def indicator(key: str) -> Indicator:
 
 
 def suggest(key: str, n: int = 2) -> tuple[str, ...]:
-    """Return the names of the indicators nearest to *key*, best first."""
+    """Return the names of the indicators nearest to *key*, best first.
+
+    Raises
+    ------
+    TypeError
+        If *key* is not text or *n* is not a whole number.
+    ValueError
+        If *n* is not positive.
+    """
+    given: object = key  # callers without mypy may pass anything
+    if not isinstance(given, str):
+        msg = f"key must be text (got {reprlib.repr(given)})"
+        raise TypeError(msg)
+    if isinstance(n, bool) or not isinstance(n, int):
+        msg = f"n must be a whole number (got {reprlib.repr(n)})"
+        raise TypeError(msg)
+    if n < 1:
+        msg = f"n must be 1 or more (got {n})"
+        raise ValueError(msg)
     library = _library()
     names = {_key(i.name): i.name for i in library.indicators}
     codes = {_key(i.code): i.code for i in library.indicators}
@@ -262,11 +304,11 @@ def taxonomy(name: str) -> Taxonomy:
     Raises
     ------
     KeyError
-        If there is no such taxonomy.
+        If there is no such taxonomy (a name that is not text included).
     """
     try:
         return _library().taxonomies[name]
-    except KeyError:
+    except (KeyError, TypeError):
         known = ", ".join(taxonomies())
         msg = f"no taxonomy {name!r}; known: {known}"
         raise KeyError(msg) from None
@@ -275,6 +317,13 @@ def taxonomy(name: str) -> Taxonomy:
 def taxonomy_of(key: str) -> Taxonomy:
     """Return the taxonomy an indicator's category belongs to.
 
+    Raises
+    ------
+    KeyError
+        If no indicator has that code or name.
+
+    Examples
+    --------
     >>> from perfkpi import catalog
     >>> catalog.taxonomy_of("成本节约率").name
     'cn-project-2021'
