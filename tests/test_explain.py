@@ -273,6 +273,7 @@ def leaves(draw: Callable[..., Any]) -> tuple[Scheme, float]:
     return scheme, actual
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 @given(leaves())
 def test_raw_rounds_to_the_reported_value(case: tuple[Scheme, float]) -> None:
     scheme, actual = case

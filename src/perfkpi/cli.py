@@ -627,7 +627,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(words)
         with warnings.catch_warnings():
-            warnings.showwarning = _show_warning
+            warnings.formatwarning = _format_warning
             status = _run(args)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
     except (SchemeValidationError, PerfKPIError) as exc:
@@ -655,22 +655,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
-def _show_warning(
+def _format_warning(
     message: Warning | str,
     category: type[Warning],
     filename: str,
     lineno: int,
-    file: Any = None,  # noqa: ANN401 (warnings.showwarning's signature)
     line: str | None = None,
-) -> None:
-    """Show perfkpi's warnings as one ``perfkpi: warning:`` line each."""
-    if not issubclass(category, PerfKPIWarning):
-        text = warnings.formatwarning(message, category, filename, lineno, line)
-        (file or sys.stderr).write(text)
-        return
-    stream = file or sys.stderr
-    if stream is not None:
-        stream.write(f"perfkpi: warning: {message}\n")
+) -> str:
+    """Format perfkpi's warnings as one ``perfkpi: warning:`` line each."""
+    if issubclass(category, PerfKPIWarning):
+        return f"perfkpi: warning: {message}\n"
+    return _FORMAT_WARNING(message, category, filename, lineno, line)
+
+
+_FORMAT_WARNING = warnings.formatwarning
 
 
 def _error(message: str) -> None:

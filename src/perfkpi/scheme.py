@@ -44,7 +44,6 @@ from perfkpi.indicators import Indicator
 from perfkpi.rounding import Rounding, RoundingStage
 from perfkpi.rules import (
     Deduct,
-    Goalposts,
     GradeTable,
     Mean,
     Rule,
@@ -500,20 +499,13 @@ def _warn_composite(scheme: Scheme) -> None:
     nodes = [
         n.code
         for n in scheme.nodes
-        if isinstance(rule := scheme.rule(n.code), Mean)
-        and (
-            rule.mean == "geometric"
-            or any(
-                isinstance(scheme.rule(c.code), Goalposts)
-                for c in scheme.children(n.code)
-            )
-        )
+        if isinstance(rule := scheme.rule(n.code), Mean) and rule.mean == "geometric"
     ]
     if nodes:
         shown = ", ".join(nodes[:5]) + (" …" if len(nodes) > 5 else "")  # noqa: PLR2004
         message = (
-            f"scheme {scheme.id!r}: nodes {shown} combine composite-index parts "
-            "(a geometric mean, or a mean of goalposts) rounded at stage "
+            f"scheme {scheme.id!r}: nodes {shown} take a geometric mean of "
+            "composite-index parts rounded at stage "
             f"{scheme.rounding.stage.value!r}; composite indices such as the HDI "
             "round only the final value, so set rounding stage = 'total' (or "
             "say so in the scheme's description if the rounding is meant)"

@@ -1148,6 +1148,12 @@ def _override(draw: st.DrawFn, nodes: Sequence[Node]) -> list[Override]:
     return [Override(draw(st.sampled_from(with_target)), grade)]
 
 
+def _arithmetic(node: Node) -> Node:
+    if isinstance(node.rule, Mean) and node.rule.mean == "geometric":
+        return attrs.evolve(node, rule=Mean("arithmetic"))
+    return node
+
+
 @st.composite
 def _scheme(draw: st.DrawFn, opts: _SchemeOptions) -> Scheme:
     rounding = opts.rounding
@@ -1166,6 +1172,10 @@ def _scheme(draw: st.DrawFn, opts: _SchemeOptions) -> Scheme:
         step = 1  # the caller's total has more decimals: keep them
     opts = attrs.evolve(opts, step=step)
     nodes = draw(_children(opts, None, cents, 1))
+    if rounding.stage is not RoundingStage.TOTAL:
+        # a geometric mean of rounded parts is warned about (SchemeWarning):
+        # composite indices round only their final value
+        nodes = [_arithmetic(n) for n in nodes]
     grades = opts.grades or draw(st.sampled_from(list(STANDARD_SCALES.values())))
     return Scheme(
         draw(st.sampled_from(["generated", "gz-dept-overall"]) | st.text(max_size=8)),
@@ -1196,9 +1206,12 @@ def schemes(
     (targets that cost it points when missed), or an ordinal node
     (``weakest-link`` or ``grade-table``, 4 points, over ``grade`` leaves).
     Leaves take any leaf-scoring rule (``SCORE_KINDS``), with targets
-    parsed from texts such as :func:`target_texts` writes.  Points are whole
+    parsed from texts such as :func:`target_texts` writes, each of a kind its
+    rule reads (:func:`perfkpi.rules.value_kind_table`).  Points are whole
     numbers or have two decimals, and each parent's points are the exact sum
-    of its children's.
+    of its children's.  A geometric mean is drawn only under rounding stage
+    ``total`` (elsewhere perfkpi warns about it, see
+    :class:`~perfkpi.errors.SchemeWarning`).
 
     Parameters
     ----------
