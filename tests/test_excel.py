@@ -919,7 +919,7 @@ def test_a_written_workbook_agrees_until_its_scores_are_edited(tmp_path: Path) -
 
 
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -1029,7 +1029,7 @@ def _warn_hidden(
             f"{path}: sheet {ws.title!r} has hidden {' and '.join(parts)}; "
             "they are read as if shown: unhide them to see what is scored"
         )
-        warnings.warn(msg, HiddenCellsWarning, stacklevel=4)
+        warnings.warn(msg, HiddenCellsWarning, stacklevel=3)
 
 
 def _codes(rows: Sequence[_Row], reader: _Reader) -> dict[tuple[str, ...], str]:
