@@ -747,6 +747,16 @@ def test_a_stated_score_the_rule_does_not_give(tmp_path: Path) -> None:
     )
 
 
+def test_a_score_written_as_text_is_its_number(tmp_path: Path) -> None:
+    rows = [r[:] for r in ROWS]
+    rows[0][6] = "9.520"  # 预算执行率: 10 × 95.2 / 100 = 9.52, written as text
+    rows[1][6] = "18.5"  # 培训人次: 20 × 1080 / 1200 = 18, not 18.5
+    found = differences(read_excel(_sheet(tmp_path / "s.xlsx", rows)))
+    assert [(d.cell, d.stated, d.recomputed) for d in found] == [
+        ("绩效自评表!G4", 18.5, 18)
+    ]
+
+
 def test_every_stated_figure_is_compared(tmp_path: Path) -> None:
     header = ["指标名称", "分值", "指标值", "实际完成值", "得分", "扣分"]
     wb = _book(

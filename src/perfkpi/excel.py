@@ -1150,7 +1150,9 @@ def _stated(
         value = _value(cell)
         column = "等级" if field == "grade" else _COLUMNS[field]
         number = _number(value)
-        if number is not None and not isinstance(value, str | bool):
+        # a number written as text ("9.50") is that number; "95%" stays text
+        percent = isinstance(value, str) and value.endswith("%")
+        if number is not None and not percent and not isinstance(value, bool):
             out.append(StatedFigure(code, column, number, f"{sheet}!{cell.coordinate}"))
         elif _text(value):
             out.append(
