@@ -1378,6 +1378,41 @@ HOSTILE_CASES: list[Any] = [
         id="node-target-a-number",
     ),
     pytest.param(
+        # a list where a scheme document (a table) belongs
+        lambda _: perfkpi.files.scheme_from_dict([1, 2]),  # type: ignore[arg-type]
+        SchemeValidationError,
+        ["a scheme document is a table", "[1, 2]", "a list"],
+        id="scheme-document-a-list",
+    ),
+    pytest.param(
+        # text where a data document belongs
+        lambda _: perfkpi.files.data_from_dict("x"),  # type: ignore[arg-type]
+        DataLoadError,
+        ["a data document is a table", "'x'", "a str"],
+        id="data-document-text",
+    ),
+    pytest.param(
+        # actuals that are not a mapping
+        lambda _: perfkpi.Data(actuals="1"),  # type: ignore[arg-type]
+        DataError,
+        ["actuals must be a mapping", "@ actuals"],
+        id="data-actuals-text",
+    ),
+    pytest.param(
+        # a number among the findings
+        lambda _: perfkpi.Data(findings=[1]),  # type: ignore[list-item]
+        DataError,
+        ["expected a Finding (got 1)", "@ findings[0]"],
+        id="data-finding-a-number",
+    ),
+    pytest.param(
+        # an entity that is not text
+        lambda _: perfkpi.Data(entity=2022),  # type: ignore[arg-type]
+        DataError,
+        ["'entity' must be text (got 2022)"],
+        id="data-entity-a-number",
+    ),
+    pytest.param(
         # the scheme's total that is not a number
         lambda _: Scheme("s", "s", (), points="all"),  # type: ignore[arg-type]
         perfkpi.SchemeError,
@@ -1432,3 +1467,35 @@ def test_a_look_alike_code_in_a_file_names_both(tmp_path: Path) -> None:
     with pytest.raises(SchemeValidationError) as info:
         load_scheme(path)
     assert "'1．1' looks the same as '1.1'" in str(info.value)
+
+
+# the catalog's and explain's documented TypeErrors: (call, the message)
+TYPE_ERRORS: list[Any] = [
+    pytest.param(lambda: perfkpi.catalog.suggest(5), "key must be text", id="key"),  # type: ignore[arg-type]
+    pytest.param(
+        lambda: perfkpi.catalog.suggest("预算", n="2"),  # type: ignore[arg-type]
+        "n must be a whole number",
+        id="n",
+    ),
+    pytest.param(
+        lambda: perfkpi.catalog.Taxonomy("t", "t", "s", "x"),  # type: ignore[arg-type]
+        "classes must be a mapping",
+        id="classes",
+    ),
+    pytest.param(
+        lambda: perfkpi.catalog.Family("f", "code"),
+        "expected a list of text",
+        id="family-codes",
+    ),
+    pytest.param(
+        lambda: evaluate(ONE, {"1": 99}).explain([]),  # type: ignore[arg-type]
+        "code must be text",
+        id="explain-code",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), TYPE_ERRORS)
+def test_documented_type_errors(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        call()
