@@ -270,3 +270,16 @@ def test_fifo_argument_is_refused(
         "perfkpi: error: a FIFO (named pipe), not a regular file: perfkpi reads "
         f"regular files only (the command line reads standard input from -) @ {fifo}\n"
     )
+
+
+def test_an_unexpected_file_error_names_the_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a safety net: every reader turns its OSError into a perfkpi error first
+    def fail(args: object) -> int:
+        del args
+        raise PermissionError(13, "Permission denied", "out.csv")
+
+    monkeypatch.setattr("perfkpi.cli._run", fail)
+    assert main(["catalog"]) == 2
+    assert capsys.readouterr().err == "perfkpi: error: Permission denied @ out.csv\n"

@@ -646,8 +646,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     except OSError as exc:
-        _drop_stdout()
-        _error(f"cannot write standard output: {exc.strerror or exc}")
+        _error(_os_problem(exc))
         return 2
     except KeyboardInterrupt:
         _error("interrupted")
@@ -683,6 +682,14 @@ def _error(message: str) -> None:
         stream.flush()
     except (OSError, LookupError, ValueError):  # pragma: no cover (stderr is gone)
         pass
+
+
+def _os_problem(exc: OSError) -> str:
+    """Say what failed: a file the command opened itself, or standard output."""
+    if exc.filename is not None:
+        return f"{exc.strerror or exc} @ {exc.filename}"
+    _drop_stdout()  # a full disk or a broken device under standard output
+    return f"cannot write standard output: {exc.strerror or exc}"
 
 
 def _drop_stdout() -> None:
