@@ -21,6 +21,7 @@ from perfkpi import (
     AmbiguousValueError,
     AmbiguousValueWarning,
     Data,
+    DataError,
     Deduct,
     Item,
     Node,
@@ -163,6 +164,18 @@ def test_deadline_scores_lateness_by_hand(
     rule: Deadline, target: str, done: object, expected: float
 ) -> None:
     assert evaluate(_one(rule, target), {"1": done}).total == expected
+
+
+@pytest.mark.parametrize("number", [45291, 73051, 1, 738_000])
+def test_a_plain_number_is_no_date(number: int) -> None:
+    # an unformatted spreadsheet date (45291 is 2023-12-31 in Excel's serials)
+    # read as a day of the proleptic calendar was year 124, always on time
+    scheme = _one(Deadline(per=1), "2023年11月30日前")
+    with pytest.raises(DataError, match="a plain number is not read as a date"):
+        evaluate(scheme, {"1": number})
+    batch = evaluate_batch(scheme, {"1": np.array([number, number])})
+    assert np.isnan(batch.total).all()
+    assert "a plain number is not read as a date" in str(batch.error(0))
 
 
 def test_deadline_in_a_batch_equals_one_by_one() -> None:

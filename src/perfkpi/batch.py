@@ -851,6 +851,8 @@ def _number_check(  # noqa: PLR0911 (one return per rule kind)
     node = scheme.node(code)
     kind = type(rule)
     if kind.read is RuleBase.read:
+        if node.target is not None and node.target.kind == "date":
+            return None  # a plain number is no date: each value is read
         scale = None if node.target is None else node.target.scale
         ambiguous = _ambiguous_numbers(node.target)
         if scale is None and ambiguous is not None:
@@ -869,7 +871,8 @@ def _number_check(  # noqa: PLR0911 (one return per rule kind)
             return two_ways
         return _finite if scale is None else None
     if kind is Bands and kind.read is Bands.read:
-        return _finite if rule.bands[0].when.scale is None else None  # type: ignore[attr-defined]
+        when = rule.bands[0].when  # type: ignore[attr-defined]
+        return _finite if when.scale is None and when.kind != "date" else None
     if kind is Goalposts and kind.read is Goalposts.read:
         if not rule.log:  # type: ignore[attr-defined]
             return _finite

@@ -284,6 +284,25 @@ def _ambiguity(  # noqa: PLR0911 (one return per reading)
     return None
 
 
+def _read_against(target: Target, actual: object, where: str) -> float:
+    """Read *actual* in *target*'s unit, refusing what would read silently wrong.
+
+    A plain number against a date is refused (an unformatted spreadsheet date
+    is a serial number such as 45291, not a day of the proleptic calendar); a
+    value that reads two ways 100× apart warns, or raises under strict.
+    """
+    if target.kind == "date" and not isinstance(actual, str | dt.date | np.datetime64):
+        msg = (
+            f"expected a date (a date, or text such as 2023年12月15日), got "
+            f"{actual!r}: a plain number is not read as a date (an unformatted "
+            "spreadsheet date is a serial number such as 45291)"
+        )
+        raise DataError(where, msg)
+    value = target.to_value(actual, where=where)
+    _check_reading(target, actual, value, where)
+    return value
+
+
 def _check_reading(target: Target, actual: object, value: float, where: str) -> None:
     """Warn (or raise under strict) when *value* may be off by a factor of 100."""
     problem = _ambiguity(target, actual, value)
@@ -382,9 +401,7 @@ class RuleBase:
         """
         if node.target is None:
             return _number(actual, where)
-        value = node.target.to_value(actual, where=where)
-        _check_reading(node.target, actual, value, where)
-        return value
+        return _read_against(node.target, actual, where)
 
     def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
         """Score a block of columns (one per node using this rule)."""
@@ -826,7 +843,7 @@ class Bands(RuleBase):
 
     def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
         """Read the actual against the bands' unit (the first band's target)."""
-        return self.bands[0].when.to_value(actual, where=where)
+        return _read_against(self.bands[0].when, actual, where)
 
     def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:  # noqa: ARG002
         """Score the first band that holds."""
