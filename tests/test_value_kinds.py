@@ -594,3 +594,15 @@ def test_meeting_a_target_never_scores_less_than_the_drawn_actual(
             assert met.score(node.code) == node.points
             assert met.score(node.code) >= ev.score(node.code)
             assert met.total >= ev.total
+
+
+@pytest.mark.parametrize("places", [-1, 11, 400, True, 2.0])
+def test_band_places_are_bounded_like_rounding(places: object) -> None:
+    from perfkpi import RuleError
+    from perfkpi.rules import rule_from_dict
+
+    # places=400 validated, then overflowed when scoring
+    with pytest.raises(RuleError, match="from 0 to 10"):
+        rule_from_dict(
+            {"kind": "bands", "bands": [{"when": "≥90%", "score": 5}], "places": places}
+        )

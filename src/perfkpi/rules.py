@@ -43,6 +43,7 @@ from perfkpi.errors import (
     PerfKPIError,
     RuleError,
 )
+from perfkpi.rounding import MAX_PLACES
 from perfkpi.targets import (
     Comparator,
     Target,
@@ -783,9 +784,11 @@ def _bands(values: Iterable[Band | Mapping[str, Any]]) -> tuple[Band, ...]:
 
 def _places(_: object, __: attrs.Attribute[int | None], value: int | None) -> None:
     if value is not None and (
-        isinstance(value, bool) or not isinstance(value, int) or value < 0
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 <= value <= MAX_PLACES
     ):
-        msg = f"'places' must be a whole number >= 0 (got {value!r})"
+        msg = f"'places' must be a whole number from 0 to {MAX_PLACES} (got {value!r})"
         raise RuleError(msg)
 
 
