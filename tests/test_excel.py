@@ -58,7 +58,7 @@ ROWS: list[list[Any]] = [
     ],
     [None, None, "培训期数", 10, "≥10期", "10期", 10, None],
     [None, "质量指标", "合格率", 10, "≥95%", 0.96, 10, None],
-    [None, "时效指标", "按时完成率", 10, 1, 1, 10, None],
+    [None, "时效指标", "按时完成率", 10, "≥100%", 1, 10, None],
     [
         "效益指标",
         "社会效益指标",
@@ -82,7 +82,7 @@ ROWS: list[list[Any]] = [
     ],
     ["合计", None, None, 100, None, None, 94.52, None],
 ]
-PERCENT_CELLS = ["F3", "F6", "E7", "F7"]
+PERCENT_CELLS = ["F3", "F6", "F7"]
 
 
 def _sheet(
@@ -507,6 +507,22 @@ NATURES: list[tuple[str, str]] = [
 ]
 
 
+def test_a_bare_target_needs_a_direction(tmp_path: Path) -> None:
+    # 100% in a percent-formatted cell, with nothing to say ≥ or ≤
+    wb = _book([["在职人员控制率", 100, 1, "98%", 100]])
+    wb.active["C2"].number_format = "0%"
+    path = tmp_path / "b.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert [str(e) for e in info.value.exceptions] == [
+        (
+            "指标值 '100%' is a bare number: write ≥ or ≤ before it, or give the "
+            f"sheet a 指标性质 column (正向 or 反向) @ {path}: 自评!C2: node 1"
+        )
+    ]
+
+
 @pytest.mark.parametrize(("nature", "target"), NATURES)
 def test_a_nature_column_gives_a_bare_target_its_direction(
     tmp_path: Path, nature: str, target: str
@@ -517,6 +533,7 @@ def test_a_nature_column_gives_a_bare_target_its_direction(
     wb.save(path)
     (node,) = read_excel(path).scheme.nodes
     assert str(node.target) == target
+    assert node.direction == ("lower" if target.startswith("≤") else "higher")
 
 
 def test_a_qualitative_nature_and_a_contradiction(tmp_path: Path) -> None:
@@ -538,6 +555,10 @@ def test_a_qualitative_nature_and_a_contradiction(tmp_path: Path) -> None:
         (
             "指标性质 must be one of 正向、反向、定性、定量, ≥ or ≤ (got '向上') "
             f"@ {path}: 自评!B4: node 3"
+        ),
+        (
+            "指标值 '95%' is a bare number: write ≥ or ≤ before it, or give the "
+            f"sheet a 指标性质 column (正向 or 反向) @ {path}: 自评!D4: node 3"
         ),
     ]
     wb.active["D3"] = "≤5%"

@@ -61,7 +61,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -87,7 +87,7 @@ from perfkpi.rules import (
     rule_from_dict,
     rule_to_dict,
 )
-from perfkpi.scheme import Node, Scheme
+from perfkpi.scheme import Node, Scheme, target_for
 from perfkpi.targets import Comparator, Target, format_number, parse_target
 from perfkpi.units import DEFAULT_UNITS
 
@@ -215,6 +215,11 @@ _NATURES: dict[str, tuple[str, ...]] = {
     "": ("定量", "定量指标"),
 }
 _DIRECTIONS = ("higher", "lower")
+_NATURE_DIRECTION: dict[str, Literal["higher", "lower"]] = {
+    word: direction  # type: ignore[misc]
+    for direction in _DIRECTIONS
+    for word in _NATURES[direction]
+}
 
 
 def _openpyxl() -> Any:  # noqa: ANN401 (the openpyxl module)
@@ -585,12 +590,24 @@ class _Reader:
             text += unit
         direction = self.nature(row, code)
         try:
-            target = parse_target(
-                text, direction="lower" if direction == "lower" else "higher"
-            )
+            parse_target(text)
         except PerfKPIError as exc:
             if any(ch.isdigit() for ch in text):
                 self.fail(row, "target", code, f"指标值: {exc}")
+            return None, text
+        try:
+            given: Literal["higher", "lower"] | None = (
+                "lower" if direction == "lower" else None
+            )
+            if direction == "higher":
+                given = "higher"
+            target = target_for(text, given)
+        except PerfKPIError:
+            msg = (
+                f"指标值 {text!r} is a bare number: write ≥ or ≤ before it, or "
+                "give the sheet a 指标性质 column (正向 or 反向)"
+            )
+            self.fail(row, "target", code, msg)
             return None, text
         if direction in _DIRECTIONS and not _agrees(target, direction):
             nature = _text(row.value("nature"))
@@ -653,6 +670,7 @@ class _Reader:
             target=target if not isinstance(rule, Qualitative) else None,
             category=_text(row.value("category")),
             note="；".join(n for n in notes if n),
+            direction=_NATURE_DIRECTION.get(nature),
         )
         read = _Read(
             node,
