@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import perfkpi
@@ -25,6 +26,7 @@ from perfkpi.rules import (
     Qualitative,
     rule_from_dict,
 )
+from perfkpi.testing import data_for, schemes
 from perfkpi.whatif import (
     GapError,
     gap_to_grade,
@@ -716,3 +718,41 @@ def test_an_item_with_a_deadline() -> None:
         "：+1分（每天0.2分）"
     )
     assert gap_to_grade(ev, "优", levers=["dates"]).candidates == ()
+
+
+@st.composite
+def _evaluations(draw: st.DrawFn) -> perfkpi.Evaluation:
+    scheme = draw(schemes(max_depth=3, max_children=3))
+    data = draw(data_for(scheme, max_findings=5))
+    with warnings.catch_warnings():
+        # a drawn plain number may read two ways (0.5 against ≥95 %): warned,
+        # and beside the point here
+        warnings.simplefilter("ignore", perfkpi.PerfKPIWarning)
+        try:
+            return evaluate(scheme, data)
+        except perfkpi.PerfKPIError:
+            assume(False)
+            raise
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(_evaluations())
+def test_gap_on_drawn_schemes(ev: perfkpi.Evaluation) -> None:
+    # whatever the scheme: only documented errors; the steps end where a
+    # full evaluation of their changes ends; a reached grade is reached
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", perfkpi.PerfKPIWarning)
+        try:
+            gap = gap_to_grade(ev)
+        except GapError:
+            return
+    if gap.steps:
+        assert gap.steps[-1].total == gap.after.total
+    labels = list(ev.scheme.grades.labels)
+    if gap.reached and gap.after.grade in labels:
+        assert labels.index(gap.after.grade) <= labels.index(gap.grade)
+    for c in gap.candidates:
+        assert c.gain > 0
+        text = c.describe()
+        assert "e-" not in text
+        assert "：+" in text
