@@ -151,18 +151,32 @@ def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarr
     _check_places(None, None, places)
     x = np.asarray(values, dtype=np.float64)
     scale = 10.0**places
+    signed = bool(np.signbit(x).any())  # scores are seldom negative
     with np.errstate(over="ignore", invalid="ignore"):
-        y = np.abs(x) * scale
+        y = np.abs(x) if signed else x * scale
+        if signed:
+            y *= scale
+        top = float(np.nanmax(y, initial=0.0)) if y.size else 0.0
+        # y is off the exact scaled value by at most y * 2**-53, and noise is
+        # within 8 units in the last place: the margin covers both.  From
+        # _FAST_BELOW on, every finite element is settled.
+        margin = 1e-9 + top * 2.0**-40
         if mode in _HALVES:
-            rounded = np.floor(y + 0.5)
-            distance = 0.5 - np.abs(y - rounded)  # to the nearest half
+            rounded = y + 0.5
+            np.floor(rounded, out=rounded)
+            distance = np.subtract(y, rounded, out=y)  # y is not needed again
+            np.abs(distance, out=distance)
+            np.subtract(0.5, distance, out=distance)  # to the nearest half
         else:
             rounded = np.floor(y) if mode is RoundingMode.TRUNCATE else np.ceil(y)
-            distance = np.abs(y - np.rint(y))  # to the nearest whole
-        # the scaled product is off by at most y * 2**-53; the margin covers it
-        clear = (distance > 1e-9 + y * 2.0**-40) & (y < _FAST_BELOW)
-    out: np.ndarray = np.copysign(rounded / scale, x)
-    unclear = ~clear & np.isfinite(x)
+            distance = np.rint(y)
+            np.subtract(y, distance, out=distance)
+            np.abs(distance, out=distance)  # to the nearest whole
+        # never NaN or an infinity; above _FAST_BELOW a scaled value may have
+        # overflowed, and every finite element is settled
+        unclear = distance <= margin if top < _FAST_BELOW else np.isfinite(x)
+    rounded /= scale
+    out: np.ndarray = np.copysign(rounded, x, out=rounded) if signed else rounded
     if unclear.any():
         out[unclear] = _settle(x[unclear], places, mode)
     return out
