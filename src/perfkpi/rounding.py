@@ -7,7 +7,7 @@ the number as written (its shortest decimal form), so 2.675 becomes 2.68 and a
 float-noise value like 45.980000000000004 reports as 45.98.
 
 The rule holds at every magnitude a float can have, from 5e-324 to 1.8e308:
-the result is what :mod:`decimal` gives on the shortest form (``repr``) in the
+the result is what ``decimal`` gives on the shortest form (``repr``) in the
 chosen mode, so ``Rounding().round(1e13)`` is 1e13 and a value written with six
 decimals, rounded to six places, is the same float as a band edge written with
 the same six decimals.  The one exception is arithmetic noise: a value whose
@@ -85,7 +85,8 @@ MAX_PLACES = 10
 
 NOISE_ULPS = 8
 """How close, in units in the last place, a computed value must be to a rounding
-boundary to be taken as on it (see :func:`round_array`)."""
+boundary to be taken as on it (when its shortest form has 16 or 17 significant
+digits and the boundary at most 15)."""
 
 _WRITTEN_DIGITS = 15
 """Every decimal of up to this many significant digits survives a trip through
