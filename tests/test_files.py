@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import math
 import os
@@ -1109,3 +1110,20 @@ def test_targets_round_trip_through_their_text() -> None:
     for text in NUMERIC_TARGETS:
         target = parse_target(text)
         assert parse_target(str(target)) == target
+
+
+def test_dates_are_written_as_dates() -> None:
+    data = Data(actuals={"1": dt.date(2022, 12, 31)})
+    text = dump_data(data)
+    assert text == "[actuals]\n1 = 2022-12-31\n"
+    assert data_from_dict(tomllib.loads(text)) == data
+    # JSON has no dates: ISO 8601 text, which reads back as text
+    assert json.loads(dump_data(data, format="json")) == {
+        "actuals": {"1": "2022-12-31"}
+    }
+
+
+def test_integers_beyond_64_bits_are_not_written() -> None:
+    with pytest.raises(DataError) as info:
+        dump_data(Data(actuals={"1": 2**70}))
+    assert str(info.value) == f"cannot write {2**70}: more than 64 bits @ actuals"

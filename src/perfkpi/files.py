@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import difflib
 import functools
 import json
@@ -1714,9 +1715,13 @@ def dump_scheme(
 def _plain_value(value: object, where: str) -> object:
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, bool | str) or value is None:
+    if isinstance(value, bool | str | dt.date | dt.time) or value is None:
+        return value  # a date is a TOML date, and ISO 8601 text in JSON
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise DataError(where, f"cannot write {value}: more than 64 bits")
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, float):
         if not math.isfinite(value):
             raise DataError(where, f"cannot write {value!r}: not a finite number")
         return value
@@ -1725,6 +1730,14 @@ def _plain_value(value: object, where: str) -> object:
     if isinstance(value, list | tuple | np.ndarray):
         return [_plain_value(v, where) for v in value]
     raise DataError(where, f"cannot write a {type(value).__name__} ({value!r})")
+
+
+def _iso(value: object) -> str:
+    """Write a date or time in JSON, which has none, as ISO 8601 text."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    msg = f"cannot write a {type(value).__name__} in JSON"
+    raise TypeError(msg)
 
 
 def data_to_dict(data: Data) -> dict[str, Any]:
@@ -1762,9 +1775,10 @@ def dump_data(
     """
     doc = data_to_dict(data)
     if _format_for(path, format) == "json":
-        return _write(
-            json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n", path
+        text = json.dumps(
+            doc, ensure_ascii=False, indent=2, allow_nan=False, default=_iso
         )
+        return _write(text + "\n", path)
     return _write(to_toml(doc), path)
 
 
@@ -1807,7 +1821,8 @@ def _toml_number(value: float) -> str:
     return repr(value)
 
 
-def _toml_inline(value: object) -> str:
+def _toml_scalar(value: object) -> str | None:
+    """Return a boolean, number, text, date or time as TOML; ``None`` otherwise."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -1820,6 +1835,15 @@ def _toml_inline(value: object) -> str:
         return _toml_number(value)
     if isinstance(value, str):
         return _toml_string(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()  # a TOML date, date-time or time
+    return None
+
+
+def _toml_inline(value: object) -> str:
+    scalar = _toml_scalar(value)
+    if scalar is not None:
+        return scalar
     if isinstance(value, Mapping):
         if not value:
             return "{}"
