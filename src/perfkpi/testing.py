@@ -1317,9 +1317,7 @@ def _plain_number(value: float) -> float | int:
 
 
 @st.composite
-def _target_actual(  # noqa: PLR0911 (one return per kind of actual)
-    draw: st.DrawFn, target: Target, *, unit_text: bool
-) -> object:
+def _target_actual(draw: st.DrawFn, target: Target, *, unit_text: bool) -> object:
     if target.scale is not None:
         labels = st.sampled_from(target.scale.labels)
         if target.scale.name == "yes-no":
@@ -1335,15 +1333,23 @@ def _target_actual(  # noqa: PLR0911 (one return per kind of actual)
     value = draw(_number_near(anchors))
     if unit_text and target.unit is not None and draw(st.booleans()):
         return draw(_in_other_unit(value, target.unit))
-    if _ambiguity(target, value, value) is not None:
-        # a plain number that reads two ways 100× apart is warned about;
-        # say which reading is meant
-        if target.unit is None:
-            return _plain_number(value / 100)
-        if unit_text:
-            return format_number(value) + target.unit.symbol
-        return _plain_number(value * 100)
-    return _plain_number(value)
+    return _unambiguous(target, value, unit_text=unit_text)
+
+
+def _unambiguous(target: Target, value: float, *, unit_text: bool) -> object:
+    """Return *value* as an actual that reads one way only against *target*.
+
+    A plain number that reads two ways 100× apart is warned about
+    (:class:`~perfkpi.errors.AmbiguousValueWarning`): write its unit, or move it
+    to the reading the target's unit makes plain.
+    """
+    if _ambiguity(target, value, value) is None:
+        return _plain_number(value)
+    if target.unit is None:
+        return _plain_number(value / 100)
+    if unit_text:
+        return format_number(value) + target.unit.symbol
+    return _plain_number(value * 100)
 
 
 @st.composite
@@ -1385,7 +1391,7 @@ def _bands_actual(draw: st.DrawFn, rule: Bands, *, unit_text: bool) -> object:
     value = draw(_number_near(anchors))
     if unit_text and first.unit is not None and draw(st.booleans()):
         return draw(_in_other_unit(value, first.unit))
-    return _plain_number(value)
+    return _unambiguous(first, value, unit_text=unit_text)
 
 
 @st.composite
