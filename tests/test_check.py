@@ -12,13 +12,14 @@ import math
 import re
 import sys
 import tomllib
+import warnings
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import perfkpi
@@ -35,6 +36,7 @@ from perfkpi.check import (
 )
 from perfkpi.cli import main
 from perfkpi.rules import AllOrNothing
+from perfkpi.testing import data_for, schemes
 
 SEED_STATED = Path(
     str(resources.files("perfkpi").joinpath("_stated/gz-internet-court-2022.toml"))
@@ -670,3 +672,71 @@ def test_cli_check_flags_full_marks_on_a_missed_target(
     assert (
         "报告给出满分10分，但实际99.8%未达到目标≥100%，按本方案规则应得9.98分。" in out
     )
+
+
+@st.composite
+def _scored(draw: st.DrawFn) -> tuple[perfkpi.Scheme, perfkpi.Evaluation]:
+    scheme = draw(schemes(max_depth=3, max_children=3))
+    data = draw(data_for(scheme, max_items=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", perfkpi.PerfKPIWarning)
+        try:
+            return scheme, perfkpi.evaluate(scheme, data)
+        except perfkpi.PerfKPIError:
+            assume(False)
+            raise
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(_scored())
+def test_scores_stated_as_evaluated_hold(
+    case: tuple[perfkpi.Scheme, perfkpi.Evaluation],
+) -> None:
+    # every scored leaf stated with the actual it was evaluated from and the
+    # score it got: nothing to flag (no crying wolf), and a score 1 point off
+    # is flagged
+    scheme, ev = case
+    rows = []
+    for code, actual in ev.data.actuals.items():
+        rule = scheme.rule(code)
+        if (
+            code in ev.scores
+            and getattr(rule, "role", None) == "score"
+            and not scheme.children(code)
+            and scheme.node(code).points is not None
+        ):
+            plain = json.loads(json.dumps(actual, default=str))
+            rows.append({"node": code, "value": ev.scores[code], "actual": plain})
+    assume(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", perfkpi.PerfKPIWarning)
+        try:
+            stated = stated_from_dict({"score": rows})
+        except StatedError:
+            assume(False)
+            raise
+        result = check_report(scheme, stated)
+        assert [c.subject for c in result.mismatches] == []
+        off = [{**rows[0], "value": rows[0]["value"] + 1}]
+        flagged = check_report(scheme, stated_from_dict({"score": off}))
+    assert [c.kind for c in flagged.mismatches] == ["score"]
+
+
+def test_a_zero_point_leaf_scores_zero() -> None:
+    # a leaf worth 0 points scores 0 whatever its actual: a stated 1 is off
+    scheme = perfkpi.Scheme.from_nodes(
+        "z",
+        "z",
+        [
+            perfkpi.Node("1", "x", points=0, target="是", rule=AllOrNothing()),
+            perfkpi.Node(
+                "2", "y", points=100, target="≥100%", rule=perfkpi.Proportional()
+            ),
+        ],
+    )
+    result = check_report(
+        scheme, stated_from_dict({"score": [{"node": "1", "value": 1, "actual": "是"}]})
+    )
+    assert [(c.kind, c.stated, c.computed) for c in result.mismatches] == [
+        ("score", 1.0, 0.0)
+    ]

@@ -1123,12 +1123,18 @@ class _Checker:
 
     def alone(self, node: Node) -> Scheme:
         """Return a scheme of *node* alone, with the rule the scheme gives it."""
-        return Scheme.from_nodes(
-            "check",
-            node.name,
-            [attrs.evolve(node, parent=None, rule=self.scheme.rule(node.code))],
-            points=node.points or 0.0,
-            rounding=self.scheme.rounding,
+        leaf = attrs.evolve(node, parent=None, rule=self.scheme.rule(node.code))
+        return self.part([leaf], node.points or 0.0)
+
+    def part(self, nodes: Sequence[Node], points: float) -> Scheme:
+        """Return a scheme of *nodes* with every option of the scheme checked.
+
+        Its rounding, grade scale and policies are the scheme's, so a rule is
+        recomputed as the scheme computes it (and an ordinal rule keeps the
+        scale it is declared with); overrides name nodes left out, so go.
+        """
+        return attrs.evolve(
+            self.scheme, id="check", nodes=tuple(nodes), points=points, overrides=()
         )
 
     def rescore(self, node: Node, actual: object) -> tuple[float, bool | None]:
@@ -1136,6 +1142,10 @@ class _Checker:
         if node.points is None or self.scheme.children(node.code):
             msg = f"node {node.code} is not a scored leaf"
             raise ValueError(msg)
+        if node.points == 0:  # no rule gives more than the points
+            self.read(node, actual)  # but the actual must still read
+            met = node.target.is_met(actual) if node.target is not None else None
+            return 0.0, met
         ev = evaluate(self.alone(node), {node.code: actual})
         if node.code not in ev.scores:
             msg = f"node {node.code} is not applicable"
@@ -1360,13 +1370,7 @@ class _Checker:
             if node.points is None:
                 msg = f"node {node.code} has no points to deduct from"
                 raise ValueError(msg)
-            alone = Scheme.from_nodes(
-                "check",
-                node.name,
-                [attrs.evolve(node, parent=None)],
-                points=node.points,
-                rounding=scheme.rounding,
-            )
+            alone = self.part([attrs.evolve(node, parent=None)], node.points)
             items = [Item(node.code, f"#{i + 1}", "是", "否") for i in range(d.unmet)]
             ev = evaluate(alone, Data(items=items))
             lost = self.rounding.round(node.points - ev.total)
@@ -1375,23 +1379,13 @@ class _Checker:
             return lost, f"{unmet}，{text}" if self.zh else f"{unmet}, {text}"
         if node.is_item:
             parent = scheme.node(str(node.parent))
-            alone = Scheme.from_nodes(
-                "check",
-                parent.name,
-                [attrs.evolve(parent, parent=None), node],
-                points=parent.points or 0.0,
-                rounding=scheme.rounding,
+            alone = self.part(
+                [attrs.evolve(parent, parent=None), node], parent.points or 0.0
             )
             ev = evaluate(alone, {node.code: d.actual})
             lost = ev.penalties[node.code]
         else:
-            alone = Scheme.from_nodes(
-                "check",
-                node.name,
-                [attrs.evolve(node, parent=None)],
-                points=node.points or 0.0,
-                rounding=scheme.rounding,
-            )
+            alone = self.part([attrs.evolve(node, parent=None)], node.points or 0.0)
             ev = evaluate(alone, {node.code: d.actual})
             lost = self.rounding.round((node.points or 0.0) - ev.scores[node.code])
         rule_text = (
