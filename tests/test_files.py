@@ -9,6 +9,7 @@ import math
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -850,11 +851,18 @@ TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 LABELS = st.text(
     st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80), min_size=1, max_size=4
 )
+RESERVED = ("findings:", "na:", "adjust:")  # a batch table's column prefixes
+# codes a reader can tell apart: no control or format characters, and no two
+# alike once full-width forms fold (the scheme refuses both, see test_scheme.py)
 CODES = st.lists(
-    st.text(st.characters(codec="utf-8"), min_size=1, max_size=5).filter(str.strip),
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cc", "Cf")),
+        min_size=1,
+        max_size=5,
+    ).filter(lambda c: bool(c.strip()) and not c.strip().startswith(RESERVED)),
     min_size=1,
     max_size=9,
-    unique=True,
+    unique_by=lambda c: unicodedata.normalize("NFKC", c).strip(),
 )
 NUMERIC_TARGETS = [
     "≥100%",
@@ -975,7 +983,7 @@ def leaves(draw: st.DrawFn, code: str, parent: str | None) -> list[Node]:
             )
             nodes.append(
                 Node(
-                    f"{code}\x00{i}",
+                    f"{code}.item{i}",  # longer than any drawn code
                     draw(TEXT),
                     parent=code,
                     target=item_target,
