@@ -986,3 +986,21 @@ def test_check_workbook_reads_recomputes_and_compares(tmp_path: Path) -> None:
         ("绩效自评表!G6", 9, 10),
         ("绩效自评表!G11", 93.52, 94.52),
     ]
+
+
+@pytest.mark.parametrize("points", ["①00", "1⁰0", "½"])
+def test_lookalike_digits_in_a_cell_are_no_number(tmp_path: Path, points: str) -> None:
+    # NFKC read '①00' as 100: a look-alike digit is refused like any text
+    wb = _book([["预算执行率", points, "≥100%", "100%", None]])
+    path = tmp_path / "l.xlsx"
+    wb.save(path)
+    with pytest.raises(SchemeValidationError) as info:
+        read_excel(path)
+    assert "分值 must be a number >= 0" in str(info.value)
+
+
+def test_fullwidth_digits_in_a_cell_still_read(tmp_path: Path) -> None:
+    wb = _book([["预算执行率", "１００", "≥100%", "100%", None]])
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    assert read_excel(path).scheme.nodes[0].points == 100.0

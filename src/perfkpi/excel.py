@@ -88,7 +88,13 @@ from perfkpi.rules import (
     rule_to_dict,
 )
 from perfkpi.scheme import Node, Scheme, target_for
-from perfkpi.targets import Comparator, Target, format_number, parse_target
+from perfkpi.targets import (
+    Comparator,
+    Target,
+    _fold_char,
+    format_number,
+    parse_target,
+)
 from perfkpi.units import DEFAULT_UNITS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -489,13 +495,17 @@ def _rows(
     return out, footer
 
 
-def _number(value: object) -> float | None:
+def _number(value: object) -> float | None:  # noqa: PLR0911 (one per reading)
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str) and value:
-        text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
+        # full-width digits fold; a look-alike (①, ², ½) is no number at all
+        folded = [_fold_char(c) for c in value]
+        if None in folded:
+            return None
+        text = "".join(c for c in folded if c is not None).replace(",", "").strip()
         try:
             if text.endswith("%"):
                 return float(decimal.Decimal(text[:-1]))
