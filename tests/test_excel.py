@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -1004,3 +1007,44 @@ def test_fullwidth_digits_in_a_cell_still_read(tmp_path: Path) -> None:
     path = tmp_path / "f.xlsx"
     wb.save(path)
     assert read_excel(path).scheme.nodes[0].points == 100.0
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "perfkpi", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_check_reads_a_workbook_and_exits_1_on_a_difference(
+    tmp_path: Path,
+) -> None:
+    # 预算执行率: 10 points, ≥100%, actual 95%: 10 × 95/100 = 9.5, stated 10
+    wb = _book([["预算执行率", 10, "≥100%", "95%", 10]])
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    run = _cli("check", str(path))
+    assert run.returncode == 1, run.stderr
+    assert "1 figures differ" in run.stdout
+    assert "stated 10, recomputed 9.5" in run.stdout
+    as_json = _cli("check", str(path), "--format", "json")
+    assert as_json.returncode == 1
+    doc = json.loads(as_json.stdout)
+    assert doc["ok"] is False
+    assert doc["differences"][0]["recomputed"] == 9.5
+    # stated as recomputed: every figure agrees
+    wb = _book([["预算执行率", 10, "≥100%", "95%", 9.5]])
+    wb.save(path)
+    ok = _cli("check", str(path))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "every stated figure agrees" in ok.stdout
+
+
+def test_cli_check_needs_two_files_or_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text("[scheme]\n", encoding="utf-8")
+    run = _cli("check", str(path))
+    assert run.returncode == 2
+    assert run.stderr.startswith("perfkpi: error:")

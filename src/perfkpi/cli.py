@@ -93,10 +93,14 @@ examples:
   perfkpi check scheme.toml stated.toml --all --lang en
   perfkpi check scheme.toml stated.toml --format json
   perfkpi check scheme.toml - < stated.toml
+  perfkpi check self-evaluation.xlsx
+  perfkpi check scheme.toml self-evaluation.xlsx --format json
 
 exit status: 0 every figure adds up, 1 some do not, 2 bad input.
 The stated figures file lists the scores, deductions, amounts and rates the
-report states; see the documentation page "Checking a report".
+report states; see the documentation page "Checking a report".  A workbook
+(.xlsx) is read as a self-evaluation sheet: its 得分, 扣分, 合计 and 等级 are
+recomputed by its own scheme, or by SCHEME when one is given.
 """
 
 _PLOT_EPILOG = """\
@@ -272,11 +276,17 @@ def _parser() -> argparse.ArgumentParser:
         "beyond rounding with both numbers and where they come from.",
         _CHECK_EPILOG,
     )
-    chk.add_argument("scheme", metavar="SCHEME", help="scheme file, or -")
     chk.add_argument(
-        "stated", metavar="STATED", help="stated figures file (.toml or .json), or -"
+        "scheme", metavar="SCHEME", help="scheme file, or -; or a workbook (.xlsx)"
+    )
+    chk.add_argument(
+        "stated",
+        metavar="STATED",
+        nargs="?",
+        help="stated figures file (.toml or .json), a workbook (.xlsx), or -",
     )
     _add_check_output(chk)
+    _add_strict(chk)
 
     plt = _sub(
         sub,
@@ -501,6 +511,30 @@ def _check(scheme: Scheme, stated_arg: str, args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _is_workbook(path: str) -> bool:
+    return path.lower().endswith(".xlsx")
+
+
+def _check_workbook(scheme: Scheme | None, path: str, args: argparse.Namespace) -> int:
+    from perfkpi.excel import check_workbook  # noqa: PLC0415 (openpyxl is an extra)
+
+    _, found = check_workbook(path, scheme, strict=args.strict)
+    if args.format == "json":
+        doc = {
+            "workbook": path,
+            "ok": not found,
+            "differences": [d.to_dict() for d in found],
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    elif found:
+        lines = [f"{path}: {len(found)} figures differ from the rules"]
+        lines += [f"  ✗ {d}" for d in found]
+        sys.stdout.write("\n".join(lines) + "\n")
+    else:
+        sys.stdout.write(f"{path}: every stated figure agrees with the rules\n")
+    return 1 if found else 0
+
+
 def _plot(ev: Evaluation, args: argparse.Namespace) -> None:
     from perfkpi import plot  # noqa: PLC0415 (matplotlib is an extra)
 
@@ -583,9 +617,14 @@ def _run(args: argparse.Namespace) -> int:
         if not _analyse(ev, args):
             sys.stdout.write(ev.report(format=args.format, lang=args.lang))
     elif command == "check":
-        return _check(
-            _scheme(args.scheme, [args.scheme, args.stated]), args.stated, args
-        )
+        if args.stated is None:
+            if not _is_workbook(args.scheme):
+                raise DataError(args.scheme, "give SCHEME and STATED, or a workbook")
+            return _check_workbook(None, args.scheme, args)
+        scheme = _scheme(args.scheme, [args.scheme, args.stated])
+        if _is_workbook(args.stated):
+            return _check_workbook(scheme, args.stated, args)
+        return _check(scheme, args.stated, args)
     elif command == "plot":
         files = [args.scheme, args.data]
         scheme = _scheme(args.scheme, files)
