@@ -1048,3 +1048,32 @@ def test_cli_check_needs_two_files_or_a_workbook(tmp_path: Path) -> None:
     run = _cli("check", str(path))
     assert run.returncode == 2
     assert run.stderr.startswith("perfkpi: error:")
+
+
+def test_cli_evaluate_writes_the_scored_workbook_never_over_an_input(
+    tmp_path: Path,
+) -> None:
+    scheme = tmp_path / "s.toml"
+    scheme.write_text(
+        '[scheme]\nid = "s"\nname = "s"\npoints = 10\n'
+        '[[node]]\ncode = "1"\nname = "预算执行率"\npoints = 10\n'
+        'target = "≥100%"\nrule = "proportional"\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.toml"
+    data.write_text('[actuals]\n"1" = "95%"\n', encoding="utf-8")
+    out = tmp_path / "scored.xlsx"
+    run = _cli("evaluate", str(scheme), str(data), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    # 10 × 95 / 100 = 9.5, and the workbook it wrote checks clean
+    read = read_excel(out)
+    assert evaluate(read.scheme, read.data).total == 9.5
+    assert _cli("check", str(out)).returncode == 0
+    over = _cli("evaluate", str(scheme), str(data), "-o", str(data))
+    assert over.returncode == 2
+    assert data.read_text(encoding="utf-8") == '[actuals]\n"1" = "95%"\n'
+    before = out.read_bytes()
+    same = _cli("evaluate", str(out), str(out), "-o", str(out))
+    assert same.returncode == 2
+    assert same.stderr.startswith("perfkpi: error:")
+    assert out.read_bytes() == before

@@ -606,3 +606,13 @@ def test_band_places_are_bounded_like_rounding(places: object) -> None:
         rule_from_dict(
             {"kind": "bands", "bands": [{"when": "≥90%", "score": 5}], "places": places}
         )
+
+
+def test_deadline_reason_says_the_day_done_as_a_date() -> None:
+    scheme = _one(Deadline(per=0.5), "2022年12月31日前")
+    ev = evaluate(scheme, {"1": dt.date(2023, 1, 5)})
+    # 5 days late at 0.5 a day: 2.5 off
+    (deduction,) = ev.deductions
+    assert deduction.points == 2.5
+    assert "实际2023年1月5日" in deduction.reason
+    assert "datetime" not in deduction.reason

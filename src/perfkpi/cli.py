@@ -265,6 +265,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("data", metavar="DATA", help="data file (.toml or .json), or -")
     _add_output(ev)
     _add_strict(ev)
+    ev.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.xlsx",
+        help="also write the scored workbook (never over an input file)",
+    )
     _add_analysis(ev)
 
     chk = _sub(
@@ -511,6 +517,21 @@ def _check(scheme: Scheme, stated_arg: str, args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _write_workbook(ev: Evaluation, out: str, inputs: Sequence[str]) -> None:
+    from perfkpi.excel import read_excel, write_excel  # noqa: PLC0415 (an extra)
+
+    if not _is_workbook(out):
+        raise DataError(out, "the scored workbook is written as .xlsx")
+    # a department's own 偏差原因 are kept when the data came from its sheet
+    sheets = [f for f in inputs if f != STDIN and _is_workbook(f)]
+    reasons = read_excel(sheets[-1]).reasons if sheets else None
+    try:
+        write_excel(ev, out, reasons=reasons, inputs=[f for f in inputs if f != STDIN])
+    except OSError as exc:
+        raise DataError(out, f"cannot write: {exc.strerror or exc}") from None
+    print(f"perfkpi: wrote {out}", file=sys.stderr)
+
+
 def _is_workbook(path: str) -> bool:
     return path.lower().endswith(".xlsx")
 
@@ -614,6 +635,8 @@ def _run(args: argparse.Namespace) -> int:
         files = [args.scheme, args.data]
         scheme = _scheme(args.scheme, files)
         ev = evaluate(scheme, _data(args.data, files, scheme), strict=args.strict)
+        if args.output is not None:
+            _write_workbook(ev, args.output, files)
         if not _analyse(ev, args):
             sys.stdout.write(ev.report(format=args.format, lang=args.lang))
     elif command == "check":

@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -235,6 +236,10 @@ def _actual_text(data: Data, node: Node) -> str:
     if isinstance(actual, int | float):
         unit = node.target.unit.symbol if node.target and node.target.unit else ""
         return format_number(float(actual)) + unit
+    if isinstance(actual, np.datetime64) and not np.isnat(actual):
+        actual = actual.astype("datetime64[D]").item()
+    if isinstance(actual, dt.date):
+        return f"{actual.year}年{actual.month}月{actual.day}日"
     return repr(actual)
 
 
