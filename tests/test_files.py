@@ -1072,7 +1072,8 @@ def test_dumped_schemes_match_the_json_schema(scheme: Scheme) -> None:
     st.dictionaries(
         TEXT,
         TEXT
-        | st.integers()
+        # TOML integers have 64 bits: to_toml refuses larger ones (tested apart)
+        | st.integers(-(2**63), 2**63 - 1)
         | st.floats(allow_nan=False, allow_infinity=False)
         | st.lists(TEXT, max_size=3),
         max_size=5,
