@@ -867,7 +867,7 @@ def _calls(draw: st.DrawFn, obj: Callable[..., object], folder: Path) -> Any:  #
 OPEN: dict[str, tuple[type[BaseException], ...]] = {
     # batch.py
     "perfkpi.batch.BatchResult": (AttributeError,),
-    "perfkpi.batch.evaluate_batch": (ValueError,),
+    "perfkpi.batch.evaluate_batch": (TypeError, ValueError),
     "perfkpi.batch.evaluate_dask": (AttributeError,),
     # check.py (bundled_stated also joins its name to a folder: a path reaches
     # files outside the package)
@@ -908,7 +908,13 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.plan.effective_rule": (KeyError, TypeError),
     # plot.py
     "perfkpi.plot.save": (AttributeError,),
-    "perfkpi.plot.save_figures": (OSError, TypeError, ValueError, UserWarning),
+    "perfkpi.plot.save_figures": (
+        AttributeError,
+        OSError,
+        TypeError,
+        ValueError,
+        UserWarning,
+    ),
     # rounding.py
     "perfkpi.rounding.Rounding": (ValueError,),
     # rules.py
