@@ -21,8 +21,8 @@ __all__ = [
     "PerfKPIWarning",
     "RuleError",
     "SchemeError",
-    "SchemeWarning",
     "SchemeValidationError",
+    "SchemeWarning",
     "TargetSyntaxError",
     "UnknownUnitError",
 ]
