@@ -179,13 +179,12 @@ class Node:
     ------
     SchemeError
         If *points* is not a number, *target* is neither a target nor text, or
-        *direction* is not ``"higher"``, ``"lower"`` or ``None``.
+        *direction* is not ``"higher"``, ``"lower"`` or ``None`` (the other
+        fields are checked with the whole tree, when a :class:`Scheme` is
+        built).
     TargetSyntaxError, UnknownUnitError
         If *target* is text that does not parse, or a bare number without a
         direction.
-
-    The other fields are checked with the whole tree, when a :class:`Scheme`
-    is built.
     """
 
     code: str
