@@ -316,6 +316,15 @@ def test_cli_gap_indicators_only_english(capsys: pytest.CaptureFixture[str]) -> 
     assert "  2. 1.1.6 等级保护2.0测评完成全部系统测评: 否 → 是: +1 → 90.63" in out
 
 
+def test_cli_gap_takes_every_lever_name(capsys: pytest.CaptureFixture[str]) -> None:
+    # the seed's 优 is 1.37 away: two missed items met (+1 each) reach 90.63
+    assert main(["demo", "--gap", "优", "--levers", "items,numbers"]) == 0
+    out = capsys.readouterr().out
+    assert "改进后总分90.63分" in out
+    assert main(["demo", "--gap", "优", "--levers", "nope"]) == 2
+    assert "unknown levers ['nope']" in capsys.readouterr().err
+
+
 def test_cli_what_if(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--what-if", "1.2=100%", "--drop-finding", "3"]) == 0
     # +0.02 and +2: 88.63 → 90.65

@@ -187,9 +187,11 @@ def _add_analysis(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--levers",
-        choices=("all", "actuals", "findings"),
+        metavar="LEVER[,LEVER…]",
         default="all",
-        help="what --gap may change (default: all)",
+        help="what --gap may change, comma-separated: all (the default), actuals "
+        "(every lever but findings), numbers, dates, tiers, checklists, "
+        "categories, items, findings",
     )
     parser.add_argument(
         "--what-if",
@@ -482,9 +484,7 @@ def _analyse(ev: Evaluation, args: argparse.Namespace) -> bool:
         )
         blocks.append(change.describe(args.lang))
     if args.gap is not None:
-        levers: tuple[str, ...] = (
-            ("actuals", "findings") if args.levers == "all" else (args.levers,)
-        )
+        levers = tuple(w.strip() for w in args.levers.split(",") if w.strip())
         gap = gap_to_grade(ev, args.gap or None, levers=levers)
         blocks.append(gap.describe(args.lang))
     if blocks:
