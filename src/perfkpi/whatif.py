@@ -1393,16 +1393,27 @@ def gap_to_grade(
         prefixes.append((dict(actuals), dict(removed)))
     results = engine.totals(prefixes)
     totals = np.array([r[0] if r is not None else math.nan for r in results])
-    gains = ev.scheme.rounding.round(np.diff(totals, prepend=ev.total))
-    steps = [
-        Step(c.improvement, float(g), float(t))
-        for c, g, t in zip(chosen, gains, totals, strict=True)
-    ]
     after = (
         evaluate(ev.scheme, _apply(engine.flat, actuals, _drops(chosen)))
         if chosen
         else ev
     )
+    if chosen and totals[-1] != after.total:
+        # the trials' summed findings rounded otherwise than the findings one
+        # by one (truncation, rounding up): the steps are evaluated in full
+        totals = np.array(
+            [
+                evaluate(
+                    ev.scheme, _apply(engine.flat, state[0], _drops(chosen[: i + 1]))
+                ).total
+                for i, state in enumerate(prefixes)
+            ]
+        )
+    gains = ev.scheme.rounding.round(np.diff(totals, prepend=ev.total))
+    steps = [
+        Step(c.improvement, float(g), float(t))
+        for c, g, t in zip(chosen, gains, totals, strict=True)
+    ]
     reached = _rank(ev.scheme, after.grade) <= target
     return Gap(ev, grade, minimum, steps, candidates, after, reached=reached)
 
