@@ -254,10 +254,13 @@ def _ambiguity(  # noqa: PLR0911 (one return per reading)
     ends = [abs(end) for end in target.bounds() if math.isfinite(end)]
     if not ends:
         return None
-    written = _text_unit(actual) if isinstance(actual, str) else None
     shown = format_number(value)
     if target.unit is not None and target.unit.symbol == "%":
-        if written is None and 0 < abs(value) <= 1 and max(ends) >= _PERCENT_LINE:
+        if (
+            0 < abs(value) <= 1
+            and max(ends) >= _PERCENT_LINE
+            and (not isinstance(actual, str) or _text_unit(actual) is None)
+        ):
             percent = format_number(float(decimal.Decimal(shown) * 100))
             return (
                 f"the plain number {actual!r} is read in the target's unit, as "
@@ -268,6 +271,8 @@ def _ambiguity(  # noqa: PLR0911 (one return per reading)
         return None
     if target.unit is not None:
         return None
+    # text is read a second time only against a target without a unit
+    written = _text_unit(actual) if isinstance(actual, str) else None
     if written in ("%", "‰"):
         return (
             f"the target {target} has no unit but the actual {actual!r} is a "
