@@ -869,14 +869,12 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.batch.BatchResult": (AttributeError,),
     "perfkpi.batch.evaluate_batch": (TypeError, ValueError),
     "perfkpi.batch.evaluate_dask": (AttributeError,),
-    # check.py (bundled_stated also joins its name to a folder: a path reaches
-    # files outside the package)
+    # check.py
     "perfkpi.check.Check": (TypeError,),
     "perfkpi.check.CheckResult": (TypeError,),
     "perfkpi.check.Stated": (TypeError,),
     "perfkpi.check.StatedAmount": (TypeError,),
     "perfkpi.check.StatedDeduction": (TypeError,),
-    "perfkpi.check.bundled_stated": (OSError,),
     "perfkpi.check.stated_from_dict": (AttributeError, TypeError),
     "perfkpi.check.stated_from_text": (AttributeError, TypeError),
     # evaluation.py
@@ -885,11 +883,10 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.excel.SelfEvaluation": (TypeError,),
     "perfkpi.excel.differences": (AttributeError,),
     "perfkpi.excel.write_excel": (OSError, TypeError, ValueError),
-    # files.py (json_schema reads the file its kind names)
+    # files.py
     "perfkpi.files.data_from_text": (TypeError,),
     "perfkpi.files.dump_data": (OSError,),
     "perfkpi.files.dump_scheme": (OSError,),
-    "perfkpi.files.json_schema": (OSError,),
     "perfkpi.files.read_limited": (TypeError,),
     "perfkpi.files.scheme_from_text": (TypeError,),
     "perfkpi.files.to_toml": (AttributeError, OverflowError, TypeError, ValueError),

@@ -616,3 +616,19 @@ def test_deadline_reason_says_the_day_done_as_a_date() -> None:
     assert deduction.points == 2.5
     assert "实际2023年1月5日" in deduction.reason
     assert "datetime" not in deduction.reason
+
+
+def test_bundled_lookups_take_names_not_paths(tmp_path: Path) -> None:
+    from perfkpi.check import bundled_stated
+    from perfkpi.files import json_schema
+
+    secret = tmp_path / "secret.toml"
+    secret.write_text('token = "s3cr3t"\n', encoding="utf-8")
+    with pytest.raises(KeyError) as info:
+        bundled_stated(str(secret.with_suffix("")))
+    assert "s3cr3t" not in str(info.value)
+    with pytest.raises(KeyError):
+        bundled_stated("../../catalog/data/gz-internet-court-2022")
+    with pytest.raises(ValueError, match="'scheme' or 'data'"):
+        json_schema("../../../etc/passwd")  # type: ignore[arg-type]
+    assert bundled_stated("gz-internet-court-2022") is not None

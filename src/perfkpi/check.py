@@ -611,13 +611,14 @@ def bundled_stated(name: str) -> Stated:
     Raises
     ------
     KeyError
-        If no bundled file has that name.
+        If no bundled file has that name: only the names of
+        :func:`stated_names` are looked up, never a path.
     """
-    path = _stated_folder() / f"{name}.toml"
-    if not path.is_file():
-        msg = f"no bundled stated figures {name!r}; known: {', '.join(stated_names())}"
+    known = stated_names()
+    if name not in known:  # a name from the listing, never joined as given
+        msg = f"no bundled stated figures {name!r}; known: {', '.join(known)}"
         raise KeyError(msg)
-    return load_stated(path)
+    return load_stated(_stated_folder() / f"{name}.toml")
 
 
 # -- checks ---------------------------------------------------------------------

@@ -1946,6 +1946,12 @@ def json_schema(kind: Literal["scheme", "data"] = "scheme") -> dict[str, Any]:
     with them.  They describe the shape of a file; the loader checks more
     (targets, rule parameters, the tree).
 
+    Raises
+    ------
+    ValueError
+        For a *kind* other than ``"scheme"`` or ``"data"`` (never read as a
+        path).
+
     Examples
     --------
     >>> from perfkpi.files import json_schema
@@ -1954,6 +1960,9 @@ def json_schema(kind: Literal["scheme", "data"] = "scheme") -> dict[str, Any]:
     """
     from importlib import resources  # noqa: PLC0415
 
+    if kind not in ("scheme", "data"):  # never a path joined as given
+        msg = f"kind must be 'scheme' or 'data' (got {kind!r})"
+        raise ValueError(msg)
     text = (
         resources.files("perfkpi")
         .joinpath(f"schema/{kind}.schema.json")
