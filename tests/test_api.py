@@ -87,7 +87,6 @@ _NOT_YET = {
     "perfkpi.files.data_to_dict",
     "perfkpi.files.dump_scheme",
     "perfkpi.files.indicator_to_dict",
-    "perfkpi.files.json_schema",
     "perfkpi.files.scheme_to_dict",
     "perfkpi.formulas.Formula",
     "perfkpi.formulas.FormulaResult",
