@@ -33,7 +33,7 @@ import datetime as dt
 import decimal
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Literal
 
 import attrs
@@ -1047,6 +1047,17 @@ def _state(chosen: Iterable[_Candidate]) -> _State:
     return actuals, removed
 
 
+def _first(lo: int, hi: int, ok: Callable[[int], bool]) -> int:
+    """Return the least i in [lo, hi] with ok(i), for a monotone *ok* (else *hi*)."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def _drops(chosen: Iterable[_Candidate]) -> list[int]:
     return [i for c in chosen for i in c.drop]
 
@@ -1190,14 +1201,9 @@ def _greedy(
         (result,) = engine.totals([states[i]])
         return result is not None and _rank(engine.scheme, result[1]) <= target
 
-    lo, hi = 0, len(taken) - 1
+    hi = len(taken) - 1
     if reaches(hi):
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if reaches(mid):
-                hi = mid
-            else:
-                lo = mid + 1
+        hi = _first(0, hi, reaches)
     chosen: dict[int, _Candidate] = {}
     for c, replaced in taken[: hi + 1]:
         if replaced is not None:
@@ -1254,15 +1260,10 @@ def _trim_one(
         (result,) = engine.totals([_state(trial)])
         return result is not None and _rank(scheme, result[1]) <= rank
 
-    lo, hi = 1, round(abs(goal - old) / step)
+    hi = round(abs(goal - old) / step)
     if hi <= 1:
         return None
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if works(mid):
-            hi = mid
-        else:
-            lo = mid + 1
+    lo = _first(1, hi, works)
     after = value(lo)
     if lo == round(abs(goal - old) / step) or not works(lo):
         return None
