@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfkpi import (
@@ -33,6 +33,7 @@ from perfkpi import (
 )
 from perfkpi.files import (
     MAX_NESTING,
+    MAX_SCHEME_BYTES,
     MAX_TREE_DEPTH,
     data_from_dict,
     data_from_text,
@@ -301,10 +302,63 @@ def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path: Path) -> None
 
 
 def test_file_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("perfkpi.files.MAX_FILE_BYTES", 10)
+    monkeypatch.setattr("perfkpi.files.MAX_SCHEME_BYTES", 10)
     path = _write(tmp_path, "s.toml", THREE_MISTAKES)
     assert _problems(path) == [
         f"file is {len(THREE_MISTAKES.encode())} bytes; at most 10 are read @ {path}"
+    ]
+
+
+def test_data_file_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("perfkpi.files.MAX_FILE_BYTES", 10)
+    text = 'entity = "某单位"\n'  # 10 + 9 + 2 bytes: 某单位 is three 3-byte characters
+    path = _write(tmp_path, "d.toml", text)
+    with pytest.raises(DataValidationError) as info:
+        load_data(path)
+    assert [str(e) for e in info.value.exceptions] == [
+        f"file is 21 bytes; at most 10 are read @ {path}"
+    ]
+
+
+def test_scheme_text_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("perfkpi.files.MAX_SCHEME_BYTES", 8)
+    # 4 characters, 1 + 3 × 3 = 10 UTF-8 bytes: over 8 bytes though not 8 characters
+    with pytest.raises(SchemeValidationError) as info:
+        scheme_from_text("#根根根", source="s.toml")
+    assert [str(e) for e in info.value.exceptions] == [
+        (
+            "scheme text is over 8 bytes; a scheme file is at most that "
+            "(MAX_SCHEME_BYTES) @ s.toml"
+        )
+    ]
+
+
+def test_the_largest_scheme_is_read() -> None:
+    # a scheme of exactly MAX_SCHEME_BYTES bytes: a comment pads a one-node scheme
+    head = _HEAD + _LEAF
+    text = head + "#" + "x" * (MAX_SCHEME_BYTES - len(head) - 2) + "\n"
+    assert len(text.encode()) == MAX_SCHEME_BYTES
+    assert scheme_from_text(text).points == 10
+    with pytest.raises(SchemeValidationError) as info:
+        scheme_from_text(text + " ")
+    assert "over 262144 bytes" in str(info.value.exceptions[0])  # 256 KiB
+
+
+def test_problems_listed_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("perfkpi.files.MAX_PROBLEMS", 2)
+    path = _write(tmp_path, "s.toml", THREE_MISTAKES)
+    with pytest.raises(SchemeValidationError) as info:
+        load_scheme(path)
+    # the three problems of test_three_mistakes_reported_at_once, the first two
+    # by line listed and all three counted
+    assert info.value.message == (
+        f"invalid scheme {path}: 3 problems, the first 2 by line listed"
+    )
+    assert [str(e) for e in info.value.exceptions] == [
+        f"children's points sum to 50, not 60 @ {path}:9: node 1",
+        f"{WEIGHT} @ {path}:25: node 2",
     ]
 
 
@@ -1062,6 +1116,7 @@ def test_dump_then_load_gives_an_equal_scheme(scheme: Scheme, fmt: str) -> None:
     assert scheme_from_text(text, format=fmt) == scheme  # type: ignore[arg-type]
 
 
+@settings(deadline=None)  # a validator is built per example: slow on a busy machine
 @given(schemes())
 def test_dumped_schemes_match_the_json_schema(scheme: Scheme) -> None:
     jsonschema = pytest.importorskip("jsonschema")

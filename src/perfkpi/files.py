@@ -14,7 +14,9 @@ Loading reports every problem of a file at once, each with the file, the line
     scheme.toml:42: node 1.2
 
 Only regular files are read (never a FIFO or a device), at most
-:data:`MAX_FILE_BYTES` bytes of them.  Files over that, documents nested deeper than
+:data:`MAX_FILE_BYTES` bytes of them (:data:`MAX_SCHEME_BYTES` of a scheme), and
+at most :data:`MAX_PROBLEMS` problems are listed.  Files over that, documents
+nested deeper than
 :data:`MAX_NESTING` and trees deeper than :data:`MAX_TREE_DEPTH` are refused
 with a clear message.  :func:`dump_scheme` writes a scheme back; loading what
 it writes gives an equal scheme.  See :doc:`/file-format`.
@@ -46,7 +48,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -73,6 +75,8 @@ from perfkpi.units import DEFAULT_UNITS
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_NESTING",
+    "MAX_PROBLEMS",
+    "MAX_SCHEME_BYTES",
     "MAX_TREE_DEPTH",
     "data_from_dict",
     "data_from_text",
@@ -96,8 +100,18 @@ __all__ = [
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Files larger than this are refused before they are parsed."""
 
+MAX_SCHEME_BYTES = 256 * 1024
+"""Scheme files (and scheme text) larger than this, in UTF-8 bytes, are refused.
+
+A province-wide scheme of a few hundred nodes is tens of KiB; the limit keeps the
+answer to any scheme file, good or hostile, under a second.
+"""
+
 MAX_NESTING = 32
 """The deepest nesting of arrays and tables a file may have."""
+
+MAX_PROBLEMS = 100
+"""The most problems of one file listed; the error's message counts the rest."""
 
 MAX_TREE_DEPTH = 32
 """The most levels a scheme's tree may have (a first-level node is level 1)."""
@@ -508,9 +522,9 @@ def read_limited(
     return raw
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, limit: int | None = None) -> str:
     where = str(path)
-    raw = read_limited(path)
+    raw = read_limited(path, limit=limit)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -699,19 +713,30 @@ def _nearest(key: str, allowed: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
+def _unknown_key(key: str, allowed: tuple[str, ...]) -> str:
+    close = _nearest(key, allowed)
+    hint = f"; did you mean {close!r}?" if close else ""
+    return f"unknown key {key!r}{hint} (expected one of {', '.join(allowed)})"
+
+
+Problem = str | Callable[[], str]
+"""A problem's text, or a function that builds it (called only if it is listed)."""
+
+
 @attrs.define
 class _Problems:
-    """Problems found so far, each with its place in the file."""
+    """Problems found so far, each with its place in the file.
+
+    A problem's line and text are found only when the problems are listed, and
+    the text (a did-you-mean search) only for the :data:`MAX_PROBLEMS` listed.
+    """
 
     source: str
     locator: _Locator
-    errors: list[tuple[int, SchemeError]] = attrs.field(factory=list)
+    errors: list[tuple[tuple[str | int, ...], str, Problem]] = attrs.field(factory=list)
 
-    def add(self, path: tuple[str | int, ...], what: str, problem: str) -> None:
-        line = self.locator.line(path)
-        self.errors.append(
-            (line or 0, SchemeError(_place(self.source, line, what), problem))
-        )
+    def add(self, path: tuple[str | int, ...], what: str, problem: Problem) -> None:
+        self.errors.append((path, what, problem))
 
     def unknown_keys(
         self,
@@ -720,15 +745,30 @@ class _Problems:
         path: tuple[str | int, ...],
         what: str,
     ) -> None:
+        known = tuple(allowed)
         for key in table:
-            if key not in allowed:
-                close = _nearest(str(key), tuple(allowed))
-                hint = f"; did you mean {close!r}?" if close else ""
-                expected = f"expected one of {', '.join(allowed)}"
-                self.add((*path, key), what, f"unknown key {key!r}{hint} ({expected})")
+            if key not in known:
+                problem = functools.partial(_unknown_key, str(key), known)
+                self.add((*path, key), what, problem)
 
-    def sorted(self) -> list[SchemeError]:
-        return [e for _, e in sorted(self.errors, key=lambda pair: pair[0])]
+    def listed(self, heading: str) -> tuple[str, list[SchemeError]]:
+        """Return the heading and the first :data:`MAX_PROBLEMS` problems, by line.
+
+        With more problems than that, the heading says how many there are.
+        """
+        lines = [self.locator.line(path) for path, _, _ in self.errors]
+        order = sorted(range(len(lines)), key=lambda i: lines[i] or 0)
+        listed = []
+        for i in order[:MAX_PROBLEMS]:
+            _, what, problem = self.errors[i]
+            text = problem if isinstance(problem, str) else problem()
+            listed.append(SchemeError(_place(self.source, lines[i], what), text))
+        if len(order) > MAX_PROBLEMS:
+            heading = (
+                f"{heading}: {len(order)} problems, the first {MAX_PROBLEMS} "
+                "by line listed"
+            )
+        return heading, listed
 
 
 def _text(
@@ -772,7 +812,7 @@ def indicator_from_dict(raw: Mapping[str, Any]) -> Indicator:
     problems = _Problems("", _Locator())
     indicator = _indicator(problems, raw, (), "indicator")
     if indicator is None:
-        raise SchemeValidationError("invalid indicator", problems.sorted())
+        raise SchemeValidationError(*problems.listed("invalid indicator"))
     return indicator
 
 
@@ -938,6 +978,10 @@ def _node(problems: _Problems, raw: object, i: int) -> tuple[Node | None, bool]:
     return node, ok
 
 
+_target_for = functools.lru_cache(maxsize=1024)(target_for)
+"""Targets read once per text and direction: scheme files repeat them."""
+
+
 def _node_target(
     problems: _Problems,
     raw: Mapping[str, Any],
@@ -954,7 +998,7 @@ def _node_target(
         problems.add((*path, "target"), what, msg)
         return None
     try:
-        return target_for(text, direction or _ref_direction(raw))
+        return _target_for(text, direction or _ref_direction(raw))
     except PerfKPIError as exc:
         problems.add((*path, "target"), what, f"target: {exc}")
         return None
@@ -1251,9 +1295,8 @@ def _build_scheme(doc: Mapping[str, Any], source: str, locator: _Locator) -> Sch
     problems = _Problems(source, locator)
     scheme = _scheme(doc, problems)
     if problems.errors or scheme is None:
-        raise SchemeValidationError(
-            f"invalid scheme {source or '<dict>'}", problems.sorted()
-        )
+        heading, listed = problems.listed(f"invalid scheme {source or '<dict>'}")
+        raise SchemeValidationError(heading, listed)
     return scheme
 
 
@@ -1286,19 +1329,37 @@ def scheme_from_text(text: str, *, format: Format = "toml", source: str = "") ->
     Raises
     ------
     SchemeValidationError
-        With every problem found, each naming *source*, the line and the node.
+        With every problem found (the first :data:`MAX_PROBLEMS` by line listed,
+        the message counting them all), each naming *source*, the line and the
+        node; or for text over :data:`MAX_SCHEME_BYTES` bytes.
     TypeError
         If *text* is not a string.
     ValueError
         If *format* is neither ``"toml"`` nor ``"json"``.
     """
     try:
+        if isinstance(text, str):
+            _check_scheme_size(text, source)
         doc, locator = _parse(text, format, source)
     except SchemeError as exc:
         raise SchemeValidationError(
             f"invalid scheme {source or '<text>'}", [exc]
         ) from None
     return _build_scheme(doc, source, locator)
+
+
+def _check_scheme_size(text: str, source: str) -> None:
+    """Refuse scheme *text* of more than :data:`MAX_SCHEME_BYTES` UTF-8 bytes."""
+    limit = MAX_SCHEME_BYTES
+    size = len(text)  # a character is one to four bytes
+    if limit // 4 < size <= limit:
+        size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        msg = (
+            f"scheme text is over {limit} bytes; a scheme file is at most that "
+            "(MAX_SCHEME_BYTES)"
+        )
+        raise SchemeError(source or "<text>", msg)
 
 
 def load_scheme(path: str | Path) -> Scheme:
@@ -1310,8 +1371,10 @@ def load_scheme(path: str | Path) -> Scheme:
     Raises
     ------
     SchemeValidationError
-        With every problem in the file, each naming the file, the line (where
-        the format gives one) and the node.
+        With every problem in the file (the first :data:`MAX_PROBLEMS` by line
+        listed, the message counting them all), each naming the file, the line
+        (where the format gives one) and the node; or for a file over
+        :data:`MAX_SCHEME_BYTES` bytes.
 
     Examples
     --------
@@ -1325,7 +1388,8 @@ def load_scheme(path: str | Path) -> Scheme:
 
         return read_excel(path).scheme
     try:
-        doc, locator = _parse(_read_text(path), _format_of(path), str(path))
+        text = _read_text(path, MAX_SCHEME_BYTES)
+        doc, locator = _parse(text, _format_of(path), str(path))
     except SchemeError as exc:
         raise SchemeValidationError(f"invalid scheme {path}", [exc]) from None
     return _build_scheme(doc, str(path), locator)
@@ -1483,8 +1547,9 @@ def _build_data(
             )
             problems.add(path, f"node {code}", exc.problem)
     if problems.errors or data is None:
-        errors = [DataError(e.where, e.problem) for e in problems.sorted()]
-        raise DataValidationError(f"invalid data {source or '<dict>'}", errors)
+        heading, listed = problems.listed(f"invalid data {source or '<dict>'}")
+        errors = [DataError(e.where, e.problem) for e in listed]
+        raise DataValidationError(heading, errors)
     return data
 
 
