@@ -45,6 +45,7 @@ from perfkpi.formulas import (
 )
 from perfkpi.grades import Band, GradeScale
 from perfkpi.indicators import Indicator
+from perfkpi.reviews import Review, review
 from perfkpi.rounding import Rounding
 from perfkpi.rules import Deduct, PerUnmet, Proportional, Shortfall, Sum
 from perfkpi.scheme import Node, Scheme
@@ -100,6 +101,7 @@ __all__ = [
     "PerfKPIWarning",
     "Proportional",
     "Quantity",
+    "Review",
     "Rounding",
     "RuleError",
     "Scheme",
@@ -131,6 +133,7 @@ __all__ = [
     "parse_formula",
     "parse_quantity",
     "parse_target",
+    "review",
     "what_if",
     "what_if_batch",
 ]

@@ -23,9 +23,19 @@ Examples
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMULA_STARTS", "csv_text", "is_formula_like", "set_text_cell"]
+__all__ = [
+    "FORMULA_STARTS",
+    "csv_text",
+    "is_formula_like",
+    "set_text_cell",
+    "write_atomic",
+]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """The first characters that make a spreadsheet treat text as a formula."""
@@ -51,3 +61,30 @@ def set_text_cell(cell: Any, value: object) -> None:  # noqa: ANN401 (openpyxl c
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, write: Callable[[str], None]) -> None:
+    """Write a file through *write* (given a path) to a temporary, then rename.
+
+    The temporary file is made in *path*'s folder, so the rename is atomic:
+    a failed write leaves no half a file and never touches an existing one.
+    The file gets the permissions a newly created file would (``0o666`` less
+    the umask), not the private ones of a temporary file.
+    """
+    fd, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=f"{path.suffix}.tmp", dir=path.parent
+    )
+    os.close(fd)
+    try:
+        write(temporary)
+        Path(temporary).chmod(0o666 & ~_umask())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

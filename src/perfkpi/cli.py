@@ -54,6 +54,7 @@ examples:
   perfkpi batch scheme.toml departments.csv -o scores.csv
   cat data.toml | perfkpi evaluate scheme.toml -
   perfkpi check scheme.toml stated.toml
+  perfkpi review scheme.toml submissions/ -o review.xlsx
   perfkpi plot scheme.toml data.toml -o waterfall.svg
   perfkpi validate scheme.toml
   perfkpi target "≤1小时" 45分钟
@@ -101,6 +102,21 @@ The stated figures file lists the scores, deductions, amounts and rates the
 report states; see the documentation page "Checking a report".  A workbook
 (.xlsx) is read as a self-evaluation sheet: its 得分, 扣分, 合计 and 等级 are
 recomputed by its own scheme, or by SCHEME when one is given.
+"""
+
+_REVIEW_EPILOG = """\
+examples:
+  perfkpi review scheme.toml submissions/ -o review.xlsx   also writes review.html
+  perfkpi review scheme.toml a.xlsx b.xlsx c.toml --format json
+  perfkpi review scheme.toml submissions/ -o review.html --lang en
+  perfkpi review --own submissions/          each workbook by its own scheme
+
+exit status: 0 every figure of every file agrees, 1 a discrepancy or a file
+that cannot be reviewed, 2 bad input (no such file, no file to review, an
+output that would overwrite an input).
+A folder's .xlsx, .toml and .json files are reviewed (.xls and .xlsm are
+listed with their error); a file that cannot be read becomes a row with its
+error, and the review goes on.
 """
 
 _PLOT_EPILOG = """\
@@ -295,6 +311,43 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_check_output(chk)
     _add_strict(chk)
+
+    rev = _sub(
+        sub,
+        "review",
+        "复核: recompute a folder of submitted self-evaluations",
+        "Recompute every submitted workbook (.xlsx) and stated-figures file "
+        "(.toml, .json) by SCHEME and list, department by department, every "
+        "figure that does not agree, the largest discrepancy first.",
+        _REVIEW_EPILOG,
+    )
+    rev.add_argument(
+        "paths",
+        metavar="SCHEME INPUT",
+        nargs="+",
+        help="the scheme file, then the submitted files and folders",
+    )
+    rev.add_argument(
+        "--own",
+        action="store_true",
+        help="no SCHEME: recompute each workbook by the scheme it states",
+    )
+    rev.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write the review: OUT.xlsx (and OUT.html beside it), or OUT.html",
+    )
+    rev.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="what is printed (default: text)",
+    )
+    rev.add_argument(
+        "--lang", choices=LANGS, default="zh", help="language (default: zh)"
+    )
+    _add_strict(rev)
 
     plt = _sub(
         sub,
@@ -576,12 +629,18 @@ PROGRESS_MIN_ROWS = 20_000
 class _ProgressBar:
     """Draw ``progress(done, total)`` as one line redrawn on stderr, on a tty only."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        verb: str = "scoring",
+        unit: str = "rows",
+        minimum: int = PROGRESS_MIN_ROWS,
+    ) -> None:
         self.shown = -1
+        self.verb, self.unit, self.minimum = verb, unit, minimum
 
     def __call__(self, done: int, total: int) -> None:
         stream = sys.stderr
-        if total < PROGRESS_MIN_ROWS or not stream.isatty():
+        if total < self.minimum or not stream.isatty():
             return
         percent = done * 100 // total
         if percent == self.shown:
@@ -589,7 +648,9 @@ class _ProgressBar:
         self.shown = percent
         filled = percent * 30 // 100
         bar = "█" * filled + "░" * (30 - filled)
-        stream.write(f"\rscoring {bar} {percent:3d}% {done:,}/{total:,} rows")
+        stream.write(
+            f"\r{self.verb} {bar} {percent:3d}% {done:,}/{total:,} {self.unit}"
+        )
         if done == total:
             stream.write("\n")
         stream.flush()
@@ -617,6 +678,59 @@ def _batch(scheme: Scheme, args: argparse.Namespace) -> None:
     bad = len(result.reasons)
     note = f"; {bad} could not be scored (see the reason column)" if bad else ""
     print(f"perfkpi: scored {len(result)} rows{note}", file=sys.stderr)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from perfkpi.reviews import review  # noqa: PLC0415 (keeps start-up light)
+
+    paths = list(args.paths)
+    if args.own:
+        scheme = None
+    else:
+        if len(paths) < 2:  # noqa: PLR2004 (SCHEME and one input)
+            msg = "give SCHEME and the files or folders to review (or --own)"
+            raise DataError(paths[0], msg)
+        scheme = _scheme(paths.pop(0), [])
+    outputs = _review_outputs(args.output)
+    for out in outputs:
+        if out in paths:
+            raise DataError(out, "the output would overwrite an input")
+    result = review(
+        scheme,
+        paths,
+        strict=args.strict,
+        progress=_ProgressBar("reviewing", "files", 1),
+        exclude=outputs,
+    )
+    written = []
+    for out in outputs:
+        try:
+            if out.lower().endswith(".xlsx"):
+                result.to_excel(out, lang=args.lang, inputs=paths)
+            else:
+                result.to_html(out, lang=args.lang, inputs=paths)
+        except OSError as exc:
+            raise DataError(out, f"cannot write: {exc.strerror or exc}") from None
+        written.append(out)
+    if args.format == "json":
+        doc = result.to_dict()
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(result.summary(args.lang))
+    if written:
+        print(f"perfkpi: wrote {', '.join(written)}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _review_outputs(out: str | None) -> list[str]:
+    if out is None:
+        return []
+    lower = out.lower()
+    if lower.endswith(".xlsx"):
+        return [out, out[: -len(".xlsx")] + ".html"]
+    if lower.endswith((".html", ".htm")):
+        return [out]
+    raise DataError(out, "the review is written as .xlsx (with .html beside) or .html")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -648,6 +762,8 @@ def _run(args: argparse.Namespace) -> int:
         if _is_workbook(args.stated):
             return _check_workbook(scheme, args.stated, args)
         return _check(scheme, args.stated, args)
+    elif command == "review":
+        return _review(args)
     elif command == "plot":
         files = [args.scheme, args.data]
         scheme = _scheme(args.scheme, files)

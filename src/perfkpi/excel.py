@@ -53,9 +53,7 @@ import decimal
 import functools
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
 import zipfile
@@ -65,7 +63,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from perfkpi._safe import set_text_cell
+from perfkpi._safe import set_text_cell, write_atomic
 from perfkpi.deductions import Data, Finding
 from perfkpi.errors import (
     DataError,
@@ -991,6 +989,7 @@ def _read_written(
     found = _find_header(grid)
     if found is None or "code" not in found[1]:
         return None
+    _warn_hidden(path, ws, grid, found[0], found[1])
     rows, footer = _rows(grid, found[0] + 1, found[1])
     reasons: dict[str, str] = {}
     cells: dict[str, str] = {}
@@ -1630,18 +1629,18 @@ def write_excel(
     card.write()
     _write_deductions(wb, evaluation)
     _write_meta(wb, evaluation, card.face)
-    fd, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent
-    )
-    os.close(fd)
-    try:
+    _save(wb, path)
+
+
+def _save(wb: Any, path: Path) -> None:  # noqa: ANN401 (an openpyxl workbook)
+    """Save a workbook through a temporary file renamed into place."""
+
+    def save(temporary: str) -> None:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module="openpyxl")
             wb.save(temporary)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    write_atomic(path, save)
 
 
 def _same_file(a: Path, b: Path) -> bool:
