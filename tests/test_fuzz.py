@@ -895,12 +895,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.formulas.as_fraction": (decimal.InvalidOperation, TypeError),
     "perfkpi.formulas.normalise_name": (AttributeError,),
     "perfkpi.formulas.reading_unit": (KeyError, TypeError),
-    # grades.py
-    "perfkpi.grades.GradeScale": (AttributeError, TypeError, ValueError),
-    "perfkpi.grades.OrdinalScale": (TypeError, ValueError),
-    "perfkpi.grades.grade_scale": (TypeError,),
-    # indicators.py
-    "perfkpi.indicators.Indicator": (TypeError, ValueError),
     # plan.py
     "perfkpi.plan.effective_rule": (KeyError, TypeError),
     # plot.py
@@ -912,8 +906,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
         ValueError,
         UserWarning,
     ),
-    # rounding.py
-    "perfkpi.rounding.Rounding": (ValueError,),
     # rules.py
     "perfkpi.rules.Band": (TypeError,),
     "perfkpi.rules.Bands": (TypeError,),
@@ -928,9 +920,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.targets.format_number": (OverflowError, TypeError),
     "perfkpi.targets.parse_quantity": (TypeError,),
     "perfkpi.targets.parse_target": (AttributeError, TypeError, ValueError),
-    # units.py
-    "perfkpi.units.Unit": (AttributeError, TypeError, ValueError),
-    "perfkpi.units.UnitRegistry": (AttributeError, TypeError, ValueError),
     # whatif.py
     "perfkpi.whatif.Gap": (TypeError,),
     "perfkpi.whatif.GapBatch": (TypeError, ValueError),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from perfkpi import Band, GradeScale, SchemeError
-from perfkpi.grades import CN_2020, CN_OLD, grade_scale
+from perfkpi.grades import CN_2020, CN_OLD, OrdinalScale, grade_scale
 
 # 财预〔2020〕10号: 优 ≥ 90, 良 [80, 90), 中 [60, 80), 差 < 60
 CN_2020_CASES = [
@@ -49,3 +49,34 @@ def test_lookup_by_name() -> None:
 def test_bands_must_decrease() -> None:
     with pytest.raises(ValueError, match="decreasing"):
         GradeScale("bad", [Band("A", 50), Band("B", 60)], "C")
+
+
+def test_band_refuses_wrong_types() -> None:
+    with pytest.raises(TypeError, match=r"a band's label must be text \(got 90\)"):
+        Band(90, 90)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"a band's minimum must be a number"):
+        Band("优", "90")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not NaN"):
+        Band("优", float("nan"))
+
+
+def test_grade_scale_refuses_wrong_types() -> None:
+    with pytest.raises(TypeError, match=r"bands must be a list of Band \(got '优'\)"):
+        GradeScale("x", "优", "差")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"band must be a Band \(got \('优', 90\)\)"):
+        GradeScale("x", [("优", 90)], "差")  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="the label below a scale's bands must be text"):
+        GradeScale("x", [Band("优", 90)], None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a grade scale's name must be text"):
+        grade_scale(["cn-2020"])  # type: ignore[arg-type]
+
+
+def test_ordinal_scale_refuses_wrong_types() -> None:
+    with pytest.raises(TypeError, match="ranks must map labels to numbers"):
+        OrdinalScale("x", ["A", "B"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"the rank of 'A' must be a number"):
+        OrdinalScale("x", {"A": "4"})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="at least one label"):
+        OrdinalScale("x", {})
+    with pytest.raises(TypeError, match="excluded labels must be a list of text"):
+        OrdinalScale("x", {"A": 4}, "NA")  # text alone is not a list

@@ -238,3 +238,13 @@ def test_array_equals_scalar(units: list[int]) -> None:
 def test_rejects_unknown_mode() -> None:
     with pytest.raises(ValueError, match="banker"):
         Rounding(mode="banker")
+
+
+def test_unknown_mode_and_stage_name_the_choices() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"a rounding mode must be one of 'half-up', .* \(got 'banker'\)",
+    ):
+        Rounding(mode="banker")
+    with pytest.raises(ValueError, match=r"a rounding stage must be one of .*'total'"):
+        Rounding(stage=["total"])  # type: ignore[arg-type]

@@ -254,3 +254,29 @@ def test_round_trip_conversion(unit: Unit, data: st.DataObject, value: float) ->
 @given(value=st.floats(allow_nan=False, allow_infinity=False))
 def test_same_factor_is_identity(value: float) -> None:
     assert value == convert(value, DEFAULT_UNITS.get("件"), DEFAULT_UNITS.get("个"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"symbol": None, "dimension": "count"}, "a unit's symbol must be text"),
+        ({"symbol": "件", "dimension": 1}, "a unit's dimension must be text"),
+        ({"symbol": "件", "dimension": "count", "factor": "1"}, "factor must be a"),
+        ({"symbol": "件", "dimension": "count", "aliases": "ge"}, "list of text"),
+        ({"symbol": "件", "dimension": "count", "name": None}, "name must be text"),
+    ],
+)
+def test_unit_refuses_wrong_types(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        Unit(**kwargs)  # type: ignore[arg-type]
+
+
+def test_registry_refuses_wrong_types() -> None:
+    with pytest.raises(TypeError, match="units must be a list of Unit"):
+        UnitRegistry(DEFAULT_UNITS.get("件"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="registry's unit must be a Unit"):
+        UnitRegistry(["件"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"aliases must be \(alias, symbol\) pairs"):
+        UnitRegistry(DEFAULT_UNITS.units, ["钟点"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"aliases must be .* \(got '钟点'\)"):
+        UnitRegistry(DEFAULT_UNITS.units, "钟点")  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 import numpy as np
 
+from perfkpi import _checks
 from perfkpi.errors import DataError, SchemeError
 
 __all__ = [
@@ -43,16 +44,55 @@ __all__ = [
 ]
 
 
+def _label(value: str) -> str:
+    return _checks.text(value, "a band's label")
+
+
+def _minimum(value: float) -> float:
+    minimum = _checks.number(value, "a band's minimum")
+    if math.isnan(minimum):
+        msg = "a band's minimum must be a number, not NaN"
+        raise ValueError(msg)
+    return minimum
+
+
 @attrs.frozen
 class Band:
-    """A grade and the lowest score that earns it."""
+    """A grade and the lowest score that earns it.
 
-    label: str
-    minimum: float
+    Parameters
+    ----------
+    label
+        The grade (``优``).
+    minimum
+        The lowest score that earns it.
+
+    Raises
+    ------
+    TypeError
+        If *label* is not text or *minimum* is not a number.
+    ValueError
+        If *minimum* is NaN.
+    """
+
+    label: str = attrs.field(converter=_label)
+    minimum: float = attrs.field(converter=_minimum)
 
 
 def _bands(values: Iterable[Band]) -> tuple[Band, ...]:
-    return tuple(values)
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, str) or not isinstance(given, Iterable):
+        msg = f"a grade scale's bands must be a list of Band (got {given!r:.60})"
+        raise TypeError(msg)
+    return tuple(_checks.instance(b, Band, "a grade scale's band") for b in given)
+
+
+def _name(value: str) -> str:
+    return _checks.text(value, "a scale's name")
+
+
+def _below(value: str) -> str:
+    return _checks.text(value, "the label below a scale's bands")
 
 
 @attrs.frozen
@@ -67,11 +107,19 @@ class GradeScale:
         The bands from best to worst, with strictly decreasing minimums.
     below
         The label for scores below every band's minimum.
+
+    Raises
+    ------
+    TypeError
+        If *name* or *below* is not text, or *bands* is not a list of
+        :class:`Band`.
+    ValueError
+        If there is no band, or the minimums do not strictly decrease.
     """
 
-    name: str
+    name: str = attrs.field(converter=_name)
     bands: tuple[Band, ...] = attrs.field(converter=_bands)
-    below: str
+    below: str = attrs.field(converter=_below)
 
     def __attrs_post_init__(self) -> None:
         minimums = [b.minimum for b in self.bands]
@@ -150,7 +198,10 @@ def grade_scale(name: str) -> GradeScale:
     ------
     SchemeError
         If no standard scale has that name.
+    TypeError
+        If *name* is not text.
     """
+    _checks.text(name, "a grade scale's name")
     try:
         return STANDARD_SCALES[name]
     except KeyError:
@@ -160,11 +211,26 @@ def grade_scale(name: str) -> GradeScale:
 
 
 def _rank_table(values: Mapping[str, float]) -> Mapping[str, float]:
-    return types.MappingProxyType(dict(values))
+    given: object = values  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        msg = f"an ordinal scale's ranks must map labels to numbers (got {given!r:.60})"
+        raise TypeError(msg)
+    table: dict[str, float] = {}
+    for label, rank in given.items():
+        _checks.text(label, "an ordinal scale's label")
+        value = _checks.number(rank, f"the rank of {label!r}")
+        if not math.isfinite(value):
+            msg = f"the rank of {label!r} must be a finite number (got {rank!r})"
+            raise ValueError(msg)
+        table[label] = value
+    if not table:
+        msg = "an ordinal scale needs at least one label"
+        raise ValueError(msg)
+    return types.MappingProxyType(table)
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return _checks.texts(values, "an ordinal scale's excluded labels")
 
 
 @attrs.frozen
@@ -179,9 +245,17 @@ class OrdinalScale:
         Each label's rank, higher is better.
     excluded
         Labels that mark the node not applicable (left out of aggregation).
+
+    Raises
+    ------
+    TypeError
+        If *name* is not text, *ranks* is not a mapping of text to numbers, or
+        *excluded* is not a list of text.
+    ValueError
+        If *ranks* is empty or holds a rank that is not finite.
     """
 
-    name: str
+    name: str = attrs.field(converter=_name)
     ranks: Mapping[str, float] = attrs.field(converter=_rank_table, hash=False)
     excluded: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
 

@@ -25,6 +25,8 @@ from typing import Literal
 
 import attrs
 
+from perfkpi import _checks
+
 __all__ = ["TARGET_BASES", "Indicator"]
 
 TARGET_BASES = ("计划标准", "历史标准", "行业标准", "预算支出标准", "其他标准")
@@ -32,10 +34,24 @@ TARGET_BASES = ("计划标准", "历史标准", "行业标准", "预算支出标
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return _checks.texts(values, "an indicator's category")
 
 
-def _check_basis(_: object, __: attrs.Attribute[str], value: str) -> None:
+def _text(_: object, field: attrs.Attribute[str], value: object) -> None:
+    _checks.text(value, f"an indicator's {field.name}")
+
+
+def _check_direction(_: object, __: attrs.Attribute[str], value: object) -> None:
+    if value not in ("higher", "lower", "qualitative"):
+        msg = (
+            "an indicator's direction must be 'higher', 'lower' or 'qualitative' "
+            f"(got {value!r:.60})"
+        )
+        raise ValueError(msg)
+
+
+def _check_basis(_: object, field: attrs.Attribute[str], value: str) -> None:
+    _text(_, field, value)
     if value and value not in TARGET_BASES:
         msg = f"basis must be one of {', '.join(TARGET_BASES)} (got {value!r})"
         raise ValueError(msg)
@@ -63,16 +79,23 @@ class Indicator:
         指标解释: what it measures and how it is counted.
     basis
         指标值设定依据: one of :data:`TARGET_BASES`, or empty.
+
+    Raises
+    ------
+    TypeError
+        If *category* is not a list of text, or another field but *direction*
+        is not text.
+    ValueError
+        If *direction* or *basis* is not one of its values.
     """
 
-    code: str
-    name: str
-    unit: str = ""
+    code: str = attrs.field(validator=_text)
+    name: str = attrs.field(validator=_text)
+    unit: str = attrs.field(default="", validator=_text)
     direction: Literal["higher", "lower", "qualitative"] = attrs.field(
-        default="higher",
-        validator=attrs.validators.in_(("higher", "lower", "qualitative")),
+        default="higher", validator=_check_direction
     )
     category: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
-    formula: str = ""
-    explanation: str = ""
+    formula: str = attrs.field(default="", validator=_text)
+    explanation: str = attrs.field(default="", validator=_text)
     basis: str = attrs.field(default="", validator=_check_basis)

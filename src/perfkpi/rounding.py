@@ -45,6 +45,8 @@ from typing import overload
 import attrs
 import numpy as np
 
+from perfkpi import _checks
+
 __all__ = ["MAX_PLACES", "NOISE_ULPS", "Rounding", "RoundingMode", "RoundingStage"]
 
 
@@ -253,6 +255,14 @@ def _check_places(_: object, __: attrs.Attribute[int] | None, value: int) -> Non
         raise ValueError(msg)
 
 
+def _mode(value: RoundingMode | str) -> RoundingMode:
+    return _checks.choice(value, RoundingMode, "a rounding mode")
+
+
+def _stage(value: RoundingStage | str) -> RoundingStage:
+    return _checks.choice(value, RoundingStage, "a rounding stage")
+
+
 @attrs.frozen
 class Rounding:
     """A declared rounding policy.
@@ -268,14 +278,18 @@ class Rounding:
         ``"each-node"`` (the default, as the ministry's code does: every indicator
         score is rounded before summing), ``"each-leaf"`` (leaves only) or
         ``"total"`` (only the total; node scores are reported rounded).
+
+    Raises
+    ------
+    ValueError
+        If *places* is not a whole number from 0 to :data:`MAX_PLACES`, or
+        *mode* or *stage* is not one of its values.
     """
 
     places: int = attrs.field(default=2, validator=_check_places)
-    mode: RoundingMode = attrs.field(
-        default=RoundingMode.HALF_UP, converter=RoundingMode
-    )
+    mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_mode)
     stage: RoundingStage = attrs.field(
-        default=RoundingStage.EACH_NODE, converter=RoundingStage
+        default=RoundingStage.EACH_NODE, converter=_stage
     )
 
     @overload

@@ -58,6 +58,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
+from perfkpi import _checks
 from perfkpi.errors import IncompatibleUnitError, UnknownUnitError
 
 __all__ = [
@@ -71,7 +72,15 @@ __all__ = [
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return _checks.texts(values, "a unit's aliases")
+
+
+def _text(_: object, field: attrs.Attribute[str], value: object) -> None:
+    _checks.text(value, f"a unit's {field.name}")
+
+
+def _factor(value: float) -> float:
+    return _checks.number(value, "a unit's factor")
 
 
 @attrs.frozen
@@ -95,13 +104,22 @@ class Unit:
     --------
     >>> Unit("小时", "duration", 3600.0, ("h", "hr"), "hour").ascii_symbol
     'h'
+
+    Raises
+    ------
+    TypeError
+        If *symbol*, *dimension* or *name* is not text, *factor* is not a
+        number, or *aliases* is not a list of text.
+    ValueError
+        If *symbol* or *dimension* is empty, or *factor* is not a positive
+        finite number.
     """
 
-    symbol: str
-    dimension: str
-    factor: float = 1.0
+    symbol: str = attrs.field(validator=_text)
+    dimension: str = attrs.field(validator=_text)
+    factor: float = attrs.field(default=1.0, converter=_factor)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
-    name: str = ""
+    name: str = attrs.field(default="", validator=_text)
 
     def __attrs_post_init__(self) -> None:
         if not self.symbol.strip() or not self.dimension:
@@ -123,14 +141,36 @@ class Unit:
 
 
 def _unit_tuple(values: Iterable[Unit]) -> tuple[Unit, ...]:
-    return tuple(values)
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, Unit) or not isinstance(given, Iterable):
+        msg = f"a unit registry's units must be a list of Unit (got {given!r:.60})"
+        raise TypeError(msg)
+    return tuple(_checks.instance(u, Unit, "a unit registry's unit") for u in given)
 
 
 def _alias_pairs(
     values: Mapping[str, str] | Iterable[tuple[str, str]],
 ) -> tuple[tuple[str, str], ...]:
-    items = values.items() if isinstance(values, Mapping) else values
-    return tuple((str(alias), str(symbol)) for alias, symbol in items)
+    given: object = values  # callers without mypy may pass anything
+    expected = "(alias, symbol) pairs of text or a mapping of alias to symbol"
+    if isinstance(given, Mapping):
+        items: Iterable[object] = given.items()
+    elif isinstance(given, str) or not isinstance(given, Iterable):
+        msg = f"a unit registry's aliases must be {expected} (got {given!r:.60})"
+        raise TypeError(msg)
+    else:
+        items = given
+    out: list[tuple[str, str]] = []
+    for item in items:
+        if (
+            not isinstance(item, tuple | list)
+            or len(item) != 2  # noqa: PLR2004 (a pair)
+            or not all(isinstance(part, str) for part in item)
+        ):
+            msg = f"a unit registry's aliases must be {expected} (got {item!r:.60})"
+            raise TypeError(msg)
+        out.append((item[0], item[1]))
+    return tuple(out)
 
 
 def _normalise(symbol: str) -> str:
@@ -154,6 +194,15 @@ class UnitRegistry:
         Extra spellings for units already in the registry, as
         ``(alias, symbol)`` pairs or a mapping; unlike a unit's own aliases
         they leave the :class:`Unit` value unchanged.
+
+    Raises
+    ------
+    TypeError
+        If *units* is not a list of :class:`Unit`, or *aliases* is not pairs of
+        text or a mapping of text to text.
+    ValueError
+        If a symbol or alias is empty or means two units, or an alias names a
+        unit the registry does not have.
 
     Examples
     --------
