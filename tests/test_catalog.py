@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from perfkpi import catalog, evaluate
+from perfkpi.catalog.listing import show
 from perfkpi.cli import main
 from perfkpi.files import json_schema
 from perfkpi.formulas import parse_formula
@@ -51,13 +52,79 @@ FAMILIES: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = [
 ]
 
 
-def test_thirteen_families_in_order() -> None:
-    families = catalog.families()
+def test_the_formula_table_comes_first() -> None:
+    families = catalog.families()[: len(FAMILIES)]
     assert [f.name for f in families] == [name for name, _ in FAMILIES]
     for family, (_, members) in zip(families, FAMILIES, strict=True):
         names = [catalog.indicator(code).name for code in family.codes]
         assert names == [name for name, _ in members]
-    assert len(catalog.indicators()) == 15
+
+
+def test_at_least_sixty_sourced_indicators() -> None:
+    records = catalog.records()
+    assert len(records) >= 60
+    assert [r.indicator for r in records] == list(catalog.indicators())
+    assert len({r.code for r in records}) == len(records)
+
+
+@pytest.mark.parametrize("record", catalog.records(), ids=lambda r: r.code)
+def test_every_record_is_sourced_and_well_formed(record: catalog.Record) -> None:
+    assert record.source.strip()
+    assert record.evidence in catalog.EVIDENCE
+    assert set(record.assumed) <= set(catalog.ASSUMABLE)
+    assert record.nature in catalog.NATURES
+    ind = record.indicator
+    assert ind.category in catalog.taxonomy(record.taxonomy)
+    assert ind.explanation
+    if ind.formula:
+        assert parse_formula(ind.formula).names
+    if record.nature == "定性":
+        assert ind.direction == "qualitative"
+        assert not ind.formula
+    else:
+        assert ind.unit  # a quantitative indicator has a unit
+    # the seed's indicators come from its report, and say which part
+    if record.family == "法院部门整体绩效指标":
+        assert record.source.startswith(
+            "广州互联网法院2022年度部门整体支出绩效自评报告 "
+        )
+        assert record.evidence == "form"
+        assert "category" in record.assumed  # the report does not class them
+
+
+# Sources named in the brief of the library: each must be the source of some records.
+SOURCES = [
+    ("财预〔2020〕10号", 15),  # the project frameworks (self-evaluation and 附件1)
+    ("财预〔2013〕53号", 20),  # the department-wide common framework
+    ("content_1705915", 8),  # Hunan: 岳阳
+    ("xxgk-show-16453", 17),  # Sichuan: 达州, every second-level node
+    ("广州互联网法院2022年度部门整体支出绩效自评报告", 25),  # the seed
+]
+
+
+@pytest.mark.parametrize(("source", "at_least"), SOURCES)
+def test_the_sources_studied_are_covered(source: str, at_least: int) -> None:
+    assert len([r for r in catalog.records() if source in r.source]) >= at_least
+
+
+def test_the_seed_indicators_are_in_the_catalog() -> None:
+    # as the report writes them (二(二) and 二(三)), with its units
+    for name, unit, nature in [
+        ("网上立案率", "%", "≥"),
+        ("在线庭审率", "%", "≥"),
+        ("法定审限内结案率", "%", "≥"),
+        ("纠纷调撤化解率", "%", "≥"),
+        ("一审息诉服判率", "%", "≥"),
+        ("系统故障平均响应时间", "小时", "≤"),
+        ("数据报表查询速度", "秒", "≤"),
+        ("网络安全等级", "级", "="),
+        ("可复用应用", "个", "≥"),
+        ("可复用服务组件", "个", "≥"),
+        ("年度使用系统审理的案件量", "件", "≥"),
+        ("官方微信公众号发布内容数量", "期", "≥"),
+    ]:
+        record = catalog.record(name)
+        assert (record.indicator.unit, record.nature) == (unit, nature), name
 
 
 @pytest.mark.parametrize(
@@ -76,6 +143,7 @@ def test_each_indicator_is_complete(name: str, inputs: tuple[str, ...]) -> None:
 
 # indicator, inputs, value worked out by hand
 VALUES: list[tuple[str, dict[str, float], float]] = [
+    ("预算执行率", {"实际支出": 95, "预算数": 100}, 0.95),  # 95/100 → 95 %
     ("预算执行率", {"实际支出": 8631.73, "预算数": 8634.17}, 8631.73 / 8634.17),
     ("资金到位率", {"实际到位资金": 90, "预算资金": 100}, 0.9),
     # (10 + 100 + 20 − 13) / (10 + 100 + 20) = 117 / 130
@@ -92,7 +160,32 @@ VALUES: list[tuple[str, dict[str, float], float]] = [
     ("质量达标率", {"达标产出": 1026, "实际产出": 1080}, 0.95),
     ("成本节约率", {"计划成本": 200, "实际成本": 180}, 0.1),
     ("满意度", {"满意人数": 475, "有效调查人数": 500}, 0.95),
+    ("支付进度率", {"实际支付进度": 72, "既定支付进度": 80}, 0.9),
+    # (120 − 150) / 150 = −30 / 150
+    (
+        "结转结余变动率",
+        {"本年结转结余总额": 120, "上年结转结余总额": 150},
+        -0.2,
+    ),
+    ("重点支出安排率", {"重点项目支出": 850, "项目总支出": 1000}, 0.85),
+    (
+        "固定资产利用率",
+        {"实际在用固定资产总额": 380, "所有固定资产总额": 400},
+        0.95,
+    ),
+    ("完成及时率", {"及时完成实际工作数": 46, "计划工作数": 50}, 0.92),
+    ("重点工作办结率", {"重点工作实际完成数": 19, "交办或下达数": 20}, 0.95),
+    # the seed's own figures are rates; these inputs are made up to check the formula
+    ("网上立案率", {"网上立案数": 997, "立案总数": 1000}, 0.997),
+    ("培训参训率", {"参训人数": 120, "应参训人数": 120}, 1.0),
 ]
+
+
+def test_every_formula_parses() -> None:
+    formulas = [r.indicator.formula for r in catalog.records() if r.indicator.formula]
+    assert len(formulas) >= 30
+    for text in formulas:
+        parse_formula(text)
 
 
 @pytest.mark.parametrize(("name", "inputs", "expected"), VALUES)
@@ -129,7 +222,12 @@ def test_taxonomies() -> None:
         "cn-project-2020",
         "cn-project-2021",
         "cn-department",
+        "cn-project-eval-2020",
+        "dz-dept",
     )
+    frame = catalog.taxonomy("cn-project-eval-2020")
+    assert list(frame.classes) == ["决策", "过程", "产出", "效益"]
+    assert ("过程", "组织实施") in frame
     project = catalog.taxonomy("cn-project-2020")
     assert ("产出", "数量") in project
     assert ("产出",) in project
@@ -146,6 +244,7 @@ def test_taxonomies() -> None:
 def test_at_least_four_schemes() -> None:
     assert catalog.schemes() == (
         "cn-project-2020",
+        "cn-project-eval-2020",
         "dz-dept-overall",
         "gz-dept-overall",
         "yy-dept-overall",
@@ -178,6 +277,45 @@ def test_project_scheme_follows_the_2020_rules() -> None:
     for node in scheme.nodes:
         if not node.note.startswith("Published"):
             assert "assumed" in node.note
+
+
+# 财预〔2020〕10号 附件1 项目支出绩效评价指标体系框架: its first and second levels.
+FRAMEWORK_2020 = {
+    "决策": ["项目立项", "绩效目标", "资金投入"],
+    "过程": ["资金管理", "组织实施"],
+    "产出": ["产出数量", "产出质量", "产出时效", "产出成本"],
+    "效益": ["项目效益"],
+}
+
+
+def test_the_2020_evaluation_framework_template() -> None:
+    scheme = catalog.scheme("cn-project-eval-2020")
+    roots = scheme.roots()
+    assert [n.name for n in roots] == list(FRAMEWORK_2020)
+    for root in roots:
+        assert [c.name for c in scheme.children(root.code)] == FRAMEWORK_2020[root.name]
+    # every third-level node is a catalog indicator of the framework
+    leaves = [n for n in scheme.nodes if scheme.depth(n.code) == 3]
+    assert all(n.indicator is not None for n in leaves)
+    assert {n.name for n in leaves} >= {"资金到位率", "预算执行率", "满意度"}
+    # the published rule: 产出 and 效益 weigh at least 60 % (第二十二条); the
+    # framework itself publishes no points, so each one says it is assumed
+    points = {n.name: n.points for n in roots}
+    assert sum(p or 0 for p in points.values()) == 100
+    assert (points["产出"] or 0) + (points["效益"] or 0) >= 60
+    assert all("assumed" in n.note for n in scheme.nodes)
+    assert scheme.grades.name == "cn-2020"
+
+
+def test_the_2020_templates_are_found_by_name() -> None:
+    assert catalog.search_schemes("项目支出绩效评价") == (
+        "cn-project-2020",
+        "cn-project-eval-2020",
+    )
+    assert catalog.search_schemes("附件1") == ("cn-project-eval-2020",)
+    assert catalog.search_schemes("指标体系框架") == ("cn-project-eval-2020",)
+    with pytest.raises(ValueError, match="query is empty"):
+        catalog.search_schemes(" ")
 
 
 def test_example_project_by_hand() -> None:
@@ -299,7 +437,8 @@ def test_docs_table_is_the_library() -> None:
 def test_cli_lists_families_and_schemes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog"]) == 0
     out = capsys.readouterr().out
-    assert "13 families, 15 indicators" in out
+    counts = f"{len(catalog.families())} families, {len(catalog.records())} indicators"
+    assert counts in out
     for name, members in FAMILIES:
         assert f"  {name}\n" in out
         for indicator, _ in members:
@@ -310,22 +449,213 @@ def test_cli_lists_families_and_schemes(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_cli_shows_one_entry(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "预算执行率"]) == 0
-    assert "formula      实际支出 / 预算数" in capsys.readouterr().out
+    assert "  计算公式  实际支出 / 预算数\n" in capsys.readouterr().out
+    assert main(["catalog", "show", "预算执行率", "--lang", "en"]) == 0
+    assert "  formula      实际支出 / 预算数\n" in capsys.readouterr().out
     assert main(["catalog", "yy-dept-overall"]) == 0
     assert "    1.1  财政供养人员控制率  5  ≤100%" in capsys.readouterr().out
-    assert main(["catalog", "gz-internet-court-2022"]) == 0
+    assert main(["catalog", "show", "gz-internet-court-2022"]) == 0
     assert "广州互联网法院 2022  for gz-dept-overall" in capsys.readouterr().out
 
 
 def test_cli_unknown_entry(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "三公"]) == 2
     assert "did you mean '三公经费变动率'" in capsys.readouterr().err
+    assert main(["catalog", "show"]) == 2
+    assert "give a NAME" in capsys.readouterr().err
+    assert main(["catalog", "预算执行率", "资金到位率"]) == 2
+    assert "unexpected '资金到位率'" in capsys.readouterr().err
+
+
+# -- search and show ---------------------------------------------------------------
+
+
+def _names(query: str) -> list[str]:
+    return [r.name for r in catalog.search(query)]
+
+
+def test_search_ranks_names_then_classes_then_sources() -> None:
+    found = _names("执行")
+    # the four names holding 执行, in the library's order ...
+    assert found[:4] == [
+        "预算执行率",
+        "政府采购执行率",
+        "制度执行有效性",
+        "实际执行到位率",
+    ]
+    # ... then those whose class is 过程 › 预算执行 ...
+    assert found[4:7] == ["预算完成率", "预算调整率", "“三公”经费控制率"]
+    # ... then those whose source holds it (the seed's 审判执行工作 section)
+    assert found[-1] == "纠纷调撤化解率"
+    assert "网上立案率" in found
+
+
+def test_search_puts_an_exact_name_before_a_prefix() -> None:
+    assert _names("预算编制")[:2] == ["预算编制", "预算编制科学性"]
+    # exact 满意度, then the names that hold it
+    assert _names("满意度")[0] == "满意度"
+    assert set(_names("满意度")[1:6]) == {
+        "协作部门满意度",
+        "管理对象满意度",
+        "社会公众满意度",
+        "法官对机构运行辅助工作的满意度",
+        "全院干警对开展培训的满意度",
+    }
+    # a prefix of a name before a part of one
+    assert _names("预算")[:4] == [
+        "预算执行率",
+        "预算完成率",
+        "预算调整率",
+        "预算编制科学性",
+    ]
+
+
+def test_search_by_alias_class_and_source() -> None:
+    assert _names("财政供养人员控制率") == ["在职人员控制率"]  # an alias
+    assert _names("服务对象满意度")[0] == "满意度"  # an alias, before classes
+    # the class 职责履行 exactly, then 实际完成率, whose source names that class
+    assert _names("职责履行") == ["完成及时率", "重点工作办结率", "实际完成率"]
+    assert set(_names("content_1705915")) == {  # 岳阳's page: the source
+        "预算调整率",
+        "在职人员控制率",
+        "三公经费变动率",
+        "“三公”经费控制率",
+        "重点支出安排率",
+        "管理制度健全性",
+        "资金使用合规性",
+        "资金结余",
+    }
+    assert catalog.search("BUDGET-execution-RATE")[0].name == "预算执行率"
+    assert catalog.search("“三公”")[0].name == "三公经费变动率"
+    assert catalog.search("zzz") == ()
+
+
+def test_search_refuses_what_is_not_a_query() -> None:
+    with pytest.raises(ValueError, match="query is empty"):
+        catalog.search(" “” ")
+    with pytest.raises(TypeError, match="query must be text"):
+        catalog.search(5)  # type: ignore[arg-type]
+
+
+def test_record_by_name_code_or_alias() -> None:
+    by_alias = catalog.record("财政供养人员控制率")
+    assert by_alias is catalog.record("staff-control-rate")
+    assert by_alias.name == "在职人员控制率"
+    assert catalog.indicator("财政供养人员控制率") == by_alias.indicator
+    with pytest.raises(KeyError, match="did you mean"):
+        catalog.record("预算执行")
+
+
+def test_show_prints_the_whole_record() -> None:
+    expected = """\
+网上立案率 (court-online-filing-rate)
+  指标族    法院部门整体绩效指标
+  计算公式  网上立案数 / 立案总数 *
+  计量单位  %
+  指标性质  ≥ (正向)
+  指标分类  产出 › 质量 (cn-project-2020) *
+  取值依据  计划标准 *
+  核心指标  否
+  指标解释  网上立案的案件占立案总数的比例。2022年 99.66%，目标 ≥99%。
+  来源      广州互联网法院2022年度部门整体支出绩效自评报告 二(二) 1. 审判执行工作
+  来源核对  报告 (已读公开报告或表格)
+  * 推定：非来源原文所载
+"""
+    assert show("网上立案率") == expected
+    english = show("网上立案率", lang="en")
+    assert "\n  formula      网上立案数 / 立案总数 *\n" in english
+    assert "\n  core         no\n" in english
+    assert english.endswith("  * assumed: inferred, not read in the source\n")
+    with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+        show("网上立案率", lang="fr")
+
+
+def test_show_as_json_carries_every_field() -> None:
+    doc = json.loads(show("在职人员控制率", format="json"))
+    assert doc["source"].startswith("岳阳市部门整体支出评分表")
+    assert doc["aliases"] == ["财政供养人员控制率"]
+    assert (doc["nature"], doc["core"], doc["evidence"]) == ("≤", True, "text")
+    assert doc["assumed"] == ["formula", "basis"]
+    assert doc["formula"] == "在职人员数 / 编制数"
+
+
+def test_cli_search(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "search", "财政供养"]) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        "indicators matching '财政供养' (1):\n"
+        "  在职人员控制率  staff-control-rate  "
+        "[投入 › 预算配置 (cn-department)]  (别名)\n"
+    )
+    assert main(["catalog", "search", "执行", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("indicators matching '执行' (")
+    assert (
+        "  预算执行率  budget-execution-rate  "
+        "[过程 › 预算执行 (cn-department)]  (name)\n"
+    ) in out
+    assert "schemes matching '执行' (1):\n  cn-project-2020  " in out
+    assert main(["catalog", "search", "附件1", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [s["id"] for s in doc["schemes"]] == ["cn-project-eval-2020"]
+    assert doc["indicators"][0]["matched"] == "source"
+    assert main(["catalog", "search", "zzz"]) == 1
+    assert capsys.readouterr().out == "nothing in the catalog matches 'zzz'\n"
+    assert main(["catalog", "search"]) == 2
+    assert "give one QUERY" in capsys.readouterr().err
+
+
+# -- the record and the library file ---------------------------------------------------
+
+
+def _record(**fields: object) -> catalog.Record:
+    base: dict[str, object] = {
+        "indicator": catalog.indicator("预算执行率"),
+        "family": "f",
+        "taxonomy": "cn-department",
+        "source": "a document, article 1",
+    }
+    return catalog.Record(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def test_a_record_checks_its_fields() -> None:
+    assert _record().nature == "≥"  # from the direction
+    assert _record(nature="=").nature == "="
+    with pytest.raises(ValueError, match="does not agree with direction 'higher'"):
+        _record(nature="≤")
+    with pytest.raises(ValueError, match="source must be non-empty text"):
+        _record(source=" ")
+    with pytest.raises(ValueError, match="assumed names fields of the record"):
+        _record(assumed=["colour"])
+    with pytest.raises(ValueError, match="evidence must be one of"):
+        _record(evidence="hearsay")
+    with pytest.raises(TypeError, match="core must be true or false"):
+        _record(core="yes")
+    with pytest.raises(TypeError, match="indicator must be an Indicator"):
+        _record(indicator="预算执行率")
+
+
+def test_an_indicator_without_a_source_does_not_ship() -> None:
+    from perfkpi.catalog import _library_from
+    from perfkpi.errors import SchemeValidationError
+
+    doc = tomllib.loads(
+        (Path(catalog.__file__).parent / "indicators.toml").read_text(encoding="utf-8")
+    )
+    assert len(_library_from(doc, "x").records) == len(catalog.records())
+    del doc["indicator"][3]["source"]
+    doc["indicator"][5]["assumed"] = ["colour"]
+    with pytest.raises(SchemeValidationError) as info:
+        _library_from(doc, "x")
+    messages = [str(e) for e in info.value.exceptions]
+    assert any("indicator[3]" in m and "source" in m for m in messages)
+    assert any("indicator[5]" in m and "colour" in m for m in messages)
 
 
 def test_cli_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert len(doc["indicators"]) == 15
+    assert len(doc["indicators"]) == len(catalog.records())
     assert doc["indicators"][0]["family"] == "预算执行率"
     assert main(["catalog", "--format", "markdown"]) == 0
     assert catalog.indicator_table() in capsys.readouterr().out

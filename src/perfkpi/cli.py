@@ -156,7 +156,9 @@ examples:
 _CATALOG_EPILOG = """\
 examples:
   perfkpi catalog                       the indicators, schemes and data sets
-  perfkpi catalog 预算执行率             one indicator (by name or code)
+  perfkpi catalog search 执行           indicators and schemes matching a word
+  perfkpi catalog show 预算执行率        one indicator's whole record
+  perfkpi catalog 预算执行率 --lang en   the same, with English labels
   perfkpi catalog cn-project-2020       one scheme, as a tree
   perfkpi catalog --format markdown     the indicator library as a table
 """
@@ -436,7 +438,17 @@ def _parser() -> argparse.ArgumentParser:
         "name",
         metavar="NAME",
         nargs="?",
-        help="an indicator's code or name, a scheme's id or a data set's name",
+        help="an indicator's code, name or alias, a scheme's id or a data set's "
+        "name; or 'search' or 'show' followed by QUERY",
+    )
+    cat.add_argument(
+        "query", metavar="QUERY", nargs="?", help="what to search for, or to show"
+    )
+    cat.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="labels of an indicator's record (default: zh)",
     )
     cat.add_argument(
         "--format",
@@ -785,9 +797,12 @@ def _run(args: argparse.Namespace) -> int:
             met = target.is_met(args.actual)
             print(f"{target}  {args.actual}  {'met' if met else 'not met'}")
     else:
-        from perfkpi.catalog.listing import show  # noqa: PLC0415
+        from perfkpi.catalog.listing import run  # noqa: PLC0415
 
-        sys.stdout.write(show(args.name, args.format))
+        words = [w for w in (args.name, args.query) if w is not None]
+        text, code = run(words, args.format, args.lang)
+        sys.stdout.write(text)
+        return code
     return 0
 
 

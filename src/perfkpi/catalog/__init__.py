@@ -1,9 +1,10 @@
 """The core indicator library (核心绩效指标库) and the standard schemes, as data.
 
-Everything here is a data file in the package: the common indicators and their
-taxonomies in ``indicators.toml``, the standard schemes under ``schemes/`` and
-example data sets under ``data/``.  Look an indicator up by its code or its
-Chinese name, a scheme by its id.
+Everything here is a data file in the package: the indicators, each a
+:class:`Record` with its source, and their taxonomies in ``indicators.toml``,
+the standard schemes under ``schemes/`` and example data sets under ``data/``.
+Look an indicator up by its code, Chinese name or an alias, find one with
+:func:`search`, and a scheme by its id.
 
 Examples
 --------
@@ -13,10 +14,14 @@ Examples
 ('实际支出 / 预算数', '%', ('过程', '预算执行'))
 >>> catalog.indicator("sme-procurement-share").name
 '中小企业采购份额'
->>> len(catalog.families())
-13
->>> catalog.schemes()
-('cn-project-2020', 'dz-dept-overall', 'gz-dept-overall', 'yy-dept-overall')
+>>> len(catalog.records()) >= 60
+True
+>>> catalog.record("预算执行率").source.startswith("财预〔2020〕10号")
+True
+>>> [r.name for r in catalog.search("执行")][:2]
+['预算执行率', '政府采购执行率']
+>>> catalog.schemes()[:2]
+('cn-project-2020', 'cn-project-eval-2020')
 >>> catalog.scheme("gz-dept-overall").name
 '广州市市级部门整体支出绩效自评'
 """
@@ -43,7 +48,12 @@ from perfkpi.indicators import Indicator
 from perfkpi.scheme import Scheme
 
 __all__ = [
+    "ASSUMABLE",
+    "EVIDENCE",
+    "NATURES",
+    "SEARCH_FIELDS",
     "Family",
+    "Record",
     "Taxonomy",
     "data",
     "data_path",
@@ -52,10 +62,14 @@ __all__ = [
     "indicator",
     "indicator_table",
     "indicators",
+    "record",
+    "records",
     "scheme",
     "scheme_of",
     "scheme_path",
     "schemes",
+    "search",
+    "search_schemes",
     "suggest",
     "taxonomies",
     "taxonomy",
@@ -140,6 +154,145 @@ class Family:
     codes: tuple[str, ...] = attrs.field(converter=_str_tuple)
 
 
+NATURES = ("≥", "≤", "=", "定性")
+"""The 指标性质 of a record: higher is better, lower is better, equal, qualitative."""
+
+EVIDENCE = ("text", "form", "code", "recalled")
+"""How a record's source was seen.
+
+``text``: read in the published text; ``form``: read in a published form or
+report; ``code``: read in a finance ministry's scoring code; ``recalled``: the
+document and article are named from memory of the published rule and are to
+be checked against its text before they are quoted.
+"""
+
+ASSUMABLE = ("unit", "nature", "category", "formula", "explanation", "basis", "core")
+"""The fields of a record that may be marked assumed (inferred, not read)."""
+
+_NATURE_OF = {"higher": "≥", "lower": "≤", "qualitative": "定性"}
+
+
+def _check_nature(record: Record, _: attrs.Attribute[str], value: str) -> None:
+    if value not in NATURES:
+        msg = f"nature must be one of {', '.join(NATURES)} (got {value!r:.40})"
+        raise ValueError(msg)
+    direction = record.indicator.direction
+    if value != "=" and _NATURE_OF[direction] != value:
+        msg = f"nature {value!r} does not agree with direction {direction!r}"
+        raise ValueError(msg)
+    if value == "=" and direction == "qualitative":
+        msg = "nature '=' needs a quantitative direction ('higher' or 'lower')"
+        raise ValueError(msg)
+
+
+def _check_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{attribute.name} must be non-empty text (got {reprlib.repr(value)})"
+        raise TypeError(msg) if not isinstance(value, str) else ValueError(msg)
+
+
+def _check_indicator(_: object, __: attrs.Attribute[Indicator], value: object) -> None:
+    if not isinstance(value, Indicator):
+        msg = f"indicator must be an Indicator (got {reprlib.repr(value)})"
+        raise TypeError(msg)
+
+
+def _check_evidence(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if value not in EVIDENCE:
+        msg = f"evidence must be one of {', '.join(EVIDENCE)} (got {value!r:.40})"
+        raise ValueError(msg)
+
+
+def _check_core(_: object, __: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"core must be true or false (got {reprlib.repr(value)})"
+        raise TypeError(msg)
+
+
+def _check_assumed(
+    _: object, __: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]
+) -> None:
+    wrong = [v for v in value if v not in ASSUMABLE]
+    if wrong:
+        msg = f"assumed names fields of the record: one of {', '.join(ASSUMABLE)} "
+        msg += f"(got {wrong[0]!r:.40})"
+        raise ValueError(msg)
+
+
+@attrs.frozen
+class Record:
+    """One indicator of the library, with what the library says about it.
+
+    The :class:`~perfkpi.indicators.Indicator` is what a scheme places (name,
+    code, unit, direction, class, formula, 指标解释, 取值依据); the record adds
+    the fields of an indicator library: its 指标性质, whether it is a core
+    indicator, other names it goes by, its source and which of its fields
+    were inferred rather than read there.
+
+    Parameters
+    ----------
+    indicator
+        The indicator itself.
+    family
+        The family it belongs to (one formula, or a few that go together).
+    taxonomy
+        The name of the taxonomy its class belongs to.
+    source
+        The document and article (or section) it comes from.
+    evidence
+        How the source was seen: one of :data:`EVIDENCE`.
+    nature
+        指标性质: one of :data:`NATURES`; by default the one its direction
+        gives (``≥`` for higher, ``≤`` for lower, ``定性`` for qualitative).
+    core
+        Whether it is a core indicator (核心指标): one a published framework
+        sets for every project or department, not one department's own.
+    aliases
+        Other names it goes by in published schemes.
+    assumed
+        The fields inferred rather than read in the source, from
+        :data:`ASSUMABLE`.
+
+    Raises
+    ------
+    TypeError
+        If *indicator* is not an Indicator, a text field is not text, *core*
+        is not a bool, or *aliases* or *assumed* is not a list of text.
+    ValueError
+        If *source*, *family* or *taxonomy* is empty, *evidence*, *nature*
+        or an *assumed* name is not one of those allowed, or *nature* does
+        not agree with the indicator's direction.
+    """
+
+    indicator: Indicator = attrs.field(validator=_check_indicator)
+    family: str = attrs.field(validator=_check_text)
+    taxonomy: str = attrs.field(validator=_check_text)
+    source: str = attrs.field(validator=_check_text)
+    evidence: str = attrs.field(default="text", validator=_check_evidence)
+    nature: str = attrs.field(
+        default=attrs.Factory(
+            lambda self: _NATURE_OF.get(getattr(self.indicator, "direction", ""), ""),
+            takes_self=True,
+        ),
+        validator=_check_nature,
+    )
+    core: bool = attrs.field(default=False, validator=_check_core)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    assumed: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, validator=_check_assumed
+    )
+
+    @property
+    def code(self) -> str:
+        """The indicator's code."""
+        return self.indicator.code
+
+    @property
+    def name(self) -> str:
+        """The indicator's name (指标名称)."""
+        return self.indicator.name
+
+
 def _folder(name: str) -> Path:
     return Path(str(resources.files(__name__).joinpath(name)))
 
@@ -156,11 +309,37 @@ _QUOTES = "\"'“”‘’「」"
 
 @attrs.frozen
 class _Library:
-    indicators: tuple[Indicator, ...]
+    records: tuple[Record, ...]
     families: tuple[Family, ...]
     taxonomies: Mapping[str, Taxonomy] = attrs.field(hash=False)
-    taxonomy_of: Mapping[str, str] = attrs.field(hash=False)
-    index: Mapping[str, Indicator] = attrs.field(hash=False)
+    index: Mapping[str, Record] = attrs.field(hash=False)
+
+
+_RECORD_KEYS = ("family", "taxonomy", "source", "evidence", "nature", "core")
+
+
+def _record_from(
+    raw: Mapping[str, Any], where: str, taxonomies: Mapping[str, Taxonomy]
+) -> tuple[Record | None, list[SchemeError]]:
+    fields = dict(raw)
+    extra = {
+        k: fields.pop(k) for k in (*_RECORD_KEYS, "aliases", "assumed") if k in fields
+    }
+    try:
+        made = indicator_from_dict(fields)
+    except SchemeValidationError as exc:
+        return None, [SchemeError(where, str(e)) for e in exc.exceptions]
+    tax = extra.get("taxonomy")
+    if tax not in taxonomies:
+        return None, [SchemeError(where, f"needs a known taxonomy (got {tax!r})")]
+    try:
+        record = Record(made, **extra)
+    except (TypeError, ValueError) as exc:
+        return None, [SchemeError(where, str(exc))]
+    if made.category not in taxonomies[record.taxonomy]:
+        msg = f"category {made.category} is not a class of {record.taxonomy}"
+        return None, [SchemeError(where, msg)]
+    return record, []
 
 
 def _library_from(doc: Mapping[str, Any], source: str) -> _Library:
@@ -173,40 +352,27 @@ def _library_from(doc: Mapping[str, Any], source: str) -> _Library:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             errors.append(SchemeError(f"{source}: taxonomy[{i}]", f"malformed: {exc}"))
-    indicators: list[Indicator] = []
+    records: list[Record] = []
     members: dict[str, list[str]] = {}
-    taxonomy_of: dict[str, str] = {}
-    index: dict[str, Indicator] = {}
+    index: dict[str, Record] = {}
     for i, raw in enumerate(doc.get("indicator", [])):
         where = f"{source}: indicator[{i}]"
-        fields = dict(raw)
-        family = fields.pop("family", None)
-        tax = fields.pop("taxonomy", None)
-        try:
-            made = indicator_from_dict(fields)
-        except SchemeValidationError as exc:
-            errors += [SchemeError(where, str(e)) for e in exc.exceptions]
+        record, problems = _record_from(raw, where, taxonomies)
+        errors += problems
+        if record is None:
             continue
-        if not isinstance(family, str) or tax not in taxonomies:
-            errors.append(SchemeError(where, "needs a family and a known taxonomy"))
-            continue
-        if made.category not in taxonomies[tax]:
-            msg = f"category {made.category} is not a class of {tax}"
-            errors.append(SchemeError(where, msg))
-        for key in (made.code, made.name):
+        for key in (record.code, record.name, *record.aliases):
             if _key(key) in index:
                 errors.append(SchemeError(where, f"duplicate code or name {key!r}"))
-            index[_key(key)] = made
-        indicators.append(made)
-        members.setdefault(family, []).append(made.code)
-        taxonomy_of[made.code] = tax
+            index[_key(key)] = record
+        records.append(record)
+        members.setdefault(record.family, []).append(record.code)
     if errors:
         raise SchemeValidationError(f"invalid indicator library {source}", errors)
     return _Library(
-        tuple(indicators),
+        tuple(records),
         tuple(Family(name, codes) for name, codes in members.items()),
         types.MappingProxyType(taxonomies),
-        types.MappingProxyType(taxonomy_of),
         types.MappingProxyType(index),
     )
 
@@ -218,8 +384,32 @@ def _library() -> _Library:
 
 
 def indicators() -> tuple[Indicator, ...]:
-    """Return every indicator of the library, family by family."""
-    return _library().indicators
+    """Return every indicator of the library, in the library's order."""
+    return tuple(r.indicator for r in _library().records)
+
+
+def records() -> tuple[Record, ...]:
+    """Return every record of the library, in the library's order."""
+    return _library().records
+
+
+def record(key: str) -> Record:
+    """Return the whole record of an indicator, by its code, name or an alias.
+
+    Raises
+    ------
+    KeyError
+        If no indicator has that code, name or alias; the message suggests
+        the nearest ones.
+
+    Examples
+    --------
+    >>> from perfkpi import catalog
+    >>> rec = catalog.record("财政供养人员控制率")   # an alias
+    >>> rec.name, rec.nature, rec.core
+    ('在职人员控制率', '≤', True)
+    """
+    return _lookup(key)
 
 
 def indicator(key: str) -> Indicator:
@@ -244,6 +434,10 @@ def indicator(key: str) -> Indicator:
     ...
     KeyError: "no indicator '预算执行' in the catalog; did you mean '预算执行率'?"
     """
+    return _lookup(key).indicator
+
+
+def _lookup(key: str) -> Record:
     found = _library().index.get(_key(key)) if isinstance(key, str) else None
     if found is None:
         if isinstance(key, str) and _looks_like_path(key):
@@ -277,15 +471,139 @@ def suggest(key: str, n: int = 2) -> tuple[str, ...]:
         msg = f"n must be 1 or more (got {n})"
         raise ValueError(msg)
     library = _library()
-    names = {_key(i.name): i.name for i in library.indicators}
-    codes = {_key(i.code): i.code for i in library.indicators}
+    names = {_key(i.name): i.name for i in library.records}
+    codes = {_key(i.code): i.code for i in library.records}
     wanted = _key(key)
     if not wanted:
         return ()
     within = [v for k, v in names.items() if wanted in k or k in wanted]
+    if within:  # a name that holds the key (or that it holds) beats a near one
+        return tuple(within[:n])
     close = difflib.get_close_matches(wanted, [*names, *codes], n=n, cutoff=0.5)
     found = [*within, *(names.get(c) or codes[c] for c in close)]
     return tuple(dict.fromkeys(found))[:n]
+
+
+SEARCH_FIELDS = ("name", "alias", "class", "source")
+"""The fields :func:`search` looks in, in the order they rank."""
+
+_TIERS = ("exact", "prefix", "substring")
+
+
+@attrs.frozen
+class _Hit:
+    record: Record
+    tier: int
+    field: int
+
+
+def _texts(record: Record) -> tuple[tuple[str, ...], ...]:
+    """Return the texts of *record* that a search looks in, field by field."""
+    category = record.indicator.category
+    classes = (*category, "".join(category), record.taxonomy)
+    return (
+        (record.name, record.code),
+        record.aliases,
+        classes,
+        (record.source,),
+    )
+
+
+def _match(wanted: str, texts: Iterable[str]) -> int | None:
+    """Return the best tier at which *wanted* matches one of *texts*."""
+    best: int | None = None
+    for text in texts:
+        key = _key(text)
+        if key == wanted:
+            return 0
+        tier = 1 if key.startswith(wanted) else 2 if wanted in key else None
+        if tier is not None and (best is None or tier < best):
+            best = tier
+    return best
+
+
+def _hits(query: str) -> list[_Hit]:
+    given: object = query  # callers without mypy may pass anything
+    if not isinstance(given, str):
+        msg = f"query must be text (got {reprlib.repr(given)})"
+        raise TypeError(msg)
+    wanted = _key(query)
+    if not wanted:
+        msg = "query is empty: give a word of a name, alias, class or source"
+        raise ValueError(msg)
+    hits = []
+    for rec in _library().records:
+        found = [
+            (tier, field)
+            for field, texts in enumerate(_texts(rec))
+            if (tier := _match(wanted, texts)) is not None
+        ]
+        if found:
+            tier, field = min(found)
+            hits.append(_Hit(rec, tier, field))
+    order = {r.code: i for i, r in enumerate(_library().records)}
+    return sorted(hits, key=lambda h: (h.tier, h.field, order[h.record.code]))
+
+
+def search(query: str) -> tuple[Record, ...]:
+    """Return the records that match *query*, best first.
+
+    A record matches when *query* is its name (or code), one of its aliases,
+    its class (a class, a class path written without separators, or the
+    taxonomy's name) or its source, or the start or a part of one of them;
+    widths, spaces, quotes and case do not matter.  Records rank by how
+    they match (exact, then prefix, then substring), then by where (name,
+    alias, class, source), then in the library's order.
+
+    Raises
+    ------
+    TypeError
+        If *query* is not text.
+    ValueError
+        If *query* is empty (or only spaces and quotes).
+
+    Examples
+    --------
+    >>> from perfkpi import catalog
+    >>> [r.name for r in catalog.search("执行")][:3]
+    ['预算执行率', '政府采购执行率', '制度执行有效性']
+    >>> catalog.search("财政供养人员控制率")[0].name     # an alias
+    '在职人员控制率'
+    """
+    return tuple(h.record for h in _hits(query))
+
+
+def search_schemes(query: str) -> tuple[str, ...]:
+    """Return the ids of the bundled schemes whose id, name or source holds *query*.
+
+    Raises
+    ------
+    TypeError
+        If *query* is not text.
+    ValueError
+        If *query* is empty (or only spaces and quotes).
+
+    Examples
+    --------
+    >>> from perfkpi import catalog
+    >>> catalog.search_schemes("项目支出绩效评价")
+    ('cn-project-2020', 'cn-project-eval-2020')
+    """
+    given: object = query  # callers without mypy may pass anything
+    if not isinstance(given, str):
+        msg = f"query must be text (got {reprlib.repr(given)})"
+        raise TypeError(msg)
+    wanted = _key(query)
+    if not wanted:
+        msg = "query is empty: give a word of a scheme's id, name or source"
+        raise ValueError(msg)
+    out = []
+    for name in schemes():
+        found = scheme(name)
+        texts = (name, found.name, found.description, found.source)
+        if any(wanted in _key(t) for t in texts):
+            out.append(name)
+    return tuple(out)
 
 
 def families() -> tuple[Family, ...]:
@@ -328,7 +646,7 @@ def taxonomy_of(key: str) -> Taxonomy:
     >>> catalog.taxonomy_of("成本节约率").name
     'cn-project-2021'
     """
-    return taxonomy(_library().taxonomy_of[indicator(key).code])
+    return taxonomy(_lookup(key).taxonomy)
 
 
 _DIRECTIONS = {"higher": "正向", "lower": "反向", "qualitative": "定性"}
@@ -337,27 +655,35 @@ _DIRECTIONS = {"higher": "正向", "lower": "反向", "qualitative": "定性"}
 def indicator_table() -> str:
     """Return the library as a Markdown table, one row per indicator.
 
-    The documentation's catalog page shows this table; a test keeps the two
-    the same.
+    A field inferred rather than read in the source is starred.  The
+    documentation's catalog page shows this table; a test keeps the two the
+    same.
     """
     head = (
-        "| family | code | 指标名称 | 计算公式 | unit | direction | class "
-        "| 指标值设定依据 | 指标解释 |"
+        "| family | code | 指标名称 | 计算公式 | unit | 指标性质 | class "
+        "| 取值依据 | core | source | evidence |"
     )
-    rows = [head, "|" + "---|" * 9]
+    rows = [head, "|" + "---|" * 11]
     for family in families():
         for code in family.codes:
-            ind = indicator(code)
+            rec = _lookup(code)
+            ind = rec.indicator
+
+            def star(field: str, text: str, rec: Record = rec) -> str:
+                return f"{text} \\*" if text and field in rec.assumed else text
+
             cells = [
                 family.name,
                 f"`{ind.code}`",
                 ind.name,
-                ind.formula,
-                ind.unit,
-                f"{ind.direction} ({_DIRECTIONS[ind.direction]})",
-                " › ".join(ind.category) + f" ({_library().taxonomy_of[code]})",
-                ind.basis,
-                ind.explanation,
+                star("formula", ind.formula),
+                star("unit", ind.unit),
+                star("nature", rec.nature),
+                star("category", " › ".join(ind.category) + f" ({rec.taxonomy})"),
+                star("basis", ind.basis),
+                star("core", "yes" if rec.core else "no"),
+                rec.source,
+                rec.evidence,
             ]
             rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"
@@ -464,7 +790,7 @@ def scheme(name: str) -> Scheme:
     >>> catalog.scheme("../data/example-project-2023")
     Traceback (most recent call last):
     ...
-    KeyError: "no bundled scheme '../data/example-project-2023' (names from the catalog only, not a file path); known: cn-project-2020, dz-dept-overall, gz-dept-overall, yy-dept-overall"
+    KeyError: "no bundled scheme '../data/example-project-2023' (names from the catalog only, not a file path); known: cn-project-2020, cn-project-eval-2020, dz-dept-overall, gz-dept-overall, yy-dept-overall"
     """  # noqa: E501 (a doctest's expected output)
     scheme_path(name)
     return _scheme(name)
