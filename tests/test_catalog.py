@@ -635,6 +635,25 @@ def test_a_record_checks_its_fields() -> None:
         _record(indicator="预算执行率")
 
 
+def test_the_library_matches_its_json_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    folder = Path(catalog.__file__).parent
+    schema = json.loads(
+        (folder.parent / "schema" / "catalog.schema.json").read_text(encoding="utf-8")
+    )
+    doc = tomllib.loads((folder / "indicators.toml").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    fields = schema["$defs"]["record"]["properties"]
+    # the schema and the Record allow the same values
+    assert tuple(fields["nature"]["enum"]) == catalog.NATURES
+    assert tuple(fields["evidence"]["enum"]) == catalog.EVIDENCE
+    assert tuple(fields["assumed"]["items"]["enum"]) == catalog.ASSUMABLE
+    assert tuple(fields["basis"]["enum"][1:]) == TARGET_BASES
+    del doc["indicator"][0]["source"]
+    with pytest.raises(jsonschema.ValidationError, match="'source' is a required"):
+        jsonschema.validate(doc, schema)
+
+
 def test_an_indicator_without_a_source_does_not_ship() -> None:
     from perfkpi.catalog import _library_from
     from perfkpi.errors import SchemeValidationError
