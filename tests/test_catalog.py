@@ -575,7 +575,7 @@ def test_show_as_json_carries_every_field() -> None:
     assert doc["source"].startswith("岳阳市部门整体支出评分表")
     assert doc["aliases"] == ["财政供养人员控制率"]
     assert (doc["nature"], doc["core"], doc["evidence"]) == ("≤", True, "text")
-    assert doc["assumed"] == ["formula", "basis"]
+    assert doc["assumed"] == ["basis"]
     assert doc["formula"] == "在职人员数 / 编制数"
 
 
