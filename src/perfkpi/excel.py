@@ -96,7 +96,7 @@ from perfkpi.targets import (
 from perfkpi.units import DEFAULT_UNITS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from openpyxl.worksheet.worksheet import Worksheet
+    from perfkpi._xlsx import Book, Sheet
 
 __all__ = [
     "HEADERS",
@@ -336,35 +336,42 @@ class _Cell:
     merged_from: str = ""  # the range's first cell, when it is not this one
 
 
+@functools.lru_cache(maxsize=256)
 def _is_percent(number_format: str) -> bool:
     return "%" in re.sub(r'"[^"]*"', "", number_format or "")
 
 
-def _grid(ws: Worksheet) -> list[list[_Cell]]:
+def _grid(ws: Sheet) -> list[list[_Cell]]:
     """Return the sheet's cells, each merged range's value copied to every cell.
 
     A cell of a range merged over several rows knows the range (``span``) and,
     below its first row, the first cell (``merged_from``): the rows of a
     figure such as 分值 decide where such a value belongs (:func:`_rows`).
     """
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
     rows = [
-        [_Cell(c.value, _is_percent(str(c.number_format)), c.coordinate) for c in row]
-        for row in ws.iter_rows()
+        [_Cell(value, _is_percent(fmt), coordinate) for value, fmt, coordinate in row]
+        for row in ws.rows()
     ]
-    for merged in ws.merged_cells.ranges:
-        top = rows[merged.min_row - 1][merged.min_col - 1]
-        tall = merged.max_row > merged.min_row
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
+    for min_row, min_col, max_row, max_col in ws.merged:
+        top = rows[min_row - 1][min_col - 1]
+        tall = max_row > min_row
+        coord = (
+            f"{get_column_letter(min_col)}{min_row}:"
+            f"{get_column_letter(max_col)}{max_row}"
+        )
+        for r in range(min_row, max_row + 1):
+            for c in range(min_col, max_col + 1):
                 if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
                     cell = rows[r - 1][c - 1]
                     rows[r - 1][c - 1] = _Cell(
                         top.value,
                         top.percent,
                         cell.coordinate,
-                        merged_from_left=c > merged.min_col,
-                        span=merged.coord if tall else "",
-                        merged_from=top.coordinate if r > merged.min_row else "",
+                        merged_from_left=c > min_col,
+                        span=coord if tall else "",
+                        merged_from=top.coordinate if r > min_row else "",
                     )
     return rows
 
@@ -749,11 +756,11 @@ def _with_finding(read: _Read) -> _Read:
     return attrs.evolve(read, finding=finding)
 
 
-def _meta(wb: Any) -> dict[str, object]:  # noqa: ANN401 (an openpyxl workbook)
+def _meta(wb: Book) -> dict[str, object]:
     if _META not in wb.sheetnames:
         return {}
     out: dict[str, object] = {}
-    for row in wb[_META].iter_rows(values_only=True):
+    for row in wb[_META].values():
         if len(row) >= 2 and isinstance(row[0], str):  # noqa: PLR2004
             key, value = row[0], row[1]
             if key in ("scheme_doc", "data_doc") and isinstance(value, str):
@@ -827,7 +834,7 @@ def _inspect(path: Path) -> None:
         raise _fail(path, msg)
 
 
-def _open(path: Path) -> Any:  # noqa: ANN401 (an openpyxl workbook)
+def _open(path: Path) -> Book:
     try:
         size = path.stat().st_size
         if size <= MAX_FILE_BYTES:
@@ -837,16 +844,22 @@ def _open(path: Path) -> Any:  # noqa: ANN401 (an openpyxl workbook)
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"file is {size} bytes; at most {MAX_FILE_BYTES} are read")
     openpyxl = _openpyxl()
+    from perfkpi._xlsx import XlsxError, from_openpyxl, open_book  # noqa: PLC0415
+
+    try:
+        return open_book(path)
+    except XlsxError:
+        pass  # a part the fast reader does not read: openpyxl decides
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module="openpyxl")
-            return openpyxl.load_workbook(path, data_only=True)
+            return from_openpyxl(openpyxl.load_workbook(path, data_only=True))
     except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a bad file)
         msg = f"not an Excel workbook (.xlsx): {type(exc).__name__}: {exc}"
         raise _unsupported(path, msg) from None
 
 
-def _check_size(path: Path, ws: Worksheet) -> None:
+def _check_size(path: Path, ws: Sheet) -> None:
     cells = ws.max_row * ws.max_column
     if cells > MAX_CELLS:
         msg = (
@@ -913,9 +926,7 @@ def read_excel(
     if sheet is not None:
         names = [sheet]
     else:
-        names = [
-            n for n in wb.sheetnames if n != _META and wb[n].sheet_state == "visible"
-        ]
+        names = [n for n in wb.sheetnames if n != _META and wb[n].state == "visible"]
     for sheet_name in names:
         _check_size(path, wb[sheet_name])
         grid = _grid(wb[sheet_name])
@@ -958,7 +969,7 @@ def _read_written(
         return None
     ws = wb[SCORE_CARD]
     _check_size(path, ws)
-    if _face(ws) != meta.get("face"):
+    if _face(ws.values(2)) != meta.get("face"):
         msg = (
             f"{path}: the score card was edited after perfkpi wrote it; it is "
             "read from its cells, and what they cannot show (overrides, items, "
@@ -1025,7 +1036,7 @@ def _read_written(
 
 def _warn_hidden(
     path: Path,
-    ws: Worksheet,
+    ws: Sheet,
     grid: list[list[_Cell]],
     header_row: int,
     columns: Mapping[str, int],
@@ -1036,15 +1047,9 @@ def _warn_hidden(
     rows = [
         r + 1
         for r in range(header_row, len(grid))
-        if ws.row_dimensions[r + 1].hidden
-        and any(_text(cell.value) for cell in grid[r])
+        if r + 1 in ws.hidden_rows and any(_text(cell.value) for cell in grid[r])
     ]
-    hidden_columns = {
-        c
-        for dim in ws.column_dimensions.values()
-        if dim.hidden and dim.min is not None
-        for c in range(dim.min, (dim.max or dim.min) + 1)
-    }
+    hidden_columns = ws.hidden_columns
     used = sorted(c + 1 for c in columns.values() if c + 1 in hidden_columns)
     parts = []
     if rows:
@@ -1696,7 +1701,7 @@ class _ScoreCard:
     @property
     def face(self) -> str:
         """The fingerprint of what the sheet shows (see :func:`_face`)."""
-        return _face(self.ws)
+        return _face(self.ws.iter_rows(min_row=2, values_only=True))
 
     def write(self) -> None:
         from openpyxl.utils import get_column_letter  # noqa: PLC0415
@@ -1853,8 +1858,11 @@ def _write_deductions(wb: Any, ev: Evaluation) -> None:  # noqa: ANN401
 _CHUNK = 30_000  # characters per cell: Excel holds at most 32,767 in one
 
 
-def _face(ws: Any) -> str:  # noqa: ANN401 (an openpyxl worksheet)
+def _face(rows: Iterable[Sequence[object]]) -> str:
     """Return a fingerprint of the score card's cells a person may edit.
+
+    *rows* are the values of the sheet's rows from the header row (the
+    second) down.
 
     Every cell from the header row down counts but for the stated figures
     (得分, 扣分) and the reasons (偏差原因), which are read from the sheet
@@ -1862,10 +1870,14 @@ def _face(ws: Any) -> str:  # noqa: ANN401 (an openpyxl worksheet)
     one recorded when it was written has not been edited where it matters,
     and its recorded scheme and data are read instead of its cells.
     """
-    headers = [_text(c.value) for c in ws[2]] if ws.max_row >= 2 else []  # noqa: PLR2004
-    skip = {i for i, h in enumerate(headers) if h in ("得分", "扣分", "偏差原因")}
+    skip: set[int] | None = None
     digest = hashlib.sha256()
-    for row in ws.iter_rows(min_row=2, values_only=True):
+    for row in rows:
+        if skip is None:  # the header row
+            headers = [_text(value) for value in row]
+            skip = {
+                i for i, h in enumerate(headers) if h in ("得分", "扣分", "偏差原因")
+            }
         for i, raw in enumerate(row):
             if i in skip:
                 continue

@@ -1,0 +1,160 @@
+"""The fast workbook reader reads what openpyxl reads, cell for cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from perfkpi._xlsx import Book, XlsxError, from_openpyxl, open_book
+
+FORMATS = [
+    "General",
+    "0.00",
+    "0%",
+    "0.0%",
+    "yyyy-mm-dd",
+    "yyyy年m月d日",
+    "h:mm",
+    "[h]:mm:ss",
+    '0.0"分"',
+    '"%"0',
+    "@",
+]
+
+_TEXT = st.text(
+    st.characters(
+        codec="utf-8",
+        exclude_categories=("Cs", "Cc"),  # a workbook holds no control characters
+    ),
+    max_size=12,
+)
+_VALUES = st.one_of(
+    st.none(),
+    _TEXT,
+    st.sampled_from(["=SUM(A1:A2)", " 95% ", "≥100%", "是", "合计", "1,234"]),
+    st.integers(-(10**9), 10**9),
+    st.floats(-1e9, 1e9, allow_nan=False).filter(lambda x: x == 0 or abs(x) > 1e-9),
+    st.booleans(),
+    st.dates(dt.date(1901, 1, 1), dt.date(2099, 12, 31)),
+)
+
+
+@st.composite
+def workbooks(draw: st.DrawFn) -> openpyxl.Workbook:
+    wb = openpyxl.Workbook()
+    if draw(st.booleans()):
+        wb.epoch = CALENDAR_MAC_1904
+    for n in range(draw(st.integers(1, 3))):
+        ws = wb.worksheets[0] if n == 0 else wb.create_sheet()
+        ws.title = f"表{n}"
+        for _ in range(draw(st.integers(0, 25))):
+            r, c = draw(st.integers(1, 12)), draw(st.integers(1, 6))
+            cell = ws.cell(r, c)
+            value = draw(_VALUES)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, as perfkpi writes it
+            cell.number_format = draw(st.sampled_from(FORMATS))
+        if draw(st.booleans()):
+            ws.cell(draw(st.integers(1, 12)), 1).value = CellRichText(
+                "达成", TextBlock(InlineFont(b=True), "年度指标")
+            )
+        top = draw(st.integers(1, 10))
+        left = draw(st.integers(1, 4))
+        if draw(st.booleans()):
+            bottom = top + draw(st.integers(0, 3))
+            right = left + draw(st.integers(0, 2))
+            if (bottom, right) != (top, left):
+                ws.merge_cells(
+                    start_row=top, start_column=left, end_row=bottom, end_column=right
+                )
+        for r in draw(st.sets(st.integers(1, 14), max_size=3)):
+            ws.row_dimensions[r].hidden = True
+        for letter in draw(st.sets(st.sampled_from("ABCDEFG"), max_size=2)):
+            ws.column_dimensions[letter].hidden = True
+        if n and draw(st.booleans()):
+            ws.sheet_state = draw(st.sampled_from(["hidden", "veryHidden"]))
+    return wb
+
+
+def _same(a: Book, b: Book) -> None:
+    assert a.sheetnames == b.sheetnames
+    for name in a.sheetnames:
+        x, y = a[name], b[name]
+        assert (x.title, x.state) == (y.title, y.state)
+        assert sorted(x.merged) == sorted(y.merged)
+        assert x.hidden_rows == y.hidden_rows
+        assert x.hidden_columns == y.hidden_columns
+        assert (x.max_row, x.max_column) == (y.max_row, y.max_column)
+        assert x.cells == y.cells
+        assert list(x.rows()) == list(y.rows())
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(wb=workbooks())
+def test_the_fast_reader_reads_what_openpyxl_reads(
+    wb: openpyxl.Workbook, tmp_path: Path
+) -> None:
+    path = tmp_path / "x.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb.save(path)
+        reference = from_openpyxl(openpyxl.load_workbook(path, data_only=True))
+    _same(open_book(path), reference)
+
+
+def test_every_example_workbook_reads_the_same() -> None:
+    folder = Path(__file__).parent.parent / "examples" / "review" / "submissions"
+    paths = [p for p in folder.glob("*.xlsx") if zipfile.is_zipfile(p)]
+    assert len(paths) >= 9  # the readable ones of twelve
+    for path in paths:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reference = from_openpyxl(openpyxl.load_workbook(path, data_only=True))
+        _same(open_book(path), reference)
+
+
+def test_a_numbered_cell_formatted_as_a_percentage(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.worksheets[0]
+    ws["A1"] = 0.965
+    ws["A1"].number_format = "0.0%"
+    ws["B2"] = dt.date(2023, 11, 30)
+    ws["B2"].number_format = "yyyy-mm-dd"
+    ws["C3"] = 45260  # a plain number: stays a number
+    wb.save(tmp_path / "x.xlsx")
+    sheet = open_book(tmp_path / "x.xlsx")["Sheet"]
+    assert sheet.cells[(1, 1)] == (0.965, "0.0%")
+    assert sheet.cells[(2, 2)] == (dt.datetime(2023, 11, 30), "yyyy-mm-dd")  # noqa: DTZ001
+    assert sheet.cells[(3, 3)] == (45260, "General")
+    assert (sheet.max_row, sheet.max_column, sheet.dimensions) == (3, 3, "A1:C3")
+
+
+def test_a_document_type_declaration_is_refused(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.save(tmp_path / "x.xlsx")
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + parts[sheet][38:]
+    )
+    with zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    with pytest.raises(XlsxError, match="declares a document type"):
+        open_book(tmp_path / "bad.xlsx")["Sheet"]
