@@ -410,3 +410,12 @@ def test_deduct_node_is_points_minus_deductions_floored(
             lost = math.fsum(d.points for d in ev.deductions_of(node.code))
             expected = scheme.rounding.round(max(node.points - lost, 0.0))
             assert ev.score(node.code) == pytest.approx(expected, abs=1e-9)
+
+
+def test_plan_functions_refuse_what_is_not_a_scheme() -> None:
+    from perfkpi.plan import compile_plan, effective_rule
+
+    with pytest.raises(TypeError, match=r"the scheme must be a Scheme \(got 'gz'\)"):
+        compile_plan("gz")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="the scheme must be a Scheme"):
+        effective_rule(None, "1")  # type: ignore[arg-type]

@@ -895,8 +895,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.formulas.as_fraction": (decimal.InvalidOperation, TypeError),
     "perfkpi.formulas.normalise_name": (AttributeError,),
     "perfkpi.formulas.reading_unit": (KeyError, TypeError),
-    # plan.py
-    "perfkpi.plan.effective_rule": (KeyError, TypeError),
     # plot.py
     "perfkpi.plot.save": (AttributeError,),
     "perfkpi.plot.save_figures": (
@@ -906,20 +904,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
         ValueError,
         UserWarning,
     ),
-    # rules.py
-    "perfkpi.rules.Band": (TypeError,),
-    "perfkpi.rules.Bands": (TypeError,),
-    "perfkpi.rules.Checklist": (TypeError,),
-    # scheme.py
-    "perfkpi.scheme.Scheme": (AttributeError, TypeError, ValueError),
-    "perfkpi.scheme.target_for": (TypeError,),
-    # targets.py
-    "perfkpi.targets.LabelScale": (TypeError, ValueError),
-    "perfkpi.targets.Target": (OverflowError, TypeError, ValueError),
-    "perfkpi.targets.TargetSyntax": (AttributeError, TypeError, ValueError),
-    "perfkpi.targets.format_number": (OverflowError, TypeError),
-    "perfkpi.targets.parse_quantity": (TypeError,),
-    "perfkpi.targets.parse_target": (AttributeError, TypeError, ValueError),
     # whatif.py
     "perfkpi.whatif.Gap": (TypeError,),
     "perfkpi.whatif.GapBatch": (TypeError, ValueError),

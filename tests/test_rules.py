@@ -642,3 +642,52 @@ def test_one_entity_equals_its_row_in_a_batch(
         single = evaluate(scheme, {"1.1": a, "1.2": b, "2": c})
         assert batch.total[i] == single.total
         assert batch.column("1")[i] == single.score("1")
+
+
+# -- arguments of the wrong type -------------------------------------------------
+
+
+def _any(value: object) -> Any:  # noqa: ANN401 (what a caller without mypy passes)
+    return value
+
+
+def test_rule_arguments_of_the_wrong_type_are_rule_errors() -> None:
+    from perfkpi import rules
+
+    cases: list[tuple[Any, str]] = [
+        (lambda: rules.Band(_any(None), 3), r"condition must be a target or its text"),
+        (
+            lambda: rules.Bands(_any(None)),
+            r"'bands' must be a list of bands \(got None\)",
+        ),
+        (
+            lambda: rules.Checklist(items=_any(0.5)),
+            r"'items' must be a list of names",
+        ),
+        (
+            lambda: rules.Goalposts(0, 1, log=_any("no")),
+            r"'log' must be true or false",
+        ),
+        (lambda: rules.Deadline(whole=_any(1)), r"'whole' must be true or false"),
+        (lambda: rules.Deadline(every=_any(["day"])), r"'every' must be one of day"),
+        (lambda: rules.Mean(_any(["geometric"])), r"'mean' must be 'arithmetic' or"),
+        (lambda: rules.Sum(_any(["full"])), r"'not_applicable' must be 'reweight'"),
+        (
+            lambda: rules.Grade(_any(["pefa"])),
+            r"'scale' must be the name of an ordinal",
+        ),
+    ]
+    for make, message in cases:
+        with pytest.raises(RuleError, match=message):
+            make()
+
+
+def test_rule_helpers_refuse_what_is_not_a_target_or_rule() -> None:
+    from perfkpi.rules import infer_rule, rule_to_dict, value_kind
+
+    with pytest.raises(TypeError, match=r"the target must be a Target \(got '≥99%'\)"):
+        value_kind("≥99%")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="the target must be a Target"):
+        infer_rule("≥99%")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"the rule must be a RuleBase \(got 'sum'\)"):
+        rule_to_dict("sum")  # type: ignore[arg-type]

@@ -155,3 +155,53 @@ def test_navigation() -> None:
     assert isinstance(scheme.rule("1"), Sum)  # the default for a node with children
     with pytest.raises(KeyError, match="no node '9'"):
         scheme.node("9")
+
+
+# -- the scheme's own fields of the wrong type ----------------------------------
+
+
+def test_scheme_fields_of_the_wrong_type_are_listed_problems() -> None:
+    node = Node("1", "x", points=100, target="≥99%", rule=Proportional())
+    with pytest.raises(SchemeValidationError) as info:
+        Scheme("s", "s", node)  # type: ignore[arg-type]
+    assert [str(e) for e in info.value.exceptions] == [
+        f"a scheme's nodes must be a list (got {node!r:.60}) @ nodes"
+    ]
+    with pytest.raises(SchemeValidationError) as info:
+        Scheme(
+            "s",
+            "s",
+            [node],
+            rounding="half-up",  # type: ignore[arg-type]
+            grades="cn-2020",  # type: ignore[arg-type]
+            not_applicable="none",  # type: ignore[arg-type]
+            overrides=[("1", "差")],  # type: ignore[list-item]
+        )
+    assert [str(e) for e in info.value.exceptions] == [
+        "a scheme's rounding must be a Rounding (got 'half-up') @ rounding",
+        "a scheme's grades must be a GradeScale (got 'cn-2020') @ grades",
+        (
+            "a scheme's not_applicable must be 'reweight' or 'full' (got 'none') "
+            "@ not_applicable"
+        ),
+        "expected an Override, got ('1', '差') @ overrides[0]",
+    ]
+
+
+def test_override_and_node_lookup_refuse_wrong_types() -> None:
+    from perfkpi.scheme import Override
+
+    with pytest.raises(TypeError, match=r"an override's grade must be text \(got 3\)"):
+        Override("1", 3)  # type: ignore[arg-type]
+    scheme = Scheme.from_nodes(
+        "s", "s", [Node("1", "x", points=100, target="≥99%", rule=Proportional())]
+    )
+    with pytest.raises(TypeError, match=r"a node's code must be text \(got \['1'\]\)"):
+        scheme.node(["1"])  # type: ignore[arg-type]
+
+
+def test_target_for_refuses_an_unknown_direction() -> None:
+    from perfkpi.scheme import target_for
+
+    with pytest.raises(ValueError, match=r"'higher', 'lower' or None \(got '正向'\)"):
+        target_for("100%", "正向")  # type: ignore[arg-type]

@@ -1101,3 +1101,55 @@ def test_is_met_matches_met(target: Target, data: st.DataObject) -> None:
         probe < hi or (target.upper_closed and probe == hi)
     )
     assert inside == expected
+
+
+# -- arguments of the wrong type -------------------------------------------------
+
+
+def test_target_fields_of_the_wrong_type() -> None:
+    with pytest.raises(TypeError, match=r"comparator must be a Comparator \(got '≥'\)"):
+        Target("≥", 99)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"a target's value must be a number"):
+        Target(Comparator.GE, "99")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="target values must be finite numbers"):
+        Target(Comparator.GE, 10**400)
+    with pytest.raises(TypeError, match="a target's unit must be a Unit"):
+        Target(Comparator.GE, 99, "%")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="lower_closed must be true or false"):
+        Target(Comparator.GE, 99, lower_closed="yes")  # type: ignore[arg-type]
+
+
+def test_label_scale_and_syntax_refuse_wrong_types() -> None:
+    with pytest.raises(TypeError, match=r"labels must be a list of text \(got 'AB'\)"):
+        LabelScale("s", "AB")  # text alone is not a list
+    with pytest.raises(TypeError, match=r"aliases must be pairs of text .* in it\)"):
+        LabelScale("s", ("A", "B"), ["A"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="a syntax's units must be a UnitRegistry"):
+        TargetSyntax(units="%")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"each of a syntax's scales must be a"):
+        TargetSyntax(scales=["yes-no"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"\(word, meaning, is_suffix\) triples"):
+        TargetSyntax(aliases=[("起码", "≥")])  # type: ignore[list-item]
+
+
+def test_parse_target_and_friends_refuse_wrong_types() -> None:
+    with pytest.raises(TypeError, match=r"the syntax must be a TargetSyntax"):
+        parse_target("≥99%", syntax="zh")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"each of the label scales must be a"):
+        parse_target("是", scales=[None])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"the unit registry must be a UnitRegistry"):
+        parse_quantity("5件", units={})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"the number to format must be a number"):
+        format_number("99")  # type: ignore[arg-type]
+    assert format_number(10**20 * 10**400) == "1" + "0" * 420
+    with pytest.raises(ValueError, match=r"style must be 'canonical', 'zh' or 'ascii'"):
+        format_target(parse_target("≥99%"), "html")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"the target must be a Target"):
+        format_target("≥99%")  # type: ignore[arg-type]
+
+
+def test_quantity_fields_of_the_wrong_type() -> None:
+    with pytest.raises(TypeError, match=r"a quantity's value must be a number"):
+        Quantity("5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"a quantity's unit must be a Unit"):
+        Quantity(5, "件")  # type: ignore[arg-type]

@@ -274,9 +274,15 @@ def test_unit_refuses_wrong_types(kwargs: dict[str, object], message: str) -> No
 def test_registry_refuses_wrong_types() -> None:
     with pytest.raises(TypeError, match="units must be a list of Unit"):
         UnitRegistry(DEFAULT_UNITS.get("件"))  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="registry's unit must be a Unit"):
+    with pytest.raises(
+        TypeError, match="each of a unit registry's units must be a Unit"
+    ):
         UnitRegistry(["件"])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match=r"aliases must be \(alias, symbol\) pairs"):
+    with pytest.raises(
+        TypeError, match=r"aliases must be pairs of text .* \(got .钟点. in it\)"
+    ):
         UnitRegistry(DEFAULT_UNITS.units, ["钟点"])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match=r"aliases must be .* \(got '钟点'\)"):
+    with pytest.raises(
+        TypeError, match=r"aliases must be pairs of text .* \(got .钟点.\)"
+    ):
         UnitRegistry(DEFAULT_UNITS.units, "钟点")  # type: ignore[arg-type]

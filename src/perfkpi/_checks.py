@@ -10,10 +10,10 @@ from __future__ import annotations
 import enum
 import numbers
 import reprlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-__all__ = ["choice", "instance", "number", "text", "texts"]
+__all__ = ["choice", "instance", "instances", "number", "pairs", "text", "texts"]
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -106,3 +106,49 @@ def choice(value: object, cls: type[E], what: str) -> E:
     known = ", ".join(repr(m.value) for m in cls)
     msg = f"{what} must be one of {known} (got {_quote(value)})"
     raise ValueError(msg)
+
+
+def instances(values: object, cls: type[T], what: str) -> tuple[T, ...]:
+    """Return *values*, a list of instances of *cls*, as a tuple.
+
+    Raises
+    ------
+    TypeError
+        If it is not a list (text and a mapping are not) or holds something else.
+    """
+    if isinstance(values, str | bytes | Mapping | cls) or not isinstance(
+        values, Iterable
+    ):
+        msg = f"{what} must be a list of {cls.__name__} (got {_quote(values)})"
+        raise TypeError(msg)
+    return tuple(instance(v, cls, f"each of {what}") for v in values)
+
+
+def pairs(values: object, what: str) -> tuple[tuple[str, str], ...]:
+    """Return *values*, pairs of text or a mapping of text to text, as pairs.
+
+    Raises
+    ------
+    TypeError
+        If it is neither.
+    """
+    expected = "pairs of text or a mapping of text to text"
+    if isinstance(values, Mapping):
+        items: Iterable[object] = values.items()
+    elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        msg = f"{what} must be {expected} (got {_quote(values)})"
+        raise TypeError(msg)
+    else:
+        items = values
+    out: list[tuple[str, str]] = []
+    for item in items:
+        if (
+            not isinstance(item, tuple | list)
+            or len(item) != 2  # noqa: PLR2004 (a pair)
+            or not isinstance(item[0], str)
+            or not isinstance(item[1], str)
+        ):
+            msg = f"{what} must be {expected} (got {_quote(item)} in it)"
+            raise TypeError(msg)
+        out.append((item[0], item[1]))
+    return tuple(out)

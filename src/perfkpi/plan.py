@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
+from perfkpi import _checks
 from perfkpi.grades import ORDINAL_SCALES, PEFA_GRADES
 from perfkpi.rounding import RoundingStage, round_array
 from perfkpi.rules import (
@@ -378,7 +379,16 @@ def effective_rule(scheme: Scheme, code: str) -> RuleBase | None:
 
     An item without its own rule gets its parent's ``per_unmet``; a node that
     aggregates others returns ``None``.
+
+    Raises
+    ------
+    KeyError
+        If *scheme* has no node *code*.
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme` or *code* is not
+        text.
     """
+    _checks.instance(scheme, Scheme, "the scheme")
     node = scheme.node(code)
     rule = scheme.rule(code)
     if rule is None and node.is_item:
@@ -391,7 +401,14 @@ def effective_rule(scheme: Scheme, code: str) -> RuleBase | None:
 
 
 def compile_plan(scheme: Scheme) -> Plan:  # noqa: PLR0915
-    """Compile *scheme* into a :class:`Plan`."""
+    """Compile *scheme* into a :class:`Plan`.
+
+    Raises
+    ------
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme`.
+    """
+    _checks.instance(scheme, Scheme, "the scheme")
     by_level = _breadth_first(scheme)
     codes = tuple(code for level in by_level for code in level)
     pos = {code: i for i, code in enumerate(codes)}

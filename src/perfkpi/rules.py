@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import attrs
 import numpy as np
 
-from perfkpi import _kernels
+from perfkpi import _checks, _kernels
 from perfkpi.errors import (
     AmbiguousValueError,
     AmbiguousValueWarning,
@@ -136,6 +136,12 @@ def _finite(_: object, attribute: attrs.Attribute[float], value: float) -> None:
         raise RuleError(msg)
 
 
+def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"{attribute.name!r} must be true or false (got {value!r})"
+        raise RuleError(msg)
+
+
 # -- value kinds ----------------------------------------------------------------
 
 ValueKind = Literal["positive", "signed", "date", "rank", "label"]
@@ -177,6 +183,11 @@ def value_kind(target: Target) -> ValueKind:
     zero, so that a ratio ``actual / target`` means something; otherwise
     ``"signed"``.  Dates, ranks and labels are their own kinds.
 
+    Raises
+    ------
+    TypeError
+        If *target* is not a :class:`~perfkpi.targets.Target`.
+
     Examples
     --------
     >>> from perfkpi import parse_target
@@ -184,7 +195,7 @@ def value_kind(target: Target) -> ValueKind:
     ...  ("≥95%", "≤0%", "2022年12月31日前", "全市第一", "是")]
     ['positive', 'signed', 'date', 'rank', 'label']
     """
-    kind = target.kind
+    kind = _checks.instance(target, Target, "the target").kind
     if kind != "quantity":
         return kind
     ends = [end for end in target.bounds() if math.isfinite(end)]
@@ -636,6 +647,11 @@ class PerPoint(RuleBase):
     step
         The size of a step, in the target's unit (1 percentage point by default).
 
+    Raises
+    ------
+    RuleError
+        If *per* is not a finite number >= 0, or *step* not one > 0.
+
     Notes
     -----
     ``score = max(w − per · excess / step, 0)``, ``excess`` being how far the
@@ -691,6 +707,11 @@ class PerBlock(RuleBase):
         Points deducted per whole block.
     block
         The size of a block, in the target's unit.
+
+    Raises
+    ------
+    RuleError
+        If *per* is not a finite number >= 0, or *block* not one > 0.
 
     Notes
     -----
@@ -754,10 +775,14 @@ def _ratio_sided(kind: str, node: Node) -> Iterator[str]:
 
 
 def _to_target(value: Target | str) -> Target:
-    if isinstance(value, Target):
-        return value
+    given: object = value  # callers without mypy may pass anything
+    if isinstance(given, Target):
+        return given
+    if not isinstance(given, str):
+        msg = f"a band's condition must be a target or its text (got {given!r:.60})"
+        raise RuleError(msg)
     try:
-        return parse_target(value)
+        return parse_target(given)
     except PerfKPIError as exc:
         msg = f"band condition: {exc}"
         raise RuleError(msg) from None
@@ -765,15 +790,34 @@ def _to_target(value: Target | str) -> Target:
 
 @attrs.frozen
 class Band:
-    """One band of a :class:`Bands` rule: a condition and the points it gives."""
+    """One band of a :class:`Bands` rule: a condition and the points it gives.
+
+    Parameters
+    ----------
+    when
+        The condition, as a :class:`~perfkpi.targets.Target` or its text
+        (``(0%,10%]``).
+    score
+        The points the band gives.
+
+    Raises
+    ------
+    RuleError
+        If *when* is neither a target nor text that parses as one, or *score*
+        is not a finite number >= 0.
+    """
 
     when: Target = attrs.field(converter=_to_target)
     score: float = attrs.field(validator=_non_negative)
 
 
 def _bands(values: Iterable[Band | Mapping[str, Any]]) -> tuple[Band, ...]:
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, str | Mapping) or not isinstance(given, Iterable):
+        msg = f"'bands' must be a list of bands (got {given!r:.60})"
+        raise RuleError(msg)
     out = []
-    for value in values:
+    for value in given:
         if isinstance(value, Band):
             out.append(value)
         elif isinstance(value, Mapping) and set(value) == {"when", "score"}:
@@ -814,6 +858,13 @@ class Bands(RuleBase):
     places
         Round the actual to this many decimals (half-up) before banding, for
         tables with gaps such as "70–90 %, 50–69.99 %".
+
+    Raises
+    ------
+    RuleError
+        If *bands* is not a non-empty list of :class:`Band` (or tables with
+        ``when`` and ``score``), *otherwise* is not a finite number >= 0, or
+        *places* is not a whole number from 0 to 10.
 
     References
     ----------
@@ -908,6 +959,11 @@ class Categorical(RuleBase):
     scores
         Points for each category label.
 
+    Raises
+    ------
+    RuleError
+        If *scores* is not a non-empty table of labels to finite numbers >= 0.
+
     References
     ----------
     岳阳市 部门整体支出评分表 (资金结余).
@@ -955,10 +1011,11 @@ class Categorical(RuleBase):
 
 
 def _labels(values: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(values, str):
-        msg = f"'items' must be a list of names (got {values!r})"
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, str | Mapping) or not isinstance(given, Iterable):
+        msg = f"'items' must be a list of names (got {given!r:.60})"
         raise RuleError(msg)
-    return tuple(unicodedata.normalize("NFKC", str(v)).strip() for v in values)
+    return tuple(unicodedata.normalize("NFKC", str(v)).strip() for v in given)
 
 
 @attrs.frozen
@@ -971,6 +1028,11 @@ class Checklist(RuleBase):
         Points per item present.
     items
         The items, when the actual lists names; an actual may also be a count.
+
+    Raises
+    ------
+    RuleError
+        If *per* is not a finite number >= 0 or *items* is not a list.
 
     References
     ----------
@@ -1108,6 +1170,12 @@ class Goalposts(RuleBase):
         Take natural logarithms of the actual and the goalposts first (income
         indices).
 
+    Raises
+    ------
+    RuleError
+        If *min* or *max* is not a finite number, they are equal, *log* is not
+        true or false, or *log* is true and a goalpost is not above zero.
+
     Notes
     -----
     ``score = w · clip((f(x) − f(min)) / (f(max) − f(min)), 0, 1)`` with ``f``
@@ -1121,8 +1189,8 @@ class Goalposts(RuleBase):
     """
 
     min: float = attrs.field(validator=_finite)
-    max: float = attrs.field(validator=[_finite, _check_goalposts])
-    log: bool = False
+    max: float = attrs.field(validator=_finite)
+    log: bool = attrs.field(default=False, validator=[_flag, _check_goalposts])
 
     kind: ClassVar[str] = "goalposts"
     actual_text: ClassVar[str] = "a number (in the target's unit when there is one)"
@@ -1191,7 +1259,7 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 def _every(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if value not in _EVERY:
+    if not isinstance(value, str) or value not in _EVERY:
         msg = f"'every' must be one of {', '.join(_EVERY)} (got {value!r})"
         raise RuleError(msg)
 
@@ -1243,6 +1311,12 @@ class Deadline(RuleBase):
         Count only complete weeks or months (by default a started one counts,
         "不足一周按一周计").
 
+    Raises
+    ------
+    RuleError
+        If *per* is neither ``None`` nor a finite number >= 0, *every* is not
+        one of its values, or *whole* is not true or false.
+
     Notes
     -----
     ``score = max(w − per · n, 0)`` with ``n`` the periods late; ``w`` when
@@ -1274,7 +1348,7 @@ class Deadline(RuleBase):
     every: Literal["day", "working-day", "week", "month"] = attrs.field(
         default="day", validator=_every
     )
-    whole: bool = False
+    whole: bool = attrs.field(default=False, validator=_flag)
 
     kind: ClassVar[str] = "deadline"
     role: ClassVar[Role] = "score"
@@ -1350,6 +1424,11 @@ class PerUnmet(RuleBase):
     ----------
     points
         The points deducted when the target is not met.
+
+    Raises
+    ------
+    RuleError
+        If *points* is not a finite number >= 0.
     """
 
     points: float = attrs.field(default=1.0, validator=_non_negative)
@@ -1379,6 +1458,11 @@ class Shortfall(RuleBase):
     ----------
     points
         The most points the item can cost.
+
+    Raises
+    ------
+    RuleError
+        If *points* is not a finite number >= 0.
 
     Notes
     -----
@@ -1424,7 +1508,9 @@ NAPolicy = Literal["reweight", "full"]
 
 
 def _na_policy(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
-    if value is not None and value not in ("reweight", "full"):
+    if value is not None and (
+        not isinstance(value, str) or value not in ("reweight", "full")
+    ):
         msg = f"'not_applicable' must be 'reweight' or 'full' (got {value!r})"
         raise RuleError(msg)
 
@@ -1441,6 +1527,11 @@ class Sum(RuleBase):
         What a not-applicable child does: ``"reweight"`` scales the applicable
         children's scores up to the node's points (按百分制折算), ``"full"``
         counts it at full points; ``None`` (the default) follows the scheme.
+
+    Raises
+    ------
+    RuleError
+        If *not_applicable* is not ``"reweight"``, ``"full"`` or ``None``.
     """
 
     not_applicable: NAPolicy | None = attrs.field(default=None, validator=_na_policy)
@@ -1468,6 +1559,12 @@ class Deduct(RuleBase):
     per_finding
         Points for a finding that does not state its own (每发现一项扣N分).
 
+    Raises
+    ------
+    RuleError
+        If *per_unmet* is not a finite number >= 0, or *per_finding* neither
+        ``None`` nor one.
+
     Notes
     -----
     ``score = max(w − Σ findings − Σ penalties, 0)``.
@@ -1493,7 +1590,7 @@ class Deduct(RuleBase):
 
 
 def _mean_kind(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if value not in ("arithmetic", "geometric"):
+    if not isinstance(value, str) or value not in ("arithmetic", "geometric"):
         msg = f"'mean' must be 'arithmetic' or 'geometric' (got {value!r})"
         raise RuleError(msg)
 
@@ -1510,6 +1607,11 @@ class Mean(RuleBase):
     ----------
     mean
         ``"arithmetic"`` or ``"geometric"``.
+
+    Raises
+    ------
+    RuleError
+        If *mean* is neither.
 
     Notes
     -----
@@ -1595,6 +1697,11 @@ class GradeTable(RuleBase):
         Maps the children's grades, comma-separated in any order (``"A,C,D"``),
         to the node's grade.  Missing combinations are an error at evaluation.
 
+    Raises
+    ------
+    RuleError
+        If *table* is not a non-empty table of text to text.
+
     References
     ----------
     PEFA 2016 framework, scoring method M2 (averaging), conversion table.
@@ -1625,6 +1732,12 @@ class GradeTable(RuleBase):
         return {"kind": self.kind, "table": dict(self.table)}
 
 
+def _scale_name(_: object, __: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        msg = f"'scale' must be the name of an ordinal scale (got {value!r:.60})"
+        raise RuleError(msg)
+
+
 @attrs.frozen
 class Grade(RuleBase):
     """A leaf scored as an ordinal grade label (A, B+, …, D; D* counts as D).
@@ -1635,10 +1748,16 @@ class Grade(RuleBase):
     Parameters
     ----------
     scale
-        The name of the ordinal scale in :data:`perfkpi.grades.ORDINAL_SCALES`.
+        The name of the ordinal scale in :data:`perfkpi.grades.ORDINAL_SCALES`
+        (an unknown name is a problem of the scheme that uses the rule).
+
+    Raises
+    ------
+    RuleError
+        If *scale* is not text.
     """
 
-    scale: str = "pefa"
+    scale: str = attrs.field(default="pefa", validator=_scale_name)
 
     kind: ClassVar[str] = "grade"
     actual_text: ClassVar[str] = "a grade label (A, B+, …, D, D*, NA, NR)"
@@ -1734,6 +1853,11 @@ def infer_rule(target: Target | None) -> Rule:
     a rank or a range :class:`AllOrNothing`, an ``=`` target :class:`Equal`, a
     one-sided quantity above zero :class:`Proportional`, and a quantity whose
     target is zero or negative :class:`AllOrNothing`.
+
+    Raises
+    ------
+    TypeError
+        If *target* is neither a :class:`~perfkpi.targets.Target` nor ``None``.
 
     Examples
     --------
@@ -1847,5 +1971,11 @@ def rule_from_dict(spec: str | Mapping[str, Any]) -> Rule:
 
 
 def rule_to_dict(rule: Rule) -> str | dict[str, Any]:
-    """Return the file form of *rule* (the inverse of :func:`rule_from_dict`)."""
-    return rule.to_dict()
+    """Return the file form of *rule* (the inverse of :func:`rule_from_dict`).
+
+    Raises
+    ------
+    TypeError
+        If *rule* is not a rule.
+    """
+    return _checks.instance(rule, RuleBase, "the rule").to_dict()

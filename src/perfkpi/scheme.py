@@ -33,6 +33,7 @@ from typing import Literal
 
 import attrs
 
+from perfkpi import _checks
 from perfkpi.errors import (
     SchemeError,
     SchemeValidationError,
@@ -76,9 +77,13 @@ def target_for(text: str, direction: Direction | None = None) -> Target:
 
     Raises
     ------
-    TargetSyntaxError
+    TargetSyntaxError, UnknownUnitError, IncompatibleUnitError
         For a bare number without a direction (asking for ``≥`` or ``≤``), and
         for text :func:`~perfkpi.targets.parse_target` cannot read.
+    TypeError
+        If *text* is not text.
+    ValueError
+        If *direction* is not ``"higher"``, ``"lower"`` or ``None``.
 
     Examples
     --------
@@ -91,6 +96,9 @@ def target_for(text: str, direction: Direction | None = None) -> Target:
 expected '≥' or '≤' before a bare number (or a direction for the node: \
 'higher' or 'lower')
     """
+    if direction not in (None, "higher", "lower"):
+        msg = f"direction must be 'higher', 'lower' or None (got {direction!r:.60})"
+        raise ValueError(msg)
     higher = parse_target(text, direction="higher")
     if higher.kind != "quantity" or not _bare(text, higher):
         return higher
@@ -217,8 +225,19 @@ class Node:
         return self.points is None
 
 
-def _nodes(values: Iterable[Node]) -> tuple[Node, ...]:
+def _listed(values: object, what: str) -> tuple[object, ...]:
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        msg = f"a scheme's {what} must be a list (got {values!r:.60})"
+        raise SchemeValidationError("invalid scheme", [SchemeError(what, msg)])
     return tuple(values)
+
+
+def _nodes(values: Iterable[Node]) -> tuple[Node, ...]:
+    return _listed(values, "nodes")  # type: ignore[return-value]
+
+
+def _text(_: object, field: attrs.Attribute[str], value: object) -> None:
+    _checks.text(value, f"an override's {field.name}")
 
 
 @attrs.frozen
@@ -236,14 +255,19 @@ class Override:
     --------
     A programme without agreed performance measures is rated "Results Not
     Demonstrated" whatever its score (US OMB, Program Assessment Rating Tool).
+
+    Raises
+    ------
+    TypeError
+        If *node* or *grade* is not text.
     """
 
-    node: str
-    grade: str
+    node: str = attrs.field(validator=_text)
+    grade: str = attrs.field(validator=_text)
 
 
 def _overrides(values: Iterable[Override]) -> tuple[Override, ...]:
-    return tuple(values)
+    return _listed(values, "overrides")  # type: ignore[return-value]
 
 
 @attrs.frozen
@@ -275,7 +299,13 @@ class Scheme:
     Raises
     ------
     SchemeValidationError
-        Listing every problem in the tree, each with its node code.
+        Listing every problem in the tree, each with its node code; a field of
+        the wrong type (*nodes* or *overrides* not a list, *rounding* not a
+        :class:`~perfkpi.rounding.Rounding`, *grades* not a
+        :class:`~perfkpi.grades.GradeScale`, a name that is not text) is one of
+        them.
+    SchemeError
+        If *points* is not a number.
     """
 
     id: str
@@ -286,9 +316,7 @@ class Scheme:
     grades: GradeScale = attrs.field(factory=lambda: _DEFAULT_GRADES)
     description: str = ""
     source: str = ""
-    not_applicable: Literal["reweight", "full"] = attrs.field(
-        default="reweight", validator=attrs.validators.in_(("reweight", "full"))
-    )
+    not_applicable: Literal["reweight", "full"] = "reweight"
     overrides: tuple[Override, ...] = attrs.field(default=(), converter=_overrides)
     _index: Mapping[str, Node] = attrs.field(
         init=False, repr=False, eq=False, hash=False
@@ -298,7 +326,7 @@ class Scheme:
     )
 
     def __attrs_post_init__(self) -> None:
-        wrong = list(_wrong_types(self.nodes))
+        wrong = [*_wrong_settings(self), *_wrong_types(self.nodes)]
         if wrong:
             raise SchemeValidationError(f"invalid scheme {self.id!r}", wrong)
         index: dict[str, Node] = {}
@@ -343,7 +371,10 @@ class Scheme:
         ------
         KeyError
             If the scheme has no such node.
+        TypeError
+            If *code* is not text.
         """
+        _checks.text(code, "a node's code")
         try:
             return self._index[code]
         except KeyError:
@@ -391,6 +422,30 @@ class Scheme:
     def with_nodes(self, nodes: Iterable[Node]) -> Scheme:
         """Return a new scheme with *nodes* added (validated again)."""
         return attrs.evolve(self, nodes=(*self.nodes, *nodes))
+
+
+def _wrong_settings(scheme: Scheme) -> Iterator[SchemeError]:
+    """Yield a problem for each of the scheme's own fields of the wrong type."""
+    for field in ("id", "name", "description", "source"):
+        value = getattr(scheme, field)
+        if not isinstance(value, str):
+            yield SchemeError(field, f"a scheme's {field} must be text (got {value!r})")
+    for field, cls in (("rounding", Rounding), ("grades", GradeScale)):
+        value = getattr(scheme, field)
+        if not isinstance(value, cls):
+            msg = f"a scheme's {field} must be a {cls.__name__} (got {value!r:.60})"
+            yield SchemeError(field, msg)
+    if scheme.not_applicable not in ("reweight", "full"):
+        msg = (
+            "a scheme's not_applicable must be 'reweight' or 'full' "
+            f"(got {scheme.not_applicable!r:.60})"
+        )
+        yield SchemeError("not_applicable", msg)
+    overrides: tuple[object, ...] = scheme.overrides
+    for i, override in enumerate(overrides):
+        if not isinstance(override, Override):
+            msg = f"expected an Override, got {override!r:.60}"
+            yield SchemeError(f"overrides[{i}]", msg)
 
 
 def _wrong_types(nodes: Iterable[object]) -> Iterator[SchemeError]:

@@ -93,6 +93,7 @@ from typing import Literal, NamedTuple
 import attrs
 import numpy as np
 
+from perfkpi import _checks
 from perfkpi.errors import (
     DataError,
     IncompatibleUnitError,
@@ -149,14 +150,17 @@ _ASCII_COMPARATORS = {
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return _checks.texts(values, "a label scale's labels")
 
 
 def _pairs(
     values: Mapping[str, str] | Iterable[tuple[str, str]],
 ) -> tuple[tuple[str, str], ...]:
-    items = values.items() if isinstance(values, Mapping) else values
-    return tuple((str(key), str(value)) for key, value in items)
+    return _checks.pairs(values, "a label scale's aliases")
+
+
+def _scale_name(_: object, __: attrs.Attribute[str], value: object) -> None:
+    _checks.text(value, "a label scale's name")
 
 
 def _key(text: str) -> str:
@@ -184,6 +188,15 @@ class LabelScale:
         Other spellings of labels, as ``(alias, label)`` pairs or a mapping
         (``{"良好": "良"}``); they read as the label, which is what is written back.
 
+    Raises
+    ------
+    TypeError
+        If *name* is not text, *labels* is not a list of text, or *aliases* is
+        not pairs of text or a mapping of text to text.
+    ValueError
+        If there are fewer than two distinct labels, a label is empty or
+        repeated, or an alias names no label or is a label itself.
+
     Examples
     --------
     >>> scale = LabelScale("pefa", ("A", "B", "C", "D"), {"D*": "D"})
@@ -191,7 +204,7 @@ class LabelScale:
     (3.0, 0.0, 'B')
     """
 
-    name: str
+    name: str = attrs.field(validator=_scale_name)
     labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
     aliases: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     _lookup: Mapping[str, str] = attrs.field(
@@ -285,12 +298,35 @@ DEFAULT_SCALES: tuple[LabelScale, ...] = (
 # -- quantities and numbers ---------------------------------------------------
 
 
+def _real(_: object, field: attrs.Attribute[float], value: object) -> None:
+    _checks.number(value, f"a quantity's {field.name}")
+
+
+def _optional_unit(_: object, __: attrs.Attribute[Unit | None], value: object) -> None:
+    if value is not None:
+        _checks.instance(value, Unit, "a quantity's unit")
+
+
 @attrs.frozen
 class Quantity:
-    """A number with an optional unit, as read from text such as ``45分钟``."""
+    """A number with an optional unit, as read from text such as ``45分钟``.
 
-    value: float
-    unit: Unit | None = None
+    Parameters
+    ----------
+    value
+        The number.
+    unit
+        Its unit, or ``None`` for a bare number.
+
+    Raises
+    ------
+    TypeError
+        If *value* is not a number or *unit* is neither a
+        :class:`~perfkpi.units.Unit` nor ``None``.
+    """
+
+    value: float = attrs.field(validator=_real)
+    unit: Unit | None = attrs.field(default=None, validator=_optional_unit)
 
     def __str__(self) -> str:
         return format_number(self.value) + (self.unit.symbol if self.unit else "")
@@ -301,8 +337,18 @@ def format_number(value: float) -> str:
 
     >>> format_number(99.0), format_number(8634.17), format_number(0.00001)
     ('99', '8634.17', '0.00001')
+
+    Raises
+    ------
+    TypeError
+        If *value* is not a number.
     """
-    if not math.isfinite(value):
+    _checks.number(value, "the number to format")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int too large for a float: written in full
+        return str(value)
+    if not finite:
         return str(value)
     if value == int(value) and abs(value) < 1e16:  # noqa: PLR2004
         return str(int(value))
@@ -368,6 +414,19 @@ class Target:
         The label scale of a qualitative target.
     qualifier
         For a rank, the place it is among (``全市`` in ``全市第一``).
+
+    Raises
+    ------
+    TypeError
+        If a field is not of its type: *comparator* a :class:`Comparator`,
+        *value* and *upper* numbers, *unit* a :class:`~perfkpi.units.Unit`,
+        *lower_closed* and *upper_closed* true or false, *scale* a
+        :class:`LabelScale`, *qualifier* text.
+    ValueError
+        If the fields do not make a target: a range without an upper end (or
+        another comparator with one), a value that is not finite, an empty
+        range, a label rank off its scale, a date or rank that is not a whole
+        day or place, a qualifier on anything but a rank.
     """
 
     comparator: Comparator
@@ -384,6 +443,7 @@ class Target:
     qualifier: str = ""
 
     def __attrs_post_init__(self) -> None:
+        self._check_types()
         c = self.comparator
         if (c is Comparator.RANGE) != (self.upper is not None):
             msg = "a range target needs an upper end, and only a range has one"
@@ -418,6 +478,28 @@ class Target:
                 object.__setattr__(self, "lower_closed", lower)
                 object.__setattr__(self, "upper_closed", upper)
         self._check_kind()
+
+    def _check_types(self) -> None:
+        _checks.instance(self.comparator, Comparator, "a target's comparator")
+        value = _checks.number(self.value, "a target's value")
+        upper = (
+            None
+            if self.upper is None
+            else _checks.number(self.upper, "a target's upper end")
+        )
+        if not math.isfinite(value) or (upper is not None and not math.isfinite(upper)):
+            msg = "target values must be finite numbers"
+            raise ValueError(msg)
+        if self.unit is not None:
+            _checks.instance(self.unit, Unit, "a target's unit")
+        if self.scale is not None:
+            _checks.instance(self.scale, LabelScale, "a target's scale")
+        for name in ("lower_closed", "upper_closed"):
+            flag: object = getattr(self, name)
+            if not isinstance(flag, bool):
+                msg = f"a target's {name} must be true or false (got {flag!r:.60})"
+                raise TypeError(msg)
+        _checks.text(self.qualifier, "a target's qualifier")
 
     def _check_kind(self) -> None:
         ends = (self.value,) if self.upper is None else (self.value, self.upper)
@@ -852,11 +934,32 @@ _SYMBOL_MEANINGS = {
 def _alias_triples(
     values: Iterable[tuple[str, str, bool]],
 ) -> tuple[tuple[str, str, bool], ...]:
-    return tuple((str(w), str(m), bool(s)) for w, m, s in values)
+    expected = "(word, meaning, is_suffix) triples of text, text and true or false"
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        msg = f"a syntax's aliases must be {expected} (got {given!r:.60})"
+        raise TypeError(msg)
+    out: list[tuple[str, str, bool]] = []
+    for item in given:
+        if (
+            not isinstance(item, tuple | list)
+            or len(item) != 3  # noqa: PLR2004 (a triple)
+            or not isinstance(item[0], str)
+            or not isinstance(item[1], str)
+            or not isinstance(item[2], bool)
+        ):
+            msg = f"a syntax's aliases must be {expected} (got {item!r:.60} in it)"
+            raise TypeError(msg)
+        out.append((item[0], item[1], item[2]))
+    return tuple(out)
 
 
 def _scale_tuple(values: Iterable[LabelScale]) -> tuple[LabelScale, ...]:
-    return tuple(values)
+    return _checks.instances(values, LabelScale, "a syntax's scales")
+
+
+def _registry(_: object, __: attrs.Attribute[UnitRegistry], value: object) -> None:
+    _checks.instance(value, UnitRegistry, "a syntax's units")
 
 
 @attrs.frozen(cache_hash=True)
@@ -877,6 +980,16 @@ class TargetSyntax:
         Extra comparator words as ``(word, meaning, is_suffix)``; the meaning is
         a symbol (``≥``, ``<=`` …) or a word the grammar already knows.
 
+    Raises
+    ------
+    TypeError
+        If *units* is not a :class:`~perfkpi.units.UnitRegistry`, *scales* is
+        not a list of :class:`LabelScale`, or *aliases* is not
+        ``(text, text, bool)`` triples.
+    ValueError
+        If an alias is empty or holds a digit, or its meaning is neither a
+        comparator symbol nor a word the grammar knows.
+
     Examples
     --------
     >>> from perfkpi.targets import DEFAULT_SYNTAX, LabelScale, parse_target
@@ -895,7 +1008,7 @@ class TargetSyntax:
     Target('≥90%')
     """
 
-    units: UnitRegistry = DEFAULT_UNITS
+    units: UnitRegistry = attrs.field(default=DEFAULT_UNITS, validator=_registry)
     scales: tuple[LabelScale, ...] = attrs.field(
         default=DEFAULT_SCALES, converter=_scale_tuple
     )
@@ -1988,6 +2101,9 @@ def parse_quantity(text: str, *, units: UnitRegistry = DEFAULT_UNITS) -> Quantit
         If the text is not a number followed by an optional unit.
     UnknownUnitError
         If the unit is not in *units*.
+    TypeError
+        If *text* is not text or *units* not a
+        :class:`~perfkpi.units.UnitRegistry`.
 
     Examples
     --------
@@ -1999,6 +2115,7 @@ def parse_quantity(text: str, *, units: UnitRegistry = DEFAULT_UNITS) -> Quantit
     if not isinstance(text, str):
         msg = f"quantity must be a str, got {text!r} ({type(text).__name__})"  # type: ignore[unreachable]
         raise TypeError(msg)
+    _checks.instance(units, UnitRegistry, "the unit registry")
     norm = _normalise(text)
     syntax = DEFAULT_SYNTAX if units is DEFAULT_UNITS else _syntax_with(units)
     parser = _Parser(text, norm, syntax, "higher", None)
@@ -2061,12 +2178,18 @@ def parse_target(
         If the unit is not in the registry; close matches are suggested.
     IncompatibleUnitError
         If the two ends of a range measure different dimensions.
+    TypeError
+        If *text* is not text, or *units*, *scales* or *syntax* is not of its
+        type.
+    ValueError
+        If *direction* is not ``"higher"`` or ``"lower"``, or *year* is not a
+        whole number from 1 to 9999.
 
     Notes
     -----
     Inclusive ends follow 《民法典》第1259条: 以上, 以下 and 以内 include the number
-    itself; 不满, 超过 and 以外 exclude it.  The parser raises nothing but these
-    three errors (all :class:`~perfkpi.errors.PerfKPIError`) for any text.
+    itself; 不满, 超过 and 以外 exclude it.  The parser raises nothing but the
+    first three errors (all :class:`~perfkpi.errors.PerfKPIError`) for any text.
 
     Examples
     --------
@@ -2086,18 +2209,26 @@ def parse_target(
     if not isinstance(text, str):
         msg = f"target must be a str, got {text!r} ({type(text).__name__})"  # type: ignore[unreachable]
         raise TypeError(msg)
-    if direction not in ("higher", "lower"):
-        msg = f"direction must be 'higher' or 'lower', not {direction!r}"
+    if not isinstance(direction, str) or direction not in ("higher", "lower"):
+        msg = f"direction must be 'higher' or 'lower', not {direction!r:.60}"
         raise ValueError(msg)
     if year is not None and (
         isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999  # noqa: PLR2004
     ):
         msg = f"year must be an int from 1 to 9999, not {year!r}"
         raise ValueError(msg)
-    chosen = syntax or DEFAULT_SYNTAX
+    chosen = DEFAULT_SYNTAX
+    if syntax is not None:
+        chosen = _checks.instance(syntax, TargetSyntax, "the syntax")
+    if units is not None:
+        _checks.instance(units, UnitRegistry, "the unit registry")
     if units is not None or scales is not None:
         chosen = _syntax_with(
-            units, None if scales is None else tuple(scales), base=chosen
+            units,
+            None
+            if scales is None
+            else _checks.instances(scales, LabelScale, "the label scales"),
+            base=chosen,
         )
     norm = _normalise(text)
     try:
@@ -2178,6 +2309,13 @@ def format_target(target: Target, style: Style = "canonical") -> str:
         unit's ASCII alias where it has one (``<=1h``); labels, ranks and units
         without an ASCII spelling stay as written.
 
+    Raises
+    ------
+    TypeError
+        If *target* is not a :class:`Target`.
+    ValueError
+        If *style* is not one of its values.
+
     Examples
     --------
     >>> from perfkpi.targets import format_target, parse_target
@@ -2191,7 +2329,10 @@ def format_target(target: Target, style: Style = "canonical") -> str:
     >>> format_target(parse_target("≤1小时"), "ascii")
     '<=1h'
     """
-    c = target.comparator
+    c = _checks.instance(target, Target, "the target").comparator
+    if not isinstance(style, str) or style not in ("canonical", "zh", "ascii"):
+        msg = f"style must be 'canonical', 'zh' or 'ascii' (got {style!r:.60})"
+        raise ValueError(msg)
     if style == "zh" and any(
         target.qualifier.startswith(word) for word in DEFAULT_SYNTAX.prefix_words()
     ):

@@ -141,36 +141,13 @@ class Unit:
 
 
 def _unit_tuple(values: Iterable[Unit]) -> tuple[Unit, ...]:
-    given: object = values  # callers without mypy may pass anything
-    if isinstance(given, Unit) or not isinstance(given, Iterable):
-        msg = f"a unit registry's units must be a list of Unit (got {given!r:.60})"
-        raise TypeError(msg)
-    return tuple(_checks.instance(u, Unit, "a unit registry's unit") for u in given)
+    return _checks.instances(values, Unit, "a unit registry's units")
 
 
 def _alias_pairs(
     values: Mapping[str, str] | Iterable[tuple[str, str]],
 ) -> tuple[tuple[str, str], ...]:
-    given: object = values  # callers without mypy may pass anything
-    expected = "(alias, symbol) pairs of text or a mapping of alias to symbol"
-    if isinstance(given, Mapping):
-        items: Iterable[object] = given.items()
-    elif isinstance(given, str) or not isinstance(given, Iterable):
-        msg = f"a unit registry's aliases must be {expected} (got {given!r:.60})"
-        raise TypeError(msg)
-    else:
-        items = given
-    out: list[tuple[str, str]] = []
-    for item in items:
-        if (
-            not isinstance(item, tuple | list)
-            or len(item) != 2  # noqa: PLR2004 (a pair)
-            or not all(isinstance(part, str) for part in item)
-        ):
-            msg = f"a unit registry's aliases must be {expected} (got {item!r:.60})"
-            raise TypeError(msg)
-        out.append((item[0], item[1]))
-    return tuple(out)
+    return _checks.pairs(values, "a unit registry's aliases")
 
 
 def _normalise(symbol: str) -> str:
