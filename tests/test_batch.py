@@ -241,6 +241,30 @@ def test_ragged_rows_are_bad_rows(tmp_path: Path) -> None:
     assert str(info.value) == f"3 cells, the header has 6 @ {path}:3"
 
 
+def test_many_ragged_rows_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("perfkpi.batch.MAX_RAGGED_LISTED", 2)
+    text = (
+        _CSV_HEAD
+        + "丙,100,2小时\n"  # line 2: three cells
+        + "丁,1\n"  # line 3: two cells
+        + _CSV_GOOD[0]  # line 4
+        + "戊,1\n"  # line 5: two cells, past the two listed
+        + "己,100,2小时\n"  # line 6: three cells, past the two listed
+        + "庚,1\n"  # line 7: two cells
+    )
+    batch = evaluate_batch(_two_level(), io.BytesIO(text.encode()))
+    assert batch.total[2] == 86.95  # as in test_csv_file
+    more = "(one of 5 rows of the wrong width; the first 2 name their lines)"
+    assert dict(batch.reasons) == {
+        0: "3 cells, the header has 6 @ <stream>:2",
+        1: "2 cells, the header has 6 @ <stream>:3",
+        3: f"2 cells, the header has 6 {more} @ <stream>",
+        4: f"3 cells, the header has 6 {more} @ <stream>",
+        5: f"2 cells, the header has 6 {more} @ <stream>",
+    }
+    assert len(batch.reason_texts) == 4  # rows 3 and 5 share a reason
+
+
 def test_csv_from_a_stream() -> None:
     text = _CSV_HEAD + "".join(_CSV_GOOD)
     for stream in (io.BytesIO(text.encode()), io.StringIO(text)):
@@ -1164,3 +1188,185 @@ def test_python_dash_m_batch(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert out.read_text(encoding="utf-8").startswith("total,grade,reason")
+
+
+# -- the pyarrow CSV reader gives what the csv module gives ---------------------
+
+# cells that the two readers could take differently: signs, zeros, exponents,
+# overflow, words pyarrow reads as numbers, booleans or nulls, dates, times,
+# spaces, separators, units, non-ASCII digits, quotes and line breaks
+TRICKY_CELLS = (
+    "1",
+    "0",
+    "-0",
+    "-0.0",
+    "+5",
+    ".5",
+    "5.",
+    "1e5",
+    "1.E-2",
+    "1e400",
+    "-1e400",
+    "nan",
+    "NaN",
+    "inf",
+    "-Infinity",
+    "NA",
+    "N/A",
+    "null",
+    "None",
+    "#N/A",
+    "true",
+    "FALSE",
+    "2024-01-01",
+    "2024-01-01 12:00:00",
+    "12:30",
+    "95%",
+    "99.8%",
+    "1,234",
+    "1,234.5",
+    "  12 ",
+    " 12",
+    "12 ",
+    "",
+    "是",
+    "否",
+    "150分钟",
+    "١٢",
+    "１２",
+    "9007199254740993",
+    "123456789012345678901234567890",
+    "0.1000000000000000055511151231257827",
+    "-3.25",
+    'a"b',
+    "x\ny",
+    "x\r\ny",
+    "0x10",
+    "1_000",
+)
+
+
+def _same_cells(fast: np.ndarray, slow: np.ndarray) -> None:
+    """The same dtype and, cell by cell, the same type and value (and zero sign)."""
+    assert fast.dtype == slow.dtype
+    for a, b in zip(fast.tolist(), slow.tolist(), strict=True):
+        assert type(a) is type(b), (a, b)
+        if isinstance(a, float):
+            assert (math.isnan(a) and math.isnan(b)) or (
+                a == b and math.copysign(1, a) == math.copysign(1, b)
+            ), (a, b)
+        else:
+            assert a == b
+
+
+def _both_readers(raw: bytes) -> tuple[Any, Any]:
+    from perfkpi.batch import _read_csv_arrow, _read_csv_stdlib
+
+    return _read_csv_arrow(raw), _read_csv_stdlib(io.BytesIO(raw), "t", "nan", None)
+
+
+def _csv_bytes(
+    grid: Sequence[Sequence[str]], *, bom: bool, crlf: bool, quote_all: bool
+) -> bytes:
+    out = io.StringIO()
+    end = "\r\n" if crlf else "\n"
+    if quote_all:
+        writer = csv.writer(out, lineterminator=end, quoting=csv.QUOTE_ALL)
+    else:
+        writer = csv.writer(out, lineterminator=end)
+    writer.writerows(grid)
+    return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
+
+
+@pytest.mark.parametrize("cell", TRICKY_CELLS)
+@pytest.mark.parametrize("quote_all", [False, True])
+def test_pyarrow_reads_each_tricky_cell_as_the_csv_module(
+    cell: str, quote_all: bool
+) -> None:
+    pytest.importorskip("pyarrow")
+    # the cell alone in its column, and beside plain numbers in another
+    grid = [["a", "b"], [cell, "1.5"], ["2", cell], [cell, cell]]
+    raw = _csv_bytes(grid, bom=True, crlf=True, quote_all=quote_all)
+    fast, slow = _both_readers(raw)
+    assert fast is not None  # pyarrow read it: every row is as wide as the header
+    assert fast.rows == slow.rows == 3
+    assert list(fast.columns) == list(slow.columns) == ["a", "b"]
+    for name in ("a", "b"):
+        _same_cells(fast.columns[name], slow.columns[name])
+
+
+def test_pyarrow_reads_a_plain_table_itself() -> None:
+    pytest.importorskip("pyarrow")
+    raw = b" a , b\n1,2.5\n-3,\n"
+    fast, _ = _both_readers(raw)
+    assert fast is not None
+    assert list(fast.columns) == ["a", "b"]  # names stripped, as the header's
+    _same_cells(fast.columns["a"], np.array([1.0, -3.0]))
+    _same_cells(fast.columns["b"], np.array([2.5, None], dtype=object))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"a,b\n1,2\n3\n",  # a ragged row: the csv module names its line
+        b"a,b\n1,2\n,,\n",  # a ragged blank row, skipped by the csv module
+        b"a,b\n1,\xff\n",  # not UTF-8
+        b"a\n" + b"0" * (1 << 17) + b"1\n",  # a cell over the field limit
+        b"",  # no header
+    ],
+)
+def test_what_pyarrow_leaves_to_the_csv_module(raw: bytes) -> None:
+    pytest.importorskip("pyarrow")
+    from perfkpi.batch import _read_csv_arrow
+
+    assert _read_csv_arrow(raw) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.lists(
+            st.lists(
+                st.sampled_from(TRICKY_CELLS)
+                | st.floats(allow_nan=False, allow_infinity=False).map(repr)
+                | st.integers(-(2**70), 2**70).map(str),
+                min_size=width,
+                max_size=width,
+            ),
+            max_size=6,
+        ).map(lambda rows: [[f"c{j}" for j in range(width)], *rows])
+    ),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+def test_pyarrow_and_the_csv_module_give_the_same_batch(
+    grid: list[list[str]], bom: bool, crlf: bool, quote_all: bool
+) -> None:
+    pytest.importorskip("pyarrow")
+    raw = _csv_bytes(grid, bom=bom, crlf=crlf, quote_all=quote_all)
+    fast, slow = _both_readers(raw)
+    if fast is not None:
+        assert fast.rows == slow.rows
+        assert list(fast.columns) == list(slow.columns)
+        for name in fast.columns:
+            _same_cells(fast.columns[name], slow.columns[name])
+    # scored: each column is the actual of a leaf against ≥95%
+    width = len(grid[0])
+    scheme = Scheme.from_nodes(
+        "w",
+        "w",
+        [
+            Node(f"c{j}", "完成率", points=10, target="≥95%", rule=Proportional())
+            for j in range(width)
+        ],
+        points=10 * width,
+    )
+    text = raw.decode("utf-8-sig")
+    # strict: a plain number that reads two ways is a bad row, not a warning
+    binary = evaluate_batch(scheme, io.BytesIO(raw), strict=True)  # pyarrow
+    stdlib = evaluate_batch(scheme, io.StringIO(text, newline=""), strict=True)
+    assert np.array_equal(binary.array, stdlib.array, equal_nan=True)
+    assert binary.reason_ids.tolist() == stdlib.reason_ids.tolist()
+    assert binary.reason_texts == stdlib.reason_texts
+    assert binary.grades.tolist() == stdlib.grades.tolist()

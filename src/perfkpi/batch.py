@@ -90,6 +90,7 @@ from perfkpi.scheme import Scheme
 __all__ = [
     "ADJUST",
     "FINDINGS",
+    "MAX_RAGGED_LISTED",
     "MAX_TABLE_BYTES",
     "NOT_APPLICABLE",
     "BatchResult",
@@ -106,6 +107,11 @@ ADJUST = "adjust:"
 
 MAX_TABLE_BYTES = 512 * 1024 * 1024
 """A CSV table larger than this (in bytes read) is refused: read it with pandas."""
+MAX_RAGGED_LISTED = 100
+"""How many CSV rows of the wrong width get a reason naming their line.
+
+The rows past these are bad rows all the same, with a reason that counts them.
+"""
 
 Errors = Literal["nan", "raise"]
 Progress = Callable[[int, int], object]
@@ -363,8 +369,8 @@ class _Table:
     columns: Mapping[str, np.ndarray]
     rows: int
     backend: str | None = None
-    bad: tuple[tuple[int, DataError, object], ...] = ()
-    """Rows that could not be read: (row, error, id cell); not in *columns*."""
+    bad: _Ragged | None = None
+    """Rows that could not be read (not in *columns*)."""
 
 
 def _read_table(
@@ -588,22 +594,91 @@ def _text_stream(stream: object, where: str) -> TextIO:
     return io.TextIOWrapper(limited, encoding="utf-8-sig", newline="")
 
 
-def _ragged(where: str, line: int, row: Sequence[str], width: int) -> DataError:
-    """Return the error of a row with *row* cells where the header has *width*."""
-    msg = f"{len(row)} cells, the header has {width}"
-    # cells joined by NUL, which the csv module never lets into a cell
-    if len(row) > width and _GROUPED.search("\0".join(row)):
-        msg += (
-            " (a number with a thousands separator, such as 1,234.5, must be "
-            'quoted: "1,234.5", or written 1234.5)'
-        )
-    return DataError(f"{where}:{line}", msg)
+@attrs.define
+class _Ragged:
+    """The rows of a CSV file with more or fewer cells than its header.
+
+    Each is kept as three numbers; errors and reason texts are made only when
+    the result is put together, and only the first :data:`MAX_RAGGED_LISTED`
+    rows get their own (see :meth:`reasons`).
+    """
+
+    where: str
+    width: int
+    found: list[tuple[int, int, int]] = attrs.field(factory=list)
+    """Each row's index in the table, the line where it ends, its cells."""
+    grouped: list[bool] = attrs.field(factory=list)
+    """Whether each listed row holds a number split at a thousands separator."""
+    labels: list[object] = attrs.field(factory=list)
+    """Each row's cell of the id column, if one was named."""
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Each row's index in the table."""
+        out: np.ndarray = np.array([row for row, _, _ in self.found], dtype=np.intp)
+        return out
+
+    def add(self, row: int, line: int, cells: Sequence[str]) -> None:
+        self.found.append((row, line, len(cells)))
+        if len(self.found) <= MAX_RAGGED_LISTED:
+            # cells joined by NUL, which the csv module never lets into a cell
+            self.grouped.append(
+                len(cells) > self.width
+                and _GROUPED.search("\0".join(cells)) is not None
+            )
+
+    def error(self, k: int) -> DataError:
+        """Return the error of the *k*-th ragged row (one of the listed), by line."""
+        _, line, cells = self.found[k]
+        msg = f"{cells} cells, the header has {self.width}"
+        if self.grouped[k]:
+            msg += _GROUPED_HINT
+        return DataError(f"{self.where}:{line}", msg)
+
+    def reasons(self, problems: _Problems) -> np.ndarray:
+        """Register the rows' reasons in *problems*; return each row's reason id.
+
+        The first :data:`MAX_RAGGED_LISTED` rows each get their own reason,
+        naming the line; the rows past them share one reason per number of
+        cells, which counts every ragged row.  (A file whose every row is
+        ragged was written with another delimiter, or with numbers with
+        thousands separators, and its first rows show where.)
+        """
+        ids = np.empty(len(self), dtype=np.intp)
+        listed = min(len(self), MAX_RAGGED_LISTED)
+        for k in range(listed):
+            ids[k] = problems.add(None, _NO_VALUE, self.error(k))
+        if listed < len(self):
+            cells = np.array([n for _, _, n in self.found[listed:]], dtype=np.intp)
+            distinct, which = np.unique(cells, return_inverse=True)
+            shared = [
+                problems.add(
+                    None,
+                    _NO_VALUE,
+                    DataError(
+                        self.where,
+                        f"{n} cells, the header has {self.width} (one of "
+                        f"{len(self)} rows of the wrong width; the first "
+                        f"{MAX_RAGGED_LISTED} name their lines)",
+                    ),
+                )
+                for n in distinct.tolist()
+            ]
+            ids[listed:] = np.array(shared, dtype=np.intp)[which.reshape(-1)]
+        return ids
 
 
 _GROUPED = __import__("re").compile(
     r"(?:^|\0)\s*[+-]?\d{1,3}\0\d{3}(?:\.\d*)?\s*(?:\0|$)"
 )
 """Two cells that were one number with a thousands separator (``1,234.5``)."""
+_GROUPED_HINT = (
+    " (a number with a thousands separator, such as 1,234.5, must be "
+    'quoted: "1,234.5", or written 1234.5)'
+)
 
 
 def _read_csv(
@@ -611,9 +686,217 @@ def _read_csv(
 ) -> _Table:
     """Read a CSV table from a binary or text stream.
 
+    A binary stream is read by pyarrow when it is installed and the file is
+    regular (every row as wide as the header, every cell within the csv
+    module's field limit); otherwise, and for a text stream, by the csv
+    module.  Both give the same columns (see :func:`_read_csv_arrow`).
+
     A row with more or fewer cells than the header is left out and listed in
     :attr:`_Table.bad` with its line (with ``errors="raise"``, it raises).
     """
+    if not isinstance(source, io.TextIOBase) and _has("pyarrow"):
+        raw = _read_all(source, where)
+        table = _read_csv_arrow(raw)
+        if table is not None:
+            return table
+        source = io.BytesIO(raw)
+    return _read_csv_stdlib(source, where, errors, id_column)
+
+
+def _read_all(stream: object, where: str) -> bytes:
+    """Return every byte of a binary *stream*, refusing more than the limit."""
+    limit = MAX_TABLE_BYTES
+    read = cast("Callable[[int], object]", cast("BinaryIO", stream).read)
+    try:
+        step = os.fstat(cast("BinaryIO", stream).fileno()).st_size + 1
+    except (AttributeError, OSError, ValueError):  # no file behind it
+        step = limit + 1 if isinstance(stream, io.BytesIO) else 1 << 24
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while chunk := read(min(step, limit + 1 - total)):
+            if not isinstance(chunk, bytes | bytearray | memoryview):
+                msg = f"expected a binary or text stream, got {type(chunk).__name__}"
+                raise DataError(where, msg)
+            chunks.append(bytes(chunk))
+            total += len(chunks[-1])
+            if total > limit:
+                msg = f"more than {limit} bytes; at most that many are read"
+                raise DataError(where, msg)
+            step = 1 << 24
+    except OSError as exc:
+        raise DataError(where, f"cannot read: {exc.strerror or exc}") from None
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_ASCII_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+""":data:`_NUMBER` for ASCII digits, in the RE2 syntax of pyarrow.compute."""
+
+
+def _read_csv_arrow(raw: bytes) -> _Table | None:
+    """Read CSV bytes with pyarrow, giving the columns the csv module would.
+
+    Returns ``None`` where the csv module must decide: a ragged row, a cell
+    over its field limit, text that is not UTF-8, anything pyarrow refuses.
+    pyarrow's own reading of a cell is kept only where it cannot differ from
+    :func:`_cell`: finite numbers in a column of numbers, when no cell may
+    start or end with a space (which pyarrow trims) and, for a column of
+    integers, no ``0x`` is in the file (pyarrow reads ``0x10`` as 16) and no
+    ``-0`` if the column has a zero.  Every other column is
+    read as text and each cell by :func:`_cell`'s rule.
+    """
+    pa = importlib.import_module("pyarrow")  # an optional extra
+    pc = importlib.import_module("pyarrow.compute")
+    pacsv = importlib.import_module("pyarrow.csv")
+
+    if _long_line(raw, csv.field_size_limit()):
+        return None
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    convert = pacsv.ConvertOptions(
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        true_values=["\0"],  # no cell is read as a boolean
+        false_values=["\0"],
+    )
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(raw), parse_options=parse, convert_options=convert
+        )
+    except (pa.ArrowException, ValueError, UnicodeError):
+        return None
+    raw_names = table.column_names
+    if any("\ufffd" in name for name in raw_names):
+        return None  # perhaps not UTF-8: the csv module says where
+    names = [h.strip() for h in raw_names]
+    _check_unique(names)
+    view = np.frombuffer(raw, dtype=np.uint8)
+    minus_zero = _after(view, b"-", b"0")
+    hexadecimal = _before(view, b"0", b"xX")  # pyarrow reads 0x10 as 16
+    # pyarrow reads " 12 " as the number 12; the csv module keeps it as text
+    padded = _padded(view)
+    columns: dict[str, np.ndarray] = {}
+    as_text = []
+    for i, name in enumerate(names):
+        column = table.column(i)
+        kind = column.type
+        if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+            values = column.to_numpy().astype(np.float64, copy=False)
+            nulls = None
+            present = values
+            if column.null_count:
+                nulls = column.is_null().to_numpy(zero_copy_only=False)
+                present = values[~nulls]
+            if (
+                padded
+                or not np.isfinite(present).all()
+                or (pa.types.is_integer(kind) and hexadecimal)
+                or (minus_zero and pa.types.is_integer(kind) and not present.all())
+            ):
+                as_text.append(i)  # " 1", "nan", "inf", "1e400", "-0": as text
+                continue
+            if nulls is not None:
+                values = values.astype(object)
+                values[nulls] = None
+            columns[name] = values
+        elif pa.types.is_null(kind):
+            columns[name] = np.full(table.num_rows, None, dtype=object)
+        elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            columns[name] = _text_cells(column, pc)
+        else:  # dates, times: text to the csv module
+            as_text.append(i)
+    if as_text:
+        text = pacsv.ConvertOptions(
+            column_types={raw_names[i]: pa.string() for i in as_text},
+            include_columns=[raw_names[i] for i in as_text],
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        )
+        try:
+            again = pacsv.read_csv(
+                pa.py_buffer(raw), parse_options=parse, convert_options=text
+            )
+        except (pa.ArrowException, ValueError, UnicodeError):
+            return None  # not UTF-8: the csv module says where
+        for i in as_text:
+            columns[names[i]] = _text_cells(again.column(raw_names[i]), pc)
+    if table.num_rows == 0:
+        columns = {name: np.empty(0) for name in names}
+    return _Table({name: columns[name] for name in names}, table.num_rows)
+
+
+def _text_cells(column: Any, pc: Any) -> np.ndarray:  # noqa: ANN401
+    """Read a pyarrow text column cell by cell as :func:`_cell` reads text."""
+    number = pc.match_substring_regex(column, _ASCII_NUMBER).fill_null(False)
+    number_mask = number.to_numpy(zero_copy_only=False)
+    if number_mask.all():
+        out: np.ndarray = np.asarray(pc.cast(column, "float64").to_numpy())
+        return out
+    values: np.ndarray = np.asarray(column.to_numpy(zero_copy_only=False), object)
+    if number_mask.any():
+        numbers = pc.cast(pc.filter(column, number), "float64").to_numpy()
+        values[number_mask] = np.array(numbers.tolist(), dtype=object)
+    for i in np.flatnonzero(~number_mask).tolist():
+        text = values[i]
+        values[i] = None if text is None else _cell(text)
+    if all(isinstance(v, float) for v in values.tolist()):
+        values = values.astype(np.float64)
+    return values
+
+
+def _any_of(values: np.ndarray, chars: bytes) -> np.ndarray:
+    """Which of the bytes *values* are one of *chars*."""
+    mask: np.ndarray = values == chars[0]
+    for char in chars[1:]:
+        mask |= values == char
+    return mask
+
+
+def _after(view: np.ndarray, first: bytes, then: bytes) -> bool:
+    """Whether a byte of *first* is followed by one of *then* (*first* is rare)."""
+    at = np.flatnonzero(_any_of(view[:-1], first))
+    return bool(_any_of(view[at + 1], then).any())
+
+
+def _before(view: np.ndarray, first: bytes, then: bytes) -> bool:
+    """Whether a byte of *first* is followed by one of *then* (*then* is rare)."""
+    at = np.flatnonzero(_any_of(view[1:], then))
+    return bool(_any_of(view[at], first).any())
+
+
+def _padded(view: np.ndarray) -> bool:
+    """Whether a cell may start or end with a space or a tab (pyarrow trims them)."""
+    if view.size == 0:
+        return False
+    if view[0] in b" \t" or view[-1] in b" \t":
+        return True
+    edges = b',\n\r"'
+    return _after(view, b" \t", edges) or _before(view, edges, b" \t")
+
+
+def _long_line(raw: bytes, limit: int) -> bool:
+    """Whether a line of *raw* is longer than *limit* bytes (a cell might be)."""
+    if len(raw) <= limit:
+        return False
+    view = np.frombuffer(raw, dtype=np.uint8)
+    last = -1  # the last newline seen
+    step = 1 << 24
+    for lo in range(0, view.size, step):
+        ends = np.flatnonzero(view[lo : lo + step] == ord("\n")) + lo
+        if ends.size:
+            if int((np.diff(ends, prepend=last) - 1).max()) > limit:
+                return True
+            last = int(ends[-1])
+        elif min(lo + step, view.size) - last - 1 > limit:
+            return True
+    return view.size - last - 1 > limit
+
+
+def _read_csv_stdlib(
+    source: object, where: str, errors: Errors, id_column: str | None
+) -> _Table:
+    """Read a CSV table with the csv module (see :func:`_read_csv`)."""
     stream = _text_stream(source, where)
     reader = csv.reader(stream)
     try:
@@ -625,20 +908,21 @@ def _read_csv(
     names = [h.strip() for h in header]
     _check_unique(names)
     at = names.index(id_column) if id_column in names else None
+    width = len(names)
     blocks: list[list[np.ndarray]] = [[] for _ in names]
     rows: list[list[str]] = []
-    bad: list[tuple[int, DataError, object]] = []
+    bad = _Ragged(where, width)
     count = 0
     try:
         for row in reader:
-            if len(row) != len(names):
+            if len(row) != width:
                 if not any(row):
                     continue  # a blank line
-                error = _ragged(where, reader.line_num, row, len(names))
+                bad.add(count, reader.line_num, row)
+                if at is not None:
+                    bad.labels.append(_cell(row[at]) if at < len(row) else None)
                 if errors == "raise":
-                    raise error
-                label = _cell(row[at]) if at is not None and at < len(row) else None
-                bad.append((count, error, label))
+                    raise bad.error(0)
                 count += 1
                 continue
             rows.append(row)
@@ -657,7 +941,7 @@ def _read_csv(
             columns[name] = np.concatenate(parts) if parts else np.empty(0)
         else:
             columns[name] = np.concatenate([p.astype(object) for p in parts])
-    return _Table(columns, count - len(bad), bad=tuple(bad))
+    return _Table(columns, count - len(bad), bad=bad if len(bad) else None)
 
 
 def _csv_block(rows: list[list[str]], blocks: list[list[np.ndarray]]) -> None:
@@ -701,12 +985,6 @@ class _Problems:
             self.texts.append(text)
             self.errors.append(error)
         return self._index[text]
-
-    def add_distinct(self, error: PerfKPIError) -> int:
-        """Register *error*, known to differ from every other, as its own reason."""
-        self.texts.append(str(error))
-        self.errors.append(error)
-        return len(self.texts) - 1
 
 
 _NO_VALUE = object()
@@ -1176,8 +1454,10 @@ def evaluate_batch(
         needs the ``dataframe`` extra).  See the module documentation for the
         columns.  A masked cell of a numpy masked array is missing.  A CSV row
         with more or fewer cells than the header is a bad row, its reason
-        naming the line.  Only regular files are read, at most
-        :data:`MAX_TABLE_BYTES` of them.
+        naming the line (for the first :data:`MAX_RAGGED_LISTED` of them).
+        Only regular files are read, at most :data:`MAX_TABLE_BYTES` of them,
+        with pyarrow when it is installed (the same columns as the csv
+        module's, faster).
     columns
         The column names of a 2-D array.
     errors
@@ -1236,9 +1516,9 @@ def evaluate_batch(
         array, grades, reason_ids = _score(run, progress)
     _warn_collected(ambiguous)
     ids = None if id_column is None else data.columns[id_column]
-    if data.bad:
+    if data.bad is not None:
         array, grades, reason_ids, ids = _with_bad_rows(
-            data, run.problems, (array, grades, reason_ids), ids
+            data, data.bad, run.problems, (array, grades, reason_ids), ids
         )
     return BatchResult(
         scheme,
@@ -1257,35 +1537,35 @@ def evaluate_batch(
 
 def _with_bad_rows(
     data: _Table,
+    bad: _Ragged,
     problems: _Problems,
     scored: tuple[np.ndarray, np.ndarray, np.ndarray],
     ids: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Put the rows that could not be read back in their places, NaN with a reason."""
     array, grades, reason_ids = scored
-    rows = data.rows + len(data.bad)
+    rows = data.rows + len(bad)
+    bad_rows = bad.rows
     good = np.ones(rows, dtype=bool)
-    good[[row for row, _, _ in data.bad]] = False
+    good[bad_rows] = False
     full = np.full((rows, array.shape[1]), math.nan)
     full[good] = array
     all_grades = np.full(rows, "", dtype=grades.dtype)
     all_grades[good] = grades
     all_reasons = np.full(rows, -1, dtype=np.intp)
     all_reasons[good] = reason_ids
-    for row, error, _ in data.bad:  # each names its own line: all distinct
-        all_reasons[row] = problems.add_distinct(error)
+    all_reasons[bad_rows] = bad.reasons(problems)
     all_ids = None
     if ids is not None:
-        labels: list[object] = [None] * rows
-        for row, value in zip(np.flatnonzero(good).tolist(), ids.tolist(), strict=True):
-            labels[row] = value
-        for row, _, label in data.bad:
-            labels[row] = label
-        kinds = {type(v) for v in labels} - {type(None)}
-        all_ids = np.array(labels, dtype=object)
+        labels = np.empty(rows, dtype=object)
+        labels[good] = ids
+        labels[bad_rows] = np.array(bad.labels, dtype=object)
+        kinds = {type(v) for v in labels.tolist()} - {type(None)}
+        all_ids = labels
         if kinds <= {float}:
             all_ids = np.array(
-                [math.nan if v is None else v for v in labels], dtype=np.float64
+                [math.nan if v is None else v for v in labels.tolist()],
+                dtype=np.float64,
             )
     return full, all_grades, all_reasons, all_ids
 
