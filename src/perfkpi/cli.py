@@ -350,6 +350,14 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=LANGS, default="zh", help="language (default: zh)"
     )
     _add_strict(rev)
+    rev.add_argument(
+        "--jobs",
+        metavar="N",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="files reviewed at once, each in its own process (default: the "
+        "number of processors)",
+    )
 
     plt = _sub(
         sub,
@@ -713,6 +721,7 @@ def _review(args: argparse.Namespace) -> int:
         strict=args.strict,
         progress=_ProgressBar("reviewing", "files", 1),
         exclude=outputs,
+        jobs=args.jobs,
     )
     written = []
     for out in outputs:
@@ -745,7 +754,7 @@ def _review_outputs(out: str | None) -> list[str]:
     raise DataError(out, "the review is written as .xlsx (with .html beside) or .html")
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911 (an exit status per command)
     command = args.command
     if command == "demo":
         scheme = catalog.scheme(DEMO_SCHEME)

@@ -561,6 +561,7 @@ def review(
     strict: bool = False,
     progress: Progress | None = None,
     exclude: Iterable[str | os.PathLike[str]] = (),
+    jobs: int = 1,
 ) -> Review:
     """Recompute every submitted file and list where it disagrees with the rules.
 
@@ -586,6 +587,11 @@ def review(
     exclude
         Files never read even when a folder holds them: the review's own
         outputs, when they are written into the folder reviewed.
+    jobs
+        How many processes review files at once (each file is reviewed
+        alone, so the result is the same); ``1`` reviews them in this
+        process.  Two jobs on two cores review about 1.8 times as many
+        files a second (``benchmarks/review.py``).
 
     Returns
     -------
@@ -596,7 +602,8 @@ def review(
     Raises
     ------
     DataError
-        When an input does not exist, or no file to review is found.
+        When an input does not exist, no file to review is found, or
+        *jobs* is not a whole number of at least 1.
     TypeError
         When *scheme* is neither a Scheme nor ``None``.
 
@@ -614,13 +621,58 @@ def review(
     if scheme is not None and not isinstance(scheme, Scheme):
         msg = f"scheme must be a Scheme or None, not {type(scheme).__name__}"  # type: ignore[unreachable]
         raise TypeError(msg)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise DataError("jobs", f"a whole number of at least 1, not {jobs!r}")
     files, skipped = _files(inputs, exclude)
     entries = []
-    for done, path in enumerate(files, start=1):
-        entries.append(_review_file(path, scheme, strict=strict))
-        if progress is not None:
-            progress(done, len(files))
+    if jobs == 1 or len(files) < _FEW:
+        results: Iterable[ReviewEntry] = (
+            _review_file(path, scheme, strict=strict) for path in files
+        )
+        for done, entry in enumerate(results, start=1):
+            entries.append(entry)
+            if progress is not None:
+                progress(done, len(files))
+    else:
+        entries = _in_processes(
+            files, scheme, strict=strict, jobs=jobs, progress=progress
+        )
     return Review(scheme, entries, [str(p) for p in skipped])
+
+
+_FEW = 8  # fewer files than this are reviewed in this process: starting costs more
+
+_JOB: dict[str, Any] = {}
+
+
+def _start_job(scheme: Scheme | None, strict: bool) -> None:
+    _JOB.update(scheme=scheme, strict=strict)
+
+
+def _job(path: Path) -> ReviewEntry:
+    return _review_file(path, _JOB["scheme"], strict=_JOB["strict"])
+
+
+def _in_processes(
+    files: Sequence[Path],
+    scheme: Scheme | None,
+    *,
+    strict: bool,
+    jobs: int,
+    progress: Progress | None,
+) -> list[ReviewEntry]:
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    entries = []
+    chunk = max(1, len(files) // (jobs * 8))
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_job, initargs=(scheme, strict)
+    ) as pool:
+        for done, entry in enumerate(pool.map(_job, files, chunksize=chunk), start=1):
+            entries.append(entry)
+            if progress is not None:
+                progress(done, len(files))
+    return entries
 
 
 def _files(
