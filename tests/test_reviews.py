@@ -268,3 +268,17 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     # 98.98 stated, 98.89 recomputed (expected.toml): 0.09 apart
     assert (entry["stated_total"], entry["recomputed_total"]) == (98.98, 98.89)
     assert entry["difference"] == pytest.approx(0.09)
+
+
+def test_two_processes_give_the_same_review() -> None:
+    one = review(SCHEME, [EXAMPLE / "submissions"])
+    calls: list[int] = []
+    two = review(
+        SCHEME, [EXAMPLE / "submissions"], jobs=2, progress=lambda d, _: calls.append(d)
+    )
+    assert two.to_dict() == one.to_dict()
+    assert calls == list(range(1, 13))
+    _check_against_expected(two)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(DataError, match="a whole number of at least 1"):
+            review(SCHEME, [EXAMPLE / "submissions"], jobs=bad)  # type: ignore[arg-type]
