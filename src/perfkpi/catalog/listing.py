@@ -276,7 +276,7 @@ def _json(name: str | None) -> str:
 
 
 def _check_lang(lang: object) -> str:
-    if lang not in _LABELS:
+    if not isinstance(lang, str) or lang not in _LABELS:
         msg = f"lang must be 'zh' or 'en' (got {lang!r:.40})"
         raise ValueError(msg)
     return str(lang)
