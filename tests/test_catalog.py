@@ -566,7 +566,8 @@ def test_show_prints_the_whole_record() -> None:
     assert "\n  formula      网上立案数 / 立案总数 *\n" in english
     assert "\n  core         no\n" in english
     assert english.endswith("  * assumed: inferred, not read in the source\n")
-    for lang in ("fr", [], None):
+    bad: tuple[object, ...] = ("fr", [], None)
+    for lang in bad:
         with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
             show("网上立案率", lang=lang)  # type: ignore[arg-type]
 
