@@ -234,8 +234,11 @@ def test_quoted_names() -> None:
 
 
 def test_limits() -> None:
-    with pytest.raises(FormulaError, match="characters long"):
+    with pytest.raises(FormulaError, match="characters long") as caught:
         parse_formula("a+" * MAX_LENGTH)
+    # refused at the first character beyond the limit, before any is read
+    assert caught.value.position == MAX_LENGTH
+    assert "8,192 characters long" in str(caught.value)  # 2 × 4096
     with pytest.raises(FormulaError, match="nested too deeply"):
         parse_formula("(" * (MAX_DEPTH + 5) + "a" + ")" * (MAX_DEPTH + 5))
     with pytest.raises(FormulaError, match="nested too deeply"):
@@ -316,6 +319,115 @@ def test_batch_inputs_are_one_number_or_one_list_per_entity() -> None:
 def test_batch_still_raises_for_the_whole_formula() -> None:
     with pytest.raises(FormulaError, match="unknown name"):
         parse_formula("x / z").evaluate_batch({"x": [1]})
+
+
+# -- the reasons of bad rows, on the fast path and off it --------------------------
+
+# Each row below is bad for one reason; the reason is the text the module's
+# documentation gives (a division by zero names the character of its "/", 5 in
+# "实际支出 / 预算数", and the divisor's name; a NaN or infinite input is
+# "missing (NaN)"; a result beyond the largest float names its operator).
+BAD_ROWS: list[tuple[float, float, str]] = [
+    (5.0, 0.0, "division by zero at character 5 (预算数 is 0)"),
+    (math.nan, 8000.0, "input 实际支出 is missing (NaN)"),
+    (math.inf, 8000.0, "input 实际支出 is missing (NaN)"),
+    (8600.0, math.nan, "input 预算数 is missing (NaN)"),
+    (8600.0, -math.inf, "input 预算数 is missing (NaN)"),  # 8600 / −inf would be −0
+    (1e300, 1e-300, "result too large at character 5"),  # 1e600 is beyond a float
+    (math.nan, 0.0, "input 实际支出 is missing (NaN)"),  # the first reason wins
+]
+
+
+def test_bad_rows_keep_their_reasons_among_many_good_ones() -> None:
+    rows = 10_000
+    spent = np.full(rows, 8600.0)
+    budget = np.full(rows, 8000.0)
+    where = [3, 500, 501, 4_000, 7_777, 9_000, 9_999]
+    for row, (a, b, _) in zip(where, BAD_ROWS, strict=True):
+        spent[row], budget[row] = a, b
+    out = parse_formula("实际支出 / 预算数").evaluate_batch(
+        {"实际支出": spent, "预算数": budget}
+    )
+    expected = [""] * rows
+    for row, (_, _, reason) in zip(where, BAD_ROWS, strict=True):
+        expected[row] = reason
+    assert out.reasons.tolist() == expected
+    assert np.flatnonzero(~out.ok).tolist() == where
+    good = np.ones(rows, dtype=bool)
+    good[where] = False
+    assert (out.values[good] == 1.075).all()  # 8600 / 8000
+    assert np.isnan(out.values[where]).all()
+    # the codes index the messages; code 0 is a computed row
+    assert out.messages[0] == ""
+    assert [out.messages[c] for c in out.codes[where]] == [r for *_, r in BAD_ROWS]
+    assert out.codes.dtype.kind == "i"
+
+
+def test_good_rows_have_no_reason() -> None:
+    out = parse_formula("(本年 − 上年) / 上年").evaluate_batch(
+        {"本年": np.full(1000, 110.0), "上年": np.full(1000, 100.0)}
+    )
+    assert out.messages == ("",)
+    assert (out.codes == 0).all()
+    assert (out.reasons == "").all()
+    assert out.values == pytest.approx(np.full(1000, 0.1))  # (110 − 100) / 100
+
+
+@pytest.mark.parametrize(
+    ("text", "inputs", "reason"),
+    [
+        # a bad element that arithmetic would hide: 1 / inf is 0, min(inf, 3) is 3
+        ("1 / x", {"x": [math.inf, 2.0]}, "input x is missing (NaN)"),
+        ("min(x, 3)", {"x": [math.inf, 2.0]}, "input x is missing (NaN)"),
+        ("max(x, 3)", {"x": [-math.inf, 2.0]}, "input x is missing (NaN)"),
+        ("min(x)", {"x": [[math.inf, 5.0], [2.0, 4.0]]}, "input x is missing (NaN)"),
+        # 2 / 0 is inf, and 1 / inf would be 0: the inner "/" (character 7 of
+        # "1 / (a / b)") is the reason
+        (
+            "1 / (a / b)",
+            {"a": [2.0, 2.0], "b": [0.0, 1.0]},
+            "division by zero at character 7 (b is 0)",
+        ),
+        # 1e200 × 1e200 is beyond a float, and 1 / inf would be 0 (the "*" is
+        # character 7 of "1 / (x * x)")
+        ("1 / (x * x)", {"x": [1e200, 2.0]}, "result too large at character 7"),
+    ],
+)
+def test_reasons_that_arithmetic_would_hide(
+    text: str, inputs: dict[str, list[float]], reason: str
+) -> None:
+    out = parse_formula(text).evaluate_batch(inputs)
+    assert out.reasons.tolist()[0] == reason
+    assert np.isnan(out.values[0])
+    assert out.reasons.tolist()[1] == ""
+    with pytest.raises(FormulaError):
+        parse_formula(text).evaluate(inputs)
+
+
+def test_the_result_is_never_the_callers_array() -> None:
+    given = np.array([1.0, 2.0])
+    out = parse_formula("x").evaluate({"x": given})
+    assert isinstance(out, np.ndarray)
+    assert out is not given
+    out[0] = 99.0
+    assert given.tolist() == [1.0, 2.0]
+    batch = parse_formula("sum(x)").evaluate_batch({"x": given})  # one per entity
+    batch.values[0] = 99.0
+    assert given.tolist() == [1.0, 2.0]
+
+
+def test_zero_dimensional_inputs() -> None:
+    out = parse_formula("-y").evaluate_batch({"y": np.asarray(math.nan)})
+    assert out.values.shape == ()
+    assert out.reasons.tolist() == "input y is missing (NaN)"
+    assert parse_formula("-y").evaluate({"y": np.asarray(2.0)}) == -2.0
+
+
+def test_results_compare_by_values_and_reasons() -> None:
+    f = parse_formula("a / b")
+    one = f.evaluate_batch({"a": [1.0, 1.0], "b": [0.0, 2.0]})
+    assert one == f.evaluate_batch({"a": [1.0, 1.0], "b": [0.0, 2.0]})  # NaN == NaN
+    assert one != f.evaluate_batch({"a": [1.0, 1.0], "b": [math.nan, 2.0]})
 
 
 # -- properties ------------------------------------------------------------------

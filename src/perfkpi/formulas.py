@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import decimal
 import difflib
+import functools
 import math
 import re
 import unicodedata
@@ -93,10 +94,18 @@ __all__ = [
 ]
 
 MAX_LENGTH = 4096
-"""Formulas longer than this many characters are refused."""
+"""Formulas longer than this many characters are refused, at once.
+
+Real formulas are a few dozen characters (the longest in the bundled
+indicator library has 46); the limit bounds the cost of a hostile text.
+"""
 
 MAX_DEPTH = 64
-"""The deepest nesting of parentheses, signs and calls a formula may have."""
+"""The deepest nesting of parentheses, signs and calls a formula may have.
+
+Deeper text is refused at the first character beyond this depth, before the
+parser's recursion could grow with it.
+"""
 
 
 class FormulaError(ValueError, PerfKPIError):
@@ -154,8 +163,17 @@ _OPERATORS = {
     ",": ",",
     "、": ",",
 }
-_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_NAME = re.compile(r"(?:[^\W\d]|[“”‘’])(?:\w|[“”‘’])*")
+# one token after optional spaces: the groups are tried in this order, and no
+# two can start with the same character
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op>[-+*/(),\u2212\u2013×·÷、])"
+    r"|(?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"(?P<scale>[%‰])?"
+    r"|(?P<name>(?:[^\W\d]|[“”‘’])(?:\w|[“”‘’])*))"
+)
+_SPACE = re.compile(r"\s*")
+_ADDITIVE = frozenset("+-")
+_MULTIPLICATIVE = frozenset("*/")
 _PERCENT = {"%": decimal.Decimal("0.01"), "‰": decimal.Decimal("0.001")}
 
 
@@ -203,6 +221,10 @@ def normalise_name(name: str) -> str:
     return "".join(_normalise(name)[0].split())
 
 
+_name_form = functools.lru_cache(maxsize=4096)(normalise_name)
+""":func:`normalise_name` of a text, remembered: the same columns come every call."""
+
+
 class _Token(NamedTuple):
     kind: Literal["number", "name", "op", "end"]
     text: str
@@ -211,47 +233,52 @@ class _Token(NamedTuple):
 
 
 def _tokens(formula: str) -> list[_Token]:
+    """Split *formula* into tokens, in one left-to-right pass (linear time)."""
     norm, where = _normalise(formula, formula)
     tokens: list[_Token] = []
+    append = tokens.append
+    match = _TOKEN.match
     i = 0
-    while i < len(norm):
-        char = norm[i]
-        if char.isspace():
-            i += 1
-            continue
-        if char in _OPERATORS:
-            tokens.append(_Token("op", _OPERATORS[char], where[i]))
-            i += 1
-            continue
-        number = _NUMBER.match(norm, i)
-        if number is not None:
-            end = number.end()
-            scale = decimal.Decimal(1)
-            if end < len(norm) and norm[end] in _PERCENT:
-                scale = _PERCENT[norm[end]]
-                end += 1
-            try:
-                value = float(decimal.Decimal(number.group()) * scale)
-            except ArithmeticError:  # decimal.Overflow: an exponent beyond 10**999999
-                value = math.inf
-            if not math.isfinite(value):
-                raise FormulaError(formula, where[i], "number too large")
-            tokens.append(_Token("number", norm[i:end], where[i], value))
-            i = end
-            continue
-        name = _NAME.match(norm, i)
-        if name is not None:
-            tokens.append(_Token("name", name.group(), where[i]))
-            i = name.end()
-            continue
-        raise FormulaError(
-            formula,
-            where[i],
-            f"unexpected character {char!r}",
-            "expected a number, a name, an operator + − × ÷ or a parenthesis",
-        )
+    while True:
+        found = match(norm, i)
+        if found is None:
+            i = _SPACE.match(norm, i).end()  # type: ignore[union-attr]
+            if i == len(norm):
+                break
+            raise FormulaError(
+                formula,
+                where[i],
+                f"unexpected character {norm[i]!r}",
+                "expected a number, a name, an operator + − × ÷ or a parenthesis",
+            )
+        op, name = found["op"], found["name"]
+        if op is not None:
+            append(_Token("op", _OPERATORS[op], where[found.start("op")]))
+        elif name is not None:
+            append(_Token("name", name, where[found.start("name")]))
+        else:
+            append(_number(formula, found, where[found.start("number")]))
+        i = found.end()
     tokens.append(_Token("end", "", len(formula)))
     return tokens
+
+
+def _number(formula: str, found: re.Match[str], position: int) -> _Token:
+    """Return the number token of *found*, its ``%`` or ``‰`` applied."""
+    digits = found["number"]
+    scale = found["scale"]
+    if scale is None:
+        value = float(digits)  # correctly rounded, as float(Decimal(digits)) is
+        text = digits
+    else:
+        text = digits + scale
+        try:
+            value = float(decimal.Decimal(digits) * _PERCENT[scale])
+        except ArithmeticError:  # decimal.Overflow: an exponent beyond 10**999999
+            value = math.inf
+    if not math.isfinite(value):
+        raise FormulaError(formula, position, "number too large")
+    return _Token("number", text, position, value)
 
 
 # A program is a tuple of steps run on a stack.  A step is (operation, argument,
@@ -272,19 +299,22 @@ FUNCTIONS = ("abs", "max", "mean", "min", "sum")
 
 
 class _Parser:
+    """A recursive-descent parser over the tokens, writing the postfix program.
+
+    ``keys[i]`` is the operator of token *i* (``"+"``, ``"("`` …) or its kind
+    (``"number"``, ``"name"``, ``"end"``): one list look-up per decision.
+    """
+
     def __init__(self, formula: str) -> None:
         self.formula = formula
         self.tokens = _tokens(formula)
+        self.keys = [t.text if t.kind == "op" else t.kind for t in self.tokens]
         self.i = 0
         self.steps: list[_Step] = []
         self.names: dict[str, None] = {}
 
-    @property
-    def token(self) -> _Token:
-        return self.tokens[self.i]
-
     def fail(self, expected: str) -> FormulaError:
-        token = self.token
+        token = self.tokens[self.i]
         got = "the end" if token.kind == "end" else repr(token.text)
         return FormulaError(
             self.formula, token.position, f"expected {expected}", f"got {got}"
@@ -292,36 +322,38 @@ class _Parser:
 
     def program(self) -> tuple[tuple[_Step, ...], tuple[str, ...]]:
         self.expression(0)
-        if self.token.kind != "end":
+        if self.keys[self.i] != "end":
             raise self.fail("an operator + − × ÷ or the end")
         return tuple(self.steps), tuple(self.names)
 
     def expression(self, depth: int) -> None:
         self.term(depth)
-        while self.token.kind == "op" and self.token.text in "+-":
-            op = self.token
+        keys = self.keys
+        while keys[self.i] in _ADDITIVE:
+            op = self.tokens[self.i]
             self.i += 1
             self.term(depth)
             self.steps.append((op.text, "", op.position, 2))
 
     def term(self, depth: int) -> None:
         self.unary(depth)
-        while self.token.kind == "op" and self.token.text in "*/":
-            op = self.token
+        keys = self.keys
+        while keys[self.i] in _MULTIPLICATIVE:
+            op = self.tokens[self.i]
             self.i += 1
             self.unary(depth)
             self.steps.append((op.text, "", op.position, 2))
 
     def unary(self, depth: int) -> None:
+        token = self.tokens[self.i]
         if depth > MAX_DEPTH:
             raise FormulaError(
                 self.formula,
-                self.token.position,
+                token.position,
                 "nested too deeply",
                 f"at most {MAX_DEPTH} levels",
             )
-        token = self.token
-        if token.kind == "op" and token.text in "+-":
+        if self.keys[self.i] in _ADDITIVE:
             self.i += 1
             self.unary(depth + 1)
             if token.text == "-":
@@ -330,23 +362,24 @@ class _Parser:
         self.primary(depth)
 
     def primary(self, depth: int) -> None:
-        token = self.token
-        if token.kind == "number":
+        token = self.tokens[self.i]
+        key = self.keys[self.i]
+        if key == "number":
             self.i += 1
             self.steps.append(("number", token.value, token.position, 0))
             return
-        if token.kind == "name":
+        if key == "name":
             self.i += 1
-            if self.token.kind == "op" and self.token.text == "(":
+            if self.keys[self.i] == "(":
                 self.call(token, depth)
                 return
             self.names.setdefault(token.text)
             self.steps.append(("name", token.text, token.position, 0))
             return
-        if token.kind == "op" and token.text == "(":
+        if key == "(":
             self.i += 1
             self.expression(depth + 1)
-            if not (self.token.kind == "op" and self.token.text == ")"):
+            if self.keys[self.i] != ")":
                 raise self.fail("')'")
             self.i += 1
             return
@@ -368,10 +401,10 @@ class _Parser:
         while True:
             self.expression(depth + 1)
             count += 1
-            if self.token.kind == "op" and self.token.text == ",":
+            if self.keys[self.i] == ",":
                 self.i += 1
                 continue
-            if self.token.kind == "op" and self.token.text == ")":
+            if self.keys[self.i] == ")":
                 self.i += 1
                 break
             raise self.fail("',' or ')'")
@@ -385,48 +418,138 @@ class _Parser:
 # -- running -------------------------------------------------------------------
 
 
+# Reasons travel as integer codes: 0 for an element that was computed, k for the
+# k-th reason of the run.  Each reason's text is made once, by the step that
+# finds the problem, never once per element; the array of texts is built only
+# when FormulaResult.reasons is read.  A stack value whose elements were all
+# computed carries no codes at all (None), and is checked for a problem with
+# one reduction, so that a formula over good data costs its arithmetic and
+# little more.
+_CODE = np.int16  # a step gives at most two texts, and steps < MAX_LENGTH
+
+
 @attrs.frozen(eq=False)
 class _Value:
-    """A value on the stack, with the elements already spoilt and why."""
+    """A value on the stack, with each element's reason code (``None``: all good).
+
+    When *code* is ``None`` every element of *value* is finite.
+    """
 
     value: np.ndarray
-    bad: np.ndarray
-    reason: np.ndarray
+    code: np.ndarray | None
 
 
-def _blank(shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    return np.zeros(shape, dtype=bool), np.full(shape, "", dtype=object)
+class _Messages:
+    """The reasons of one run: a text's code is its index; code 0 is ``""``."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = [""]
+        self._codes: dict[str, int] = {"": 0}
+
+    def code(self, text: str) -> int:
+        """Return the code of *text*, giving it the next one if it is new."""
+        code = self._codes.get(text)
+        if code is None:
+            code = self._codes[text] = len(self.texts)
+            self.texts.append(text)
+        return code
 
 
-def _first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out: np.ndarray = np.where(a != "", a, b)
+def _all_finite(value: np.ndarray) -> bool:
+    """Return whether every element of *value* is finite, in one fast pass.
+
+    A sum is finite only if every term is (NaN and ±inf carry through a sum),
+    and a sum needs no temporary array; only a sum that overflows is checked
+    element by element.
+    """
+    return math.isfinite(np.add.reduce(value, axis=None)) or bool(
+        np.isfinite(value).all()
+    )
+
+
+def _first(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    """Return each element's first reason code: *a*'s, else *b*'s."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out: np.ndarray = np.where(a != 0, a, b)
     return out
 
 
-@attrs.frozen
+def _mark(
+    code: np.ndarray | None, where: np.ndarray, new: int, shape: tuple[int, ...]
+) -> np.ndarray:
+    """Return *code*, of *shape*, with *new* where *where* holds.
+
+    *where* holds only where *code* is 0: a spoilt element keeps its first
+    reason.
+    """
+    if code is None:
+        out = np.zeros(shape, dtype=_CODE)
+    else:
+        out = np.array(np.broadcast_to(code, shape), dtype=_CODE)
+    np.copyto(out, _CODE(new), where=where)
+    return out
+
+
+@attrs.frozen(eq=False)
 class FormulaResult:
     """The result of a formula over arrays: values, and NaN with a reason.
+
+    Each element's reason is an integer code into :attr:`messages`, so that a
+    million good rows cost no text at all; :attr:`reasons` spells them out.
+    Two results are equal when their values (NaN equal to NaN) and their
+    reasons are.
 
     Attributes
     ----------
     values
         The results; NaN where an element could not be computed.
-    reasons
-        An array of the same shape: ``""`` for a computed element, else why
-        it is NaN (``"division by zero at character 5 (预算数 is 0)"``).
+    codes
+        An integer array of the same shape: 0 for a computed element, else
+        the index in :attr:`messages` of why it is NaN.
+    messages
+        The reasons met, ``messages[0]`` being ``""``
+        (``"division by zero at character 5 (预算数 is 0)"``).
     """
 
-    values: np.ndarray = attrs.field(eq=attrs.cmp_using(eq=np.array_equal))
-    reasons: np.ndarray = attrs.field(eq=attrs.cmp_using(eq=np.array_equal))
+    values: np.ndarray
+    codes: np.ndarray
+    messages: tuple[str, ...]
 
     @property
     def ok(self) -> np.ndarray:
         """Which elements were computed."""
-        out: np.ndarray = self.reasons == ""
+        out: np.ndarray = self.codes == 0
         return out
+
+    @functools.cached_property
+    def reasons(self) -> np.ndarray:
+        """An array of the values' shape: ``""`` for a computed element, else why.
+
+        Built from :attr:`codes` when first read (object dtype).
+        """
+        texts = np.empty(len(self.messages), dtype=object)
+        texts[:] = self.messages
+        out: np.ndarray = texts[self.codes.ravel()].reshape(self.codes.shape)
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        """Compare values (NaN equal to NaN) and reasons."""
+        if not isinstance(other, FormulaResult):
+            return NotImplemented
+        return bool(
+            np.array_equal(self.values, other.values, equal_nan=True)
+            and np.array_equal(self.reasons, other.reasons)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _input_array(formula: str, name: str, value: object) -> np.ndarray:
+    if type(value) is np.ndarray and value.dtype == np.float64:
+        return value  # a column as a table gives it: nothing to convert
     if isinstance(value, str):
         try:
             quantity = parse_quantity(value)
@@ -529,9 +652,18 @@ class Formula:
         """Compute the formula element by element, never stopping half-way.
 
         An element that divides by zero, overflows or has a NaN input is NaN in
-        the result, with the reason in :attr:`FormulaResult.reasons`.  Problems
-        that concern the whole formula (an unknown name, shapes that do not
-        broadcast) still raise :class:`FormulaError`.
+        the result, with the reason in :attr:`FormulaResult.reasons` (and its
+        code in :attr:`FormulaResult.codes`).  Over good data the cost is the
+        arithmetic's and little more (see the figures in :doc:`/formulas`);
+        reasons are worked out only for a batch that has bad elements, and
+        their text only once per kind of problem.
+
+        Raises
+        ------
+        FormulaError
+            For problems that concern the whole formula: an unknown name, an
+            input that is not a number or an array of numbers, shapes that do
+            not broadcast, ``min``, ``max`` or ``mean`` of no values.
 
         Examples
         --------
@@ -542,6 +674,10 @@ class Formula:
         array([ 0.1, -0.1,  nan])
         >>> out.reasons[2]
         'division by zero at character 10 (上年 is 0)'
+        >>> out.codes
+        array([0, 0, 1], dtype=int16)
+        >>> out.messages[1]
+        'division by zero at character 10 (上年 is 0)'
         """
         return self._run(inputs, strict=False, batch=True)
 
@@ -549,7 +685,7 @@ class Formula:
         table: dict[str, object] = {}
         for key, value in inputs.items():
             if isinstance(key, str):
-                table.setdefault(normalise_name(key), value)
+                table.setdefault(_name_form(key), value)
         out: dict[str, np.ndarray] = {}
         for name in self.names:
             if name not in table:
@@ -572,54 +708,147 @@ class Formula:
             msg = "inputs must be a mapping of name to value"  # type: ignore[unreachable]
             raise FormulaError(self.text, None, msg, f"got {inputs!r}")
         values = self._lookup(inputs)
-        stack: list[_Value] = []
         with np.errstate(all="ignore"):
-            for step in self._steps:
-                stack.append(
-                    self._step(step, stack, values, strict=strict, batch=batch)
-                )
-        (result,) = stack
-        out = np.where(result.bad, np.nan, result.value)
-        return FormulaResult(out, result.reason)
+            fast = self._fast(values, batch=batch)
+            if fast is not None:
+                result = _Value(fast, None)
+                messages = _Messages()
+            else:
+                result, messages = self._careful(values, strict=strict, batch=batch)
+        value = result.value
+        if (
+            not isinstance(value, np.ndarray)  # a NumPy scalar, from a 0-d input
+            or not value.flags.writeable
+            or any(value is v for v in values.values())
+        ):
+            value = np.array(value, dtype=np.float64)  # never the caller's array
+        if result.code is None:
+            codes = np.zeros(value.shape, dtype=_CODE)
+        else:
+            codes = result.code
+            if codes.shape != value.shape:
+                codes = np.array(np.broadcast_to(codes, value.shape))
+            np.copyto(value, np.nan, where=codes != 0)
+        return FormulaResult(value, codes, tuple(messages.texts))
 
-    def _step(
+    @functools.cached_property
+    def _checked_steps(self) -> frozenset[int]:
+        """The steps whose bad elements could vanish from the result.
+
+        A NaN or an infinity carries through ``+ − × ÷``, a sign, ``abs``,
+        ``sum`` and ``mean`` to the result, except as a divisor (``1 / inf``
+        is 0) and as an argument of ``min`` or ``max`` (``min(inf, 3)`` is 3).
+        """
+        out: set[int] = set()
+        stack: list[int] = []
+        for index, (op, arg, _, count) in enumerate(self._steps):
+            if op in {"number", "name"}:
+                stack.append(index)
+                continue
+            operands = stack[len(stack) - count :]
+            del stack[len(stack) - count :]
+            if op == "/":
+                out.add(operands[1])
+            elif op == "call" and arg in {"min", "max"}:
+                out.update(operands)
+            stack.append(index)
+        return frozenset(out)
+
+    def _fast(
+        self, values: Mapping[str, np.ndarray], *, batch: bool
+    ) -> np.ndarray | None:
+        """Run the program over good inputs without reasons (``None``: not so).
+
+        Only the values of :attr:`_checked_steps` and the result are looked at,
+        each in one reduction: a formula over good data costs its arithmetic
+        and little more.  ``None`` when an element is not finite, or for
+        anything unusual (shapes that do not broadcast, an empty result), which
+        the careful run then reports as it always does.
+        """
+        checked = self._checked_steps
+        stack: list[np.ndarray] = []
+        try:
+            for index, (op, arg, _, count) in enumerate(self._steps):
+                if op == "number":
+                    out = np.asarray(arg, dtype=np.float64)
+                elif op == "name":
+                    out = values[str(arg)]
+                elif op == "neg":
+                    out = -stack.pop()
+                elif op == "call":
+                    args = stack[len(stack) - count :]
+                    del stack[len(stack) - count :]
+                    out = _fast_call(str(arg), args, batch=batch)
+                else:
+                    b = stack.pop()
+                    a = stack.pop()
+                    out = _ARITHMETIC[op](a, b)
+                if index in checked and not _all_finite(out):
+                    return None
+                stack.append(out)
+        except (_NotFastError, ValueError):  # ValueError: shapes that do not broadcast
+            return None
+        (result,) = stack
+        if result.size == 0 or not _all_finite(result):
+            return None
+        return np.asarray(result, dtype=np.float64)
+
+    def _careful(
+        self, values: Mapping[str, np.ndarray], *, strict: bool, batch: bool
+    ) -> tuple[_Value, _Messages]:
+        """Run the program with a reason for every bad element (raise, if *strict*)."""
+        messages = _Messages()
+        stack: list[_Value] = []
+        for index in range(len(self._steps)):
+            stack.append(
+                self._step(index, stack, values, messages, strict=strict, batch=batch)
+            )
+        (result,) = stack
+        return result, messages
+
+    def _step(  # noqa: PLR0911 (one return per kind of step)
         self,
-        step: _Step,
+        index: int,
         stack: list[_Value],
         values: Mapping[str, np.ndarray],
+        messages: _Messages,
         *,
         strict: bool,
         batch: bool,
     ) -> _Value:
-        op, arg, pos, count = step
+        op, arg, pos, count = self._steps[index]
         if op == "number":
-            bad, reason = _blank(())
-            return _Value(np.asarray(arg, dtype=np.float64), bad, reason)
+            return _Value(np.asarray(arg, dtype=np.float64), None)
         if op == "name":
             name = str(arg)
             value = values[name]
+            if math.isfinite(np.add.reduce(value, axis=None)):
+                return _Value(value, None)
             bad = ~np.isfinite(value)
-            if strict and bad.any():
+            if not bad.any():  # the sum overflowed
+                return _Value(value, None)
+            if strict:
                 msg = f"input {name!r} is not finite"
                 raise FormulaError(self.text, pos, msg, _where(bad))
-            reason = np.where(bad, _missing_reason(name), "").astype(object)
-            return _Value(value, bad, reason)
+            why = messages.code(_missing_reason(name))
+            return _Value(value, _mark(None, bad, why, bad.shape))
         if op == "neg":
             a = stack.pop()
-            return _Value(-a.value, a.bad, a.reason)
+            return _Value(-a.value, a.code)
         if op == "call":
             args = stack[len(stack) - count :]
             del stack[len(stack) - count :]
-            return self._call(str(arg), args, pos, strict=strict, batch=batch)
+            return self._call(str(arg), args, pos, messages, strict=strict, batch=batch)
         b = stack.pop()
         a = stack.pop()
         try:
-            shape = np.broadcast_shapes(a.value.shape, b.value.shape)
+            shape = a.value.shape
+            if b.value.shape != shape:
+                shape = np.broadcast_shapes(shape, b.value.shape)
         except ValueError:
             msg = f"shapes {a.value.shape} and {b.value.shape} do not broadcast"
             raise FormulaError(self.text, pos, msg) from None
-        bad = a.bad | b.bad
-        reason = _first(a.reason, b.reason)
+        code: np.ndarray | None = _first(a.code, b.code)
         if op == "+":
             value = a.value + b.value
         elif op == "-":
@@ -627,49 +856,91 @@ class Formula:
         elif op == "*":
             value = a.value * b.value
         else:
-            zero = np.broadcast_to(b.value == 0, shape) & ~bad
-            if zero.any():
-                what = self._describe_divisor(pos)
-                if strict:
-                    detail = "; ".join(d for d in (what, _where(zero)) if d)
-                    raise FormulaZeroDivisionError(
-                        self.text, pos, "division by zero", detail
-                    )
-                why = f"division by zero at character {pos}"
-                why += f" ({what})" if what else ""
-                reason = _first(reason, np.where(zero, why, "").astype(object))
-                bad = bad | zero
-            value = a.value / np.where(b.value == 0, 1.0, b.value)
-        return self._checked(value, bad, reason, pos, strict=strict)
+            return self._divided(index, a, b, code, messages, strict=strict)
+        return self._checked(value, code, pos, messages, strict=strict)
+
+    def _divided(
+        self,
+        index: int,
+        a: _Value,
+        b: _Value,
+        code: np.ndarray | None,
+        messages: _Messages,
+        *,
+        strict: bool,
+    ) -> _Value:
+        """Divide, marking zero divisors, then overflows (raise, if *strict*).
+
+        Where both operands are good (finite), a quotient is not finite only
+        for a zero divisor or an overflow: the divisor is looked at only there.
+        """
+        pos = self._steps[index][2]
+        value = a.value / b.value
+        if code is None and _all_finite(value):
+            return _Value(value, None)
+        new = ~np.isfinite(value)
+        if code is not None:
+            new &= code == 0
+        if not new.any():
+            return _Value(value, code)
+        zero = new & (b.value == 0)
+        if zero.any():
+            what = self._describe_divisor(index)
+            if strict:
+                detail = "; ".join(d for d in (what, _where(zero)) if d)
+                raise FormulaZeroDivisionError(
+                    self.text, pos, "division by zero", detail
+                )
+            why = f"division by zero at character {pos}"
+            why += f" ({what})" if what else ""
+            code = _mark(code, zero, messages.code(why), value.shape)
+            new &= ~zero
+            if not new.any():
+                return _Value(value, code)
+        if strict:
+            msg = "result too large for a number"
+            raise FormulaError(self.text, pos, msg, _where(new))
+        why = f"result too large at character {pos}"
+        return _Value(value, _mark(code, new, messages.code(why), value.shape))
 
     def _checked(
         self,
         value: np.ndarray,
-        bad: np.ndarray,
-        reason: np.ndarray,
+        code: np.ndarray | None,
         pos: int,
+        messages: _Messages,
         *,
         strict: bool,
     ) -> _Value:
+        """Mark the elements of *value* that overflowed (raise, if *strict*)."""
         value = np.asarray(value, dtype=np.float64)
-        bad = np.broadcast_to(bad, value.shape)
-        reason = np.broadcast_to(reason, value.shape)
-        overflow = ~np.isfinite(value) & ~bad
-        if overflow.any():
-            if strict:
-                msg = "result too large for a number"
-                raise FormulaError(self.text, pos, msg, _where(overflow))
-            why = f"result too large at character {pos}"
-            reason = _first(reason, np.where(overflow, why, "").astype(object))
-            bad = bad | overflow
-        return _Value(value, np.array(bad), np.array(reason, dtype=object))
+        if code is None:
+            if _all_finite(value):
+                return _Value(value, None)
+            overflow = ~np.isfinite(value)
+        else:
+            overflow = ~np.isfinite(value) & (code == 0)
+            if not overflow.any():
+                return _Value(value, code)
+        if strict:
+            msg = "result too large for a number"
+            raise FormulaError(self.text, pos, msg, _where(overflow))
+        why = f"result too large at character {pos}"
+        return _Value(value, _mark(code, overflow, messages.code(why), value.shape))
 
     def _call(
-        self, function: str, args: list[_Value], pos: int, *, strict: bool, batch: bool
+        self,
+        function: str,
+        args: list[_Value],
+        pos: int,
+        messages: _Messages,
+        *,
+        strict: bool,
+        batch: bool,
     ) -> _Value:
         if function == "abs":
             (a,) = args
-            return _Value(np.abs(a.value), a.bad, a.reason)
+            return _Value(np.abs(a.value), a.code)
         if len(args) == 1:
             (a,) = args
             # a batch's first axis is the entities: a 1-D input is one number each
@@ -677,19 +948,19 @@ class Formula:
                 return a
             if a.value.shape[-1] == 0:
                 if function == "sum":
-                    zeros = np.zeros(a.value.shape[:-1])
-                    bad, reason = _blank(zeros.shape)
-                    return _Value(zeros, bad, reason)
+                    return _Value(np.zeros(a.value.shape[:-1]), None)
                 msg = f"{function} of no values"
                 raise FormulaError(self.text, pos, msg)
-            value = _REDUCE[function](np.where(a.bad, 0.0, a.value), axis=-1)
-            bad = np.any(a.bad, axis=-1)
-            reason = np.full(bad.shape, "", dtype=object)
-            for index in zip(*np.nonzero(a.bad), strict=True):
-                row = tuple(index[:-1])
-                if reason[row] == "":
-                    reason[row] = a.reason[tuple(index)]
-            return self._checked(value, bad, reason, pos, strict=strict)
+            if a.code is None:
+                value = _REDUCE[function](a.value, axis=-1)
+                return self._checked(value, None, pos, messages, strict=strict)
+            # each row takes the reason of its first spoilt element
+            codes = np.broadcast_to(a.code, a.value.shape)
+            bad = codes != 0
+            value = _REDUCE[function](np.where(bad, 0.0, a.value), axis=-1)
+            first = np.argmax(bad, axis=-1)[..., np.newaxis]
+            row = np.take_along_axis(codes, first, axis=-1)[..., 0]
+            return self._checked(value, row, pos, messages, strict=strict)
         try:
             shape = np.broadcast_shapes(*(a.value.shape for a in args))
         except ValueError:
@@ -697,21 +968,48 @@ class Formula:
             msg = f"arguments of {function} do not broadcast"
             raise FormulaError(self.text, pos, msg, f"shapes {shapes}") from None
         stacked = np.stack([np.broadcast_to(a.value, shape) for a in args])
-        bad = np.any(np.stack([np.broadcast_to(a.bad, shape) for a in args]), axis=0)
-        reason = np.full(shape, "", dtype=object)
-        for a in args:
-            reason = _first(reason, np.broadcast_to(a.reason, shape))
         value = _REDUCE[function](stacked, axis=0)
-        return self._checked(value, bad, reason, pos, strict=strict)
+        spoilt: np.ndarray | None = None
+        for a in args:
+            spoilt = _first(spoilt, a.code)
+        return self._checked(value, spoilt, pos, messages, strict=strict)
 
-    def _describe_divisor(self, pos: int) -> str:
-        """Name the divisor when it is a single name (``上年``)."""
-        steps = self._steps
-        index = next(i for i, s in enumerate(steps) if s[0] == "/" and s[2] == pos)
+    def _describe_divisor(self, index: int) -> str:
+        """Name the divisor of step *index* when it is a single name (``上年``)."""
         before = self._steps[index - 1]
         if before[0] == "name":
             return f"{before[1]} is 0"
         return ""
+
+
+class _NotFastError(Exception):
+    """The fast run cannot go on: the careful run will say why, if anything."""
+
+
+_ARITHMETIC: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "+": np.add,
+    "-": np.subtract,
+    "*": np.multiply,
+    "/": np.divide,
+}
+
+
+def _fast_call(function: str, args: list[np.ndarray], *, batch: bool) -> np.ndarray:
+    """Apply *function* as the careful run does, for good arguments."""
+    if function == "abs":
+        (a,) = args
+        out: np.ndarray = np.abs(a)
+        return out
+    if len(args) == 1:
+        (a,) = args
+        if a.ndim == 0 or (batch and a.ndim == 1):
+            return a
+        if a.shape[-1] == 0:
+            raise _NotFastError
+        return _REDUCE[function](a, axis=-1)
+    shape = np.broadcast_shapes(*(a.shape for a in args))
+    stacked = np.stack([np.broadcast_to(a, shape) for a in args])
+    return _REDUCE[function](stacked, axis=0)
 
 
 def _where(mask: np.ndarray) -> str:
@@ -758,8 +1056,10 @@ def parse_formula(text: str) -> Formula:
         msg = "a formula is text"  # type: ignore[unreachable]
         raise FormulaError(repr(text), None, msg, f"got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        msg = f"formula is {len(text)} characters long"
-        raise FormulaError(text[:40] + "…", None, msg, f"at most {MAX_LENGTH}")
+        # refused before anything is read: the cost does not grow with the text
+        msg = f"formula is {len(text):,} characters long"
+        why = f"at most {MAX_LENGTH:,} characters are read"
+        raise FormulaError(text[:40] + "…", MAX_LENGTH, msg, why)
     steps, names = _Parser(text).program()
     return Formula(text, names, steps)
 
