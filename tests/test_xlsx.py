@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from perfkpi._xlsx import Book, XlsxError, from_openpyxl, open_book
+from perfkpi.errors import SchemeValidationError
 
 FORMATS = [
     "General",
@@ -158,3 +160,44 @@ def test_a_document_type_declaration_is_refused(tmp_path: Path) -> None:
             out.writestr(name, data)
     with pytest.raises(XlsxError, match="declares a document type"):
         open_book(tmp_path / "bad.xlsx")["Sheet"]
+
+
+def test_a_sheet_with_too_many_cells_is_refused_while_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import perfkpi.excel
+
+    wb = openpyxl.Workbook()
+    ws = wb.worksheets[0]
+    for r in range(1, 8):
+        ws.append(["指标名称", "分值", "指标值", "实际完成值"] if r == 1 else [r] * 4)
+    wb.save(tmp_path / "x.xlsx")
+    monkeypatch.setattr(perfkpi.excel, "MAX_CELLS", 10)
+    with pytest.raises(SchemeValidationError) as caught:
+        perfkpi.excel.read_excel(tmp_path / "x.xlsx")
+    assert "sheet 'Sheet' holds more than 10 cells" in str(caught.value)
+
+
+def test_a_broken_part_read_late_falls_back_to_openpyxl(tmp_path: Path) -> None:
+    from perfkpi.excel import read_excel
+
+    wb = openpyxl.Workbook()
+    wb.worksheets[0]["A1"] = "指标名称"
+    wb.save(tmp_path / "x.xlsx")
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    # a shared string that is not there: both readers fail, with a clear error
+    parts[sheet] = re.sub(
+        rb'<c r="A1" t="inlineStr">.*?</c>',
+        b'<c r="A1" t="s"><v>99</v></c>',
+        parts[sheet],
+    )
+    with zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    with pytest.raises(XlsxError, match="IndexError"):
+        open_book(tmp_path / "bad.xlsx")["Sheet"]
+    with pytest.raises(SchemeValidationError) as caught:
+        read_excel(tmp_path / "bad.xlsx")
+    assert "not an Excel workbook (.xlsx): IndexError" in str(caught.value)

@@ -37,6 +37,7 @@ from openpyxl.styles.numbers import (
     is_timedelta_format,
 )
 from openpyxl.utils.cell import (
+    column_index_from_string,
     coordinate_to_tuple,
     get_column_letter,
     range_boundaries,
@@ -48,7 +49,14 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
-__all__ = ["Book", "Sheet", "XlsxError", "from_openpyxl", "open_book"]
+__all__ = [
+    "Book",
+    "Sheet",
+    "TooManyCellsError",
+    "XlsxError",
+    "from_openpyxl",
+    "open_book",
+]
 
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -56,6 +64,10 @@ _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 class XlsxError(Exception):
     """A part of the workbook this reader does not read (openpyxl may)."""
+
+
+class TooManyCellsError(Exception):
+    """A sheet holds more cells than the reader was asked to read."""
 
 
 def _local(tag: str) -> str:
@@ -121,6 +133,7 @@ class Book:
     """The sheets of a workbook, each read when first asked for."""
 
     sheetnames: list[str]
+    states: Mapping[str, str]  # visible, hidden or veryHidden, by sheet
     _loaders: Mapping[str, Any]
     _sheets: dict[str, Sheet] = attrs.field(factory=dict)
 
@@ -128,8 +141,21 @@ class Book:
         return name in self.sheetnames
 
     def __getitem__(self, name: str) -> Sheet:
+        """Return the sheet *name*, reading it the first time.
+
+        Raises
+        ------
+        XlsxError
+            When the sheet's part is malformed.
+        TooManyCellsError
+            When it holds more cells than the reader may read.
+        """
         if name not in self._sheets:
-            self._sheets[name] = self._loaders[name]()
+            try:
+                self._sheets[name] = self._loaders[name]()
+            except (KeyError, ValueError, IndexError, TypeError) as exc:
+                msg = f"sheet {name!r}: {type(exc).__name__}: {exc}"
+                raise XlsxError(msg) from None
         return self._sheets[name]
 
 
@@ -159,7 +185,7 @@ def from_openpyxl(wb: Any) -> Book:  # noqa: ANN401 (an openpyxl workbook)
         sheets[ws.title] = sheet
     names = list(wb.sheetnames)
     loaders = {name: (lambda s=sheets[name]: s) for name in names}
-    return Book(names, loaders)
+    return Book(names, {n: sheets[n].state for n in names}, loaders)
 
 
 # -- the fast reader ------------------------------------------------------------------
@@ -267,6 +293,19 @@ def _styles(archive: zipfile.ZipFile, path: str | None) -> _Styles:
     return _Styles(formats, dates, spans)
 
 
+@functools.lru_cache(maxsize=4096)
+def _column(letters: str) -> int:
+    return column_index_from_string(letters)
+
+
+def _coordinate(ref: str) -> tuple[int, int]:
+    """Return (row, column) of a cell reference such as ``AB12``."""
+    letters = ref.rstrip("0123456789")
+    if not letters or len(letters) == len(ref) or not letters.isalpha():
+        return coordinate_to_tuple(ref)  # openpyxl's error for a bad reference
+    return int(ref[len(letters) :]), _column(letters.upper())
+
+
 def _number(text: str) -> int | float:
     if "." in text or "E" in text or "e" in text:
         return float(text)
@@ -279,10 +318,12 @@ class _SheetReader:
         strings: list[str],
         styles: _Styles,
         epoch: Any,  # noqa: ANN401 (a datetime)
+        max_cells: int | None = None,
     ) -> None:
         self.strings = strings
         self.styles = styles
         self.epoch = epoch
+        self.max_cells = max_cells
 
     def read(self, data: bytes | None, path: str, title: str, state: str) -> Sheet:
         sheet = Sheet(title, state)
@@ -333,10 +374,16 @@ class _SheetReader:
             for cell in row.iter(cell_tag):
                 ref = cell.get("r")
                 if ref:
-                    row_at, column = coordinate_to_tuple(ref)
+                    row_at, column = _coordinate(ref)
                 else:
                     row_at, column = row_number, column + 1
                 cells[(row_at, column)] = self.cell(cell, v_tag, is_tag)
+            if self.max_cells is not None and len(cells) > self.max_cells:
+                msg = (
+                    f"sheet {sheet.title!r} holds more than {self.max_cells} cells "
+                    f"(row {row_number} reached)"
+                )
+                raise TooManyCellsError(msg)
 
     def cell(self, cell: ET.Element, v_tag: str, is_tag: str) -> tuple[object, str]:
         kind = cell.get("t", "n")
@@ -368,7 +415,7 @@ class _SheetReader:
         return value, fmt
 
 
-def open_book(path: Path) -> Book:
+def open_book(path: Path, max_cells: int | None = None) -> Book:
     """Read a workbook's sheet list, strings and styles; sheets when asked for.
 
     Raises
@@ -376,6 +423,8 @@ def open_book(path: Path) -> Book:
     XlsxError
         When a part is missing or malformed, or holds a document type
         declaration: the caller reads the file with openpyxl instead.
+    TooManyCellsError
+        When a sheet read holds more than *max_cells* cell elements.
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -383,13 +432,13 @@ def open_book(path: Path) -> Book:
         raise XlsxError(str(exc)) from None
     with archive:
         try:
-            return _open(archive)
+            return _open(archive, max_cells)
         except (KeyError, ValueError, IndexError, TypeError, zipfile.BadZipFile) as exc:
             msg = f"{type(exc).__name__}: {exc}"
             raise XlsxError(msg) from None
 
 
-def _open(archive: zipfile.ZipFile) -> Book:
+def _open(archive: zipfile.ZipFile, max_cells: int | None) -> Book:
     root_rels = _rels(archive, "")
     # the office document: the workbook part, wherever the package puts it
     main = next(
@@ -415,9 +464,10 @@ def _open(archive: zipfile.ZipFile) -> Book:
     )
     styles_path = next((t for t in rels.values() if t.endswith("styles.xml")), None)
     strings = _shared_strings(archive, strings_path)
-    reader = _SheetReader(strings, _styles(archive, styles_path), epoch)
+    reader = _SheetReader(strings, _styles(archive, styles_path), epoch, max_cells)
     loaders = {}
     for name, state, target in entries:
         data = archive.read(target) if target in archive.NameToInfo else None
         loaders[name] = functools.partial(reader.read, data, target, name, state)
-    return Book([name for name, _, _ in entries], loaders)
+    names = [name for name, _, _ in entries]
+    return Book(names, {name: state for name, state, _ in entries}, loaders)

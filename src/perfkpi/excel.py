@@ -756,11 +756,11 @@ def _with_finding(read: _Read) -> _Read:
     return attrs.evolve(read, finding=finding)
 
 
-def _meta(wb: Book) -> dict[str, object]:
+def _meta(path: Path, wb: Book) -> dict[str, object]:
     if _META not in wb.sheetnames:
         return {}
     out: dict[str, object] = {}
-    for row in wb[_META].values():
+    for row in _sheet(path, wb, _META).values():
         if len(row) >= 2 and isinstance(row[0], str):  # noqa: PLR2004
             key, value = row[0], row[1]
             if key in ("scheme_doc", "data_doc") and isinstance(value, str):
@@ -843,20 +843,40 @@ def _open(path: Path) -> Book:
         raise _fail(path, f"cannot read file: {exc.strerror}") from None
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"file is {size} bytes; at most {MAX_FILE_BYTES} are read")
-    openpyxl = _openpyxl()
-    from perfkpi._xlsx import XlsxError, from_openpyxl, open_book  # noqa: PLC0415
+    from perfkpi._xlsx import XlsxError, open_book  # noqa: PLC0415
 
     try:
-        return open_book(path)
+        return open_book(path, max_cells=MAX_CELLS)
     except XlsxError:
-        pass  # a part the fast reader does not read: openpyxl decides
+        return _openpyxl_book(path)  # a part the fast reader does not read
+
+
+def _openpyxl_book(path: Path) -> Book:
+    """Read a workbook with openpyxl, which decides what the fast reader did not."""
+    from perfkpi._xlsx import from_openpyxl  # noqa: PLC0415
+
+    openpyxl = _openpyxl()
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module="openpyxl")
-            return from_openpyxl(openpyxl.load_workbook(path, data_only=True))
+            # the file is opened here so that it is closed however openpyxl fails
+            with path.open("rb") as stream:
+                return from_openpyxl(openpyxl.load_workbook(stream, data_only=True))
     except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a bad file)
         msg = f"not an Excel workbook (.xlsx): {type(exc).__name__}: {exc}"
         raise _unsupported(path, msg) from None
+
+
+def _sheet(path: Path, wb: Book, name: str) -> Sheet:
+    """Return a sheet of *wb*, read by openpyxl when the fast reader cannot."""
+    from perfkpi._xlsx import TooManyCellsError, XlsxError  # noqa: PLC0415
+
+    try:
+        return wb[name]
+    except TooManyCellsError as exc:
+        raise _fail(path, f"{exc}; at most {MAX_CELLS} cells are read") from None
+    except XlsxError:
+        return _openpyxl_book(path)[name]
 
 
 def _check_size(path: Path, ws: Sheet) -> None:
@@ -916,7 +936,7 @@ def read_excel(
     """
     path = Path(path)
     wb = _open(path)
-    meta = _meta(wb)
+    meta = _meta(path, wb)
     if sheet is not None and sheet not in wb.sheetnames:
         raise _fail(path, f"no sheet {sheet!r}; it has {', '.join(wb.sheetnames)}")
     if (sheet is None or sheet == SCORE_CARD) and "face" in meta:
@@ -926,14 +946,15 @@ def read_excel(
     if sheet is not None:
         names = [sheet]
     else:
-        names = [n for n in wb.sheetnames if n != _META and wb[n].state == "visible"]
+        names = [n for n in wb.sheetnames if n != _META and wb.states[n] == "visible"]
     for sheet_name in names:
-        _check_size(path, wb[sheet_name])
-        grid = _grid(wb[sheet_name])
+        ws = _sheet(path, wb, sheet_name)
+        _check_size(path, ws)
+        grid = _grid(ws)
         found = _find_header(grid)
         if found is not None:
             header_row, columns = found
-            _warn_hidden(path, wb[sheet_name], grid, header_row, columns)
+            _warn_hidden(path, ws, grid, header_row, columns)
             reader = _Reader(str(path), sheet_name)
             rows, footer = _rows(grid, header_row + 1, columns)
             title = _title(grid, header_row) or sheet_name
@@ -967,7 +988,7 @@ def _read_written(
 
     if SCORE_CARD not in wb.sheetnames or "scheme_doc" not in meta:
         return None
-    ws = wb[SCORE_CARD]
+    ws = _sheet(path, wb, SCORE_CARD)
     _check_size(path, ws)
     if _face(ws.values(2)) != meta.get("face"):
         msg = (
