@@ -1370,3 +1370,21 @@ def test_pyarrow_and_the_csv_module_give_the_same_batch(
     assert binary.reason_ids.tolist() == stdlib.reason_ids.tolist()
     assert binary.reason_texts == stdlib.reason_texts
     assert binary.grades.tolist() == stdlib.grades.tolist()
+
+
+@pytest.mark.parametrize(
+    ("raw", "limit", "long"),
+    [
+        (b"ab\ncd", 2, False),  # lines of 2 and 2 bytes
+        (b"abc\ncd", 2, True),  # the first line has 3
+        (b"ab\ncde", 2, True),  # the last line has 3, no newline after it
+        (b"ab\n\ncd\n", 2, False),
+        (b"abcd", 4, False),
+        (b"abcde", 4, True),
+        (b"a\nbcdef\ng", 4, True),  # a line of 5 between short ones
+    ],
+)
+def test_long_line(raw: bytes, limit: int, long: bool) -> None:
+    from perfkpi.batch import _long_line
+
+    assert _long_line(raw, limit) is long

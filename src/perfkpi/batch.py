@@ -770,37 +770,28 @@ def _read_csv_arrow(raw: bytes) -> _Table | None:
         return None  # perhaps not UTF-8: the csv module says where
     names = [h.strip() for h in raw_names]
     _check_unique(names)
-    view = np.frombuffer(raw, dtype=np.uint8)
-    minus_zero = _after(view, b"-", b"0")
-    hexadecimal = _before(view, b"0", b"xX")  # pyarrow reads 0x10 as 16
-    # pyarrow reads " 12 " as the number 12; the csv module keeps it as text
-    padded = _padded(view)
+    suspects = _Suspects(
+        # pyarrow reads " 12 " as the number 12; the csv module keeps it as text
+        padded=_padded(raw),
+        minus_zero=_after(raw, b"-", b"0"),
+        hexadecimal=_before(raw, b"0", b"xX"),  # pyarrow reads 0x10 as 16
+    )
     columns: dict[str, np.ndarray] = {}
     as_text = []
+    rows = table.num_rows
+    parts = table.columns
+    del table  # each column is let go as soon as it is read
     for i, name in enumerate(names):
-        column = table.column(i)
+        column, parts[i] = parts[i], None
         kind = column.type
         if pa.types.is_integer(kind) or pa.types.is_floating(kind):
-            values = column.to_numpy().astype(np.float64, copy=False)
-            nulls = None
-            present = values
-            if column.null_count:
-                nulls = column.is_null().to_numpy(zero_copy_only=False)
-                present = values[~nulls]
-            if (
-                padded
-                or not np.isfinite(present).all()
-                or (pa.types.is_integer(kind) and hexadecimal)
-                or (minus_zero and pa.types.is_integer(kind) and not present.all())
-            ):
-                as_text.append(i)  # " 1", "nan", "inf", "1e400", "-0": as text
-                continue
-            if nulls is not None:
-                values = values.astype(object)
-                values[nulls] = None
-            columns[name] = values
+            numbers = _arrow_numbers(column, pa.types.is_integer(kind), suspects)
+            if numbers is None:
+                as_text.append(i)
+            else:
+                columns[name] = numbers
         elif pa.types.is_null(kind):
-            columns[name] = np.full(table.num_rows, None, dtype=object)
+            columns[name] = np.full(rows, None, dtype=object)
         elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
             columns[name] = _text_cells(column, pc)
         else:  # dates, times: text to the csv module
@@ -821,9 +812,46 @@ def _read_csv_arrow(raw: bytes) -> _Table | None:
             return None  # not UTF-8: the csv module says where
         for i in as_text:
             columns[names[i]] = _text_cells(again.column(raw_names[i]), pc)
-    if table.num_rows == 0:
+    if rows == 0:
         columns = {name: np.empty(0) for name in names}
-    return _Table({name: columns[name] for name in names}, table.num_rows)
+    return _Table({name: columns[name] for name in names}, rows)
+
+
+@attrs.frozen
+class _Suspects:
+    """What in a CSV file pyarrow may read as a number the csv module does not."""
+
+    padded: bool  # a cell may start or end with a space or a tab
+    minus_zero: bool  # "-0" somewhere
+    hexadecimal: bool  # "0x" or "0X" somewhere
+
+
+def _arrow_numbers(
+    column: Any,  # noqa: ANN401 (a pyarrow ChunkedArray)
+    integers: bool,
+    suspects: _Suspects,
+) -> np.ndarray | None:
+    """Return a pyarrow column of numbers as the csv module reads it.
+
+    ``None``: pyarrow may have read a cell otherwise (``" 1"``, ``"nan"``,
+    ``"inf"``, ``"1e400"``, ``"0x10"``, ``"-0"``); read the column as text.
+    """
+    if suspects.padded or (integers and suspects.hexadecimal):
+        return None
+    values: np.ndarray = column.to_numpy().astype(np.float64, copy=False)
+    nulls = None
+    present = values
+    if column.null_count:
+        nulls = column.is_null().to_numpy(zero_copy_only=False)
+        present = values[~nulls]
+    if not np.isfinite(present).all() or (
+        integers and suspects.minus_zero and not present.all()
+    ):
+        return None
+    if nulls is not None:
+        values = values.astype(object)
+        values[nulls] = None
+    return values
 
 
 def _text_cells(column: Any, pc: Any) -> np.ndarray:  # noqa: ANN401
@@ -853,44 +881,42 @@ def _any_of(values: np.ndarray, chars: bytes) -> np.ndarray:
     return mask
 
 
-def _after(view: np.ndarray, first: bytes, then: bytes) -> bool:
+def _after(raw: bytes, first: bytes, then: bytes) -> bool:
     """Whether a byte of *first* is followed by one of *then* (*first* is rare)."""
+    if not any(bytes([char]) in raw for char in first):  # a fast scan each
+        return False
+    view = np.frombuffer(raw, dtype=np.uint8)
     at = np.flatnonzero(_any_of(view[:-1], first))
     return bool(_any_of(view[at + 1], then).any())
 
 
-def _before(view: np.ndarray, first: bytes, then: bytes) -> bool:
+def _before(raw: bytes, first: bytes, then: bytes) -> bool:
     """Whether a byte of *first* is followed by one of *then* (*then* is rare)."""
+    if not any(bytes([char]) in raw for char in then):
+        return False
+    view = np.frombuffer(raw, dtype=np.uint8)
     at = np.flatnonzero(_any_of(view[1:], then))
     return bool(_any_of(view[at], first).any())
 
 
-def _padded(view: np.ndarray) -> bool:
+def _padded(raw: bytes) -> bool:
     """Whether a cell may start or end with a space or a tab (pyarrow trims them)."""
-    if view.size == 0:
-        return False
-    if view[0] in b" \t" or view[-1] in b" \t":
+    if raw[:1] in (b" ", b"\t") or raw[-1:] in (b" ", b"\t"):
         return True
     edges = b',\n\r"'
-    return _after(view, b" \t", edges) or _before(view, edges, b" \t")
+    return _after(raw, b" \t", edges) or _before(raw, edges, b" \t")
 
 
 def _long_line(raw: bytes, limit: int) -> bool:
     """Whether a line of *raw* is longer than *limit* bytes (a cell might be)."""
-    if len(raw) <= limit:
-        return False
-    view = np.frombuffer(raw, dtype=np.uint8)
-    last = -1  # the last newline seen
-    step = 1 << 24
-    for lo in range(0, view.size, step):
-        ends = np.flatnonzero(view[lo : lo + step] == ord("\n")) + lo
-        if ends.size:
-            if int((np.diff(ends, prepend=last) - 1).max()) > limit:
-                return True
-            last = int(ends[-1])
-        elif min(lo + step, view.size) - last - 1 > limit:
+    start = 0  # the start of a line
+    while len(raw) - start > limit:
+        # the last line end within reach: every line before it is short enough
+        end = raw.rfind(b"\n", start, start + limit + 1)
+        if end < 0:
             return True
-    return view.size - last - 1 > limit
+        start = end + 1
+    return False
 
 
 def _read_csv_stdlib(
