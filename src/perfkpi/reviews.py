@@ -85,8 +85,22 @@ Progress = Callable[[int, int], None]
 """A progress callback: ``(done, total)`` after each file."""
 
 
+def _all(values: object, kind: type, what: str) -> tuple[Any, ...]:
+    """Return *values* as a tuple, each a *kind*; else a TypeError naming *what*."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        name = type(values).__name__
+        msg = f"{what} must be an iterable of {kind.__name__}, not {name}"
+        raise TypeError(msg)
+    out = tuple(values)
+    for value in out:
+        if not isinstance(value, kind):
+            msg = f"{what} must hold {kind.__name__}s, not {type(value).__name__}"
+            raise TypeError(msg)
+    return out
+
+
 def _strs(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return _all(values, str, "a list of texts")
 
 
 @attrs.frozen
@@ -140,7 +154,7 @@ class Discrepancy:
 
 
 def _discrepancies(values: Iterable[Discrepancy]) -> tuple[Discrepancy, ...]:
-    return tuple(values)
+    return _all(values, Discrepancy, "discrepancies")
 
 
 @attrs.frozen
@@ -170,6 +184,11 @@ class ReviewEntry:
     reasons
         The workbook's own 偏差原因, by node code, kept in its scored sheet.
 
+    Raises
+    ------
+    TypeError
+        When *discrepancies* does not hold :class:`Discrepancy` values or
+        *warnings* texts.
     """
 
     file: str
@@ -229,7 +248,7 @@ def _order(entry: ReviewEntry) -> tuple[int, float, int, str]:
 
 
 def _entries(values: Iterable[ReviewEntry]) -> tuple[ReviewEntry, ...]:
-    return tuple(sorted(values, key=_order))
+    return tuple(sorted(_all(values, ReviewEntry, "entries"), key=_order))
 
 
 _WORDS = {
@@ -323,6 +342,12 @@ class Review:
         number of discrepancies, then by file name.
     skipped
         Files of the folders given that are not read (another kind of file).
+
+    Raises
+    ------
+    TypeError
+        When *entries* does not hold :class:`ReviewEntry` values, or
+        *skipped* texts.
     """
 
     scheme: Scheme | None
@@ -605,7 +630,8 @@ def review(
         When an input does not exist, no file to review is found, or
         *jobs* is not a whole number of at least 1.
     TypeError
-        When *scheme* is neither a Scheme nor ``None``.
+        When *scheme* is neither a Scheme nor ``None``, or an input is not a
+        path.
 
     Notes
     -----
