@@ -740,3 +740,46 @@ def test_a_zero_point_leaf_scores_zero() -> None:
     assert [(c.kind, c.stated, c.computed) for c in result.mismatches] == [
         ("score", 1.0, 0.0)
     ]
+
+
+# -- arguments of the wrong type -------------------------------------------------
+
+
+def test_stated_records_refuse_wrong_types() -> None:
+    from perfkpi.check import (
+        CheckResult,
+        Figure,
+        Stated,
+        StatedAmount,
+        StatedDeduction,
+        StatedRate,
+        StatedScore,
+    )
+
+    with pytest.raises(TypeError, match=r"'value' must be a number \(got '98.5'\)"):
+        Figure("98.5")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"'places' must be a whole number >= 0"):
+        Figure(98.5, -1)
+    with pytest.raises(TypeError, match=r"'value' must be a Figure \(got 98.5\)"):
+        StatedScore("total", 98.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"'parts' must be a list of StatedDeduction"):
+        StatedDeduction("1", Figure(1.0), parts=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"'parts' must be a list of text"):
+        StatedAmount("支出", Figure(1.0), parts="预算")
+    with pytest.raises(TypeError, match=r"'numerator' must be an amount's name"):
+        StatedRate("执行率", Figure(1.0), numerator=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"'scores' must be a list of StatedScore"):
+        Stated(scores=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"'checks' must be a list of Check"):
+        CheckResult(None)  # type: ignore[arg-type]
+
+
+def test_stated_readers_refuse_wrong_types() -> None:
+    from perfkpi.check import StatedError, stated_from_dict, stated_from_text
+
+    with pytest.raises(StatedError, match=r"expected a table at the top level"):
+        stated_from_dict("total = 1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"the stated figures' text must be text"):
+        stated_from_text(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"format must be 'toml' or 'json'"):
+        stated_from_text("", format="yaml")

@@ -419,3 +419,14 @@ def test_plan_functions_refuse_what_is_not_a_scheme() -> None:
         compile_plan("gz")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="the scheme must be a Scheme"):
         effective_rule(None, "1")  # type: ignore[arg-type]
+
+
+def test_evaluation_tables_must_be_mappings() -> None:
+    from perfkpi.evaluation import Evaluation
+
+    ev = evaluate(
+        perfkpi.catalog.scheme("gz-dept-overall"),
+        perfkpi.catalog.data("gz-internet-court-2022"),
+    )
+    with pytest.raises(TypeError, match=r"tables must be mappings by node code"):
+        Evaluation(ev.scheme, ev.data, 1.0, "优", [("1", 1.0)], {}, {})  # type: ignore[arg-type]

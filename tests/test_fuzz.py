@@ -869,16 +869,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.batch.BatchResult": (AttributeError,),
     "perfkpi.batch.evaluate_batch": (TypeError, ValueError),
     "perfkpi.batch.evaluate_dask": (AttributeError,),
-    # check.py
-    "perfkpi.check.Check": (TypeError,),
-    "perfkpi.check.CheckResult": (TypeError,),
-    "perfkpi.check.Stated": (TypeError,),
-    "perfkpi.check.StatedAmount": (TypeError,),
-    "perfkpi.check.StatedDeduction": (TypeError,),
-    "perfkpi.check.stated_from_dict": (AttributeError, TypeError),
-    "perfkpi.check.stated_from_text": (AttributeError, TypeError),
-    # evaluation.py
-    "perfkpi.evaluation.Evaluation": (TypeError, ValueError),
     # excel.py
     "perfkpi.excel.SelfEvaluation": (TypeError,),
     "perfkpi.excel.differences": (AttributeError,),
@@ -895,24 +885,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.formulas.as_fraction": (decimal.InvalidOperation, TypeError),
     "perfkpi.formulas.normalise_name": (AttributeError,),
     "perfkpi.formulas.reading_unit": (KeyError, TypeError),
-    # plot.py
-    "perfkpi.plot.save": (AttributeError,),
-    "perfkpi.plot.save_figures": (
-        AttributeError,
-        OSError,
-        TypeError,
-        ValueError,
-        UserWarning,
-    ),
-    # whatif.py
-    "perfkpi.whatif.Gap": (TypeError,),
-    "perfkpi.whatif.GapBatch": (TypeError, ValueError),
-    "perfkpi.whatif.WhatIf": (TypeError,),
-    "perfkpi.whatif.WhatIfBatch": (TypeError, ValueError),
-    "perfkpi.whatif.gap_to_grade": (TypeError,),
-    "perfkpi.whatif.gap_to_grade_batch": (TypeError,),
-    "perfkpi.whatif.what_if": (TypeError, ValueError),
-    "perfkpi.whatif.what_if_batch": (TypeError,),
 }
 """Builtins that still escape a public callable undocumented, by callable.
 

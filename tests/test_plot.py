@@ -173,3 +173,26 @@ def test_cli_plot_bad_suffix_exits_2(
         code = main(["plot", scheme, data, "-o", str(tmp_path / "w.gif")])
     assert code == 2
     assert "w.gif" in capsys.readouterr().err
+
+
+def test_arguments_of_the_wrong_type_or_value(
+    seed: perfkpi.Evaluation, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match=r"lang must be 'zh' or 'en' \(got 'fr'\)"):
+        plot.waterfall(seed, lang="fr")
+    with pytest.raises(TypeError, match=r"the font must be text \(got 3\)"):
+        plot.node_scores(seed, font=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"no installed font is named 'No Such'"):
+        plot.waterfall(seed, font="No Such")
+    with pytest.raises(TypeError, match=r"the evaluation must be an Evaluation"):
+        plot.waterfall(seed.scheme)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"the figure must be a Figure"):
+        plot.save([], tmp_path / "x.png")  # type: ignore[arg-type]
+    # a language is part of the file names: nothing else reaches the path
+    with pytest.raises(ValueError, match=r"lang must be 'zh' or 'en'"):
+        plot.save_figures(seed, tmp_path, lang="../x")
+    with pytest.raises(ValueError, match=r"written as 'png' or 'svg', not 'pdf'"):
+        plot.save_figures(seed, tmp_path, formats=["pdf"])
+    with pytest.raises(TypeError, match=r"formats must be a list of text"):
+        plot.save_figures(seed, tmp_path, formats=None)  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())  # refused before anything was written

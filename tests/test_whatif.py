@@ -765,3 +765,46 @@ def test_gap_on_drawn_schemes(ev: perfkpi.Evaluation) -> None:
         text = c.describe()
         assert "e-" not in text
         assert "：+" in text
+
+
+# -- arguments of the wrong type -------------------------------------------------
+
+
+def test_what_if_refuses_arguments_of_the_wrong_type(seed: perfkpi.Evaluation) -> None:
+    ev = seed
+    with pytest.raises(TypeError, match=r"the evaluation must be an Evaluation"):
+        what_if(ev.data, {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"actuals must be a mapping of node code"):
+        what_if(ev, [("1.1.5", "是")])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"drop_findings must be whole numbers"):
+        what_if(ev, drop_findings=[1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"drop_findings must be a list of finding"):
+        what_if(ev, drop_findings=4)  # type: ignore[arg-type]
+
+
+def test_gap_and_batches_refuse_arguments_of_the_wrong_type(
+    seed: perfkpi.Evaluation,
+) -> None:
+    ev = seed
+    with pytest.raises(GapError, match=r"unknown levers \[\"\['items'\]\"\]"):
+        gap_to_grade(ev, levers=[["items"]])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="levers must be a list of lever names"):
+        gap_to_grade(ev, levers=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"data must be a list of entities' data"):
+        what_if_batch(ev.scheme, ev.data)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"data must be a list of entities' data"):
+        gap_to_grade_batch(ev.scheme, {"1": 1})  # type: ignore[arg-type]
+    with pytest.raises(GapError, match="max_changes must be a whole number"):
+        gap_to_grade_batch(ev.scheme, [], max_changes=-1)
+
+
+def test_result_records_refuse_wrong_containers(seed: perfkpi.Evaluation) -> None:
+    from perfkpi.whatif import GapBatch, WhatIf, WhatIfBatch
+
+    ev = seed
+    with pytest.raises(TypeError, match=r"a what-if's changes must be a list of"):
+        WhatIf(ev, ev, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"a batch's errors must map row indexes"):
+        WhatIfBatch(np.zeros(1), np.zeros(1), np.zeros(1), ["bad"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"a batch's gaps must be a list of Gap"):
+        GapBatch([1])  # type: ignore[list-item]

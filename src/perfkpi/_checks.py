@@ -85,7 +85,9 @@ def instance(value: object, cls: type[T], what: str) -> T:
         If it is not.
     """
     if not isinstance(value, cls):
-        msg = f"{what} must be a {cls.__name__} (got {_quote(value)})"
+        name = cls.__name__
+        article = "an" if name[0] in "AEIO" else "a"  # a Unit, an Override
+        msg = f"{what} must be {article} {name} (got {_quote(value)})"
         raise TypeError(msg)
     return value
 

@@ -44,6 +44,7 @@ from typing import Any, Literal
 
 import attrs
 
+from perfkpi import _checks as checks
 from perfkpi._frozen import deep_freeze
 from perfkpi.deductions import Data, Item
 from perfkpi.errors import DataError, IncompatibleUnitError, PerfKPIError
@@ -122,6 +123,45 @@ class StatedError(ValueError, PerfKPIError):
 # -- the stated figures --------------------------------------------------------------
 
 
+def _text(_: object, field: attrs.Attribute[str], value: object) -> None:
+    checks.text(value, f"{field.name!r}")
+
+
+def _number(_: object, field: attrs.Attribute[float], value: object) -> None:
+    checks.number(value, f"{field.name!r}")
+
+
+def _places(_: object, __: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"'places' must be a whole number (got {value!r:.60})"
+        raise TypeError(msg)
+    if value < 0:
+        msg = f"'places' must be a whole number >= 0 (got {value!r})"
+        raise ValueError(msg)
+
+
+def _figure(_: object, field: attrs.Attribute[Figure], value: object) -> None:
+    checks.instance(value, Figure, f"{field.name!r}")
+
+
+def _optional_figure(
+    _: object, field: attrs.Attribute[Figure | None], value: object
+) -> None:
+    if value is not None:
+        checks.instance(value, Figure, f"{field.name!r}")
+
+
+def _reference(
+    _: object, field: attrs.Attribute[str | Figure | None], value: object
+) -> None:
+    if value is not None and not isinstance(value, str | Figure):
+        msg = (
+            f"{field.name!r} must be an amount's name, a Figure or None "
+            f"(got {value!r:.60})"
+        )
+        raise TypeError(msg)
+
+
 @attrs.frozen
 class Figure:
     """A number as a report writes it.
@@ -136,12 +176,20 @@ class Figure:
         Its unit symbol (``万元``, ``%``), or ``""``.
     source
         Where the report states it (section, sentence).
+
+    Raises
+    ------
+    TypeError
+        If *value* is not a number, *places* not a whole number, or *unit* or
+        *source* not text.
+    ValueError
+        If *places* is below zero.
     """
 
-    value: float
-    places: int = 0
-    unit: str = ""
-    source: str = ""
+    value: float = attrs.field(validator=_number)
+    places: int = attrs.field(default=0, validator=_places)
+    unit: str = attrs.field(default="", validator=_text)
+    source: str = attrs.field(default="", validator=_text)
 
     def __str__(self) -> str:
         return f"{self.value:.{self.places}f}{self.unit}"
@@ -163,16 +211,26 @@ class StatedScore:
         The actual the report gives for a scored leaf (``"98.5%"``), written
         as in a data file; the score is then recomputed from it by the node's
         rule.
+
+    Raises
+    ------
+    TypeError
+        If *node* is not text, or *value* or *points* neither a
+        :class:`Figure` nor ``None``.
     """
 
-    node: str
-    value: Figure | None = None
-    points: Figure | None = None
+    node: str = attrs.field(validator=_text)
+    value: Figure | None = attrs.field(default=None, validator=_optional_figure)
+    points: Figure | None = attrs.field(default=None, validator=_optional_figure)
     actual: object = attrs.field(default=None, converter=deep_freeze)
 
 
 def _deductions(values: Iterable[StatedDeduction]) -> tuple[StatedDeduction, ...]:
-    return tuple(values)
+    return checks.instances(values, StatedDeduction, "'deductions'")
+
+
+def _parts(values: Iterable[StatedDeduction]) -> tuple[StatedDeduction, ...]:
+    return checks.instances(values, StatedDeduction, "'parts'")
 
 
 @attrs.frozen
@@ -196,18 +254,24 @@ class StatedDeduction:
         counts.
     parts
         The stated parts of a subtotal ("合计扣3.3分" = 1.3 + 2).
+
+    Raises
+    ------
+    TypeError
+        If *node* or *category* is not text, *points* not a :class:`Figure`,
+        or *parts* not a list of :class:`StatedDeduction`.
     """
 
-    node: str
-    points: Figure
-    category: str = ""
+    node: str = attrs.field(validator=_text)
+    points: Figure = attrs.field(validator=_figure)
+    category: str = attrs.field(default="", validator=_text)
     actual: object = attrs.field(default=None, converter=deep_freeze)
     unmet: int | None = None
-    parts: tuple[StatedDeduction, ...] = attrs.field(default=(), converter=_deductions)
+    parts: tuple[StatedDeduction, ...] = attrs.field(default=(), converter=_parts)
 
 
 def _names(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return checks.texts(values, "'parts'")
 
 
 @attrs.frozen
@@ -224,12 +288,18 @@ class StatedAmount:
         Names of the amounts it is the sum of.
     within
         Name of an amount it is part of (so it cannot exceed it).
+
+    Raises
+    ------
+    TypeError
+        If *name* or *within* is not text, *value* not a :class:`Figure`, or
+        *parts* not a list of text.
     """
 
-    name: str
-    value: Figure
+    name: str = attrs.field(validator=_text)
+    value: Figure = attrs.field(validator=_figure)
     parts: tuple[str, ...] = attrs.field(default=(), converter=_names)
-    within: str = ""
+    within: str = attrs.field(default="", validator=_text)
 
 
 @attrs.frozen
@@ -237,24 +307,31 @@ class StatedRate:
     """A rate the report states, possibly with its numerator and denominator.
 
     Numerator and denominator are amounts named in the file, or numbers.
+
+    Raises
+    ------
+    TypeError
+        If *name* is not text, *value* not a :class:`Figure`, or *numerator*
+        or *denominator* neither an amount's name, a :class:`Figure` nor
+        ``None``.
     """
 
-    name: str
-    value: Figure
-    numerator: str | Figure | None = None
-    denominator: str | Figure | None = None
+    name: str = attrs.field(validator=_text)
+    value: Figure = attrs.field(validator=_figure)
+    numerator: str | Figure | None = attrs.field(default=None, validator=_reference)
+    denominator: str | Figure | None = attrs.field(default=None, validator=_reference)
 
 
 def _scores(values: Iterable[StatedScore]) -> tuple[StatedScore, ...]:
-    return tuple(values)
+    return checks.instances(values, StatedScore, "'scores'")
 
 
 def _amounts(values: Iterable[StatedAmount]) -> tuple[StatedAmount, ...]:
-    return tuple(values)
+    return checks.instances(values, StatedAmount, "'amounts'")
 
 
 def _rates(values: Iterable[StatedRate]) -> tuple[StatedRate, ...]:
-    return tuple(values)
+    return checks.instances(values, StatedRate, "'rates'")
 
 
 @attrs.frozen
@@ -262,6 +339,12 @@ class Stated:
     """The figures one report states.
 
     Read one with :func:`~perfkpi.check.load_stated`.
+
+    Raises
+    ------
+    TypeError
+        If *scores*, *deductions*, *amounts* or *rates* is not a list of its
+        class, or another field is not text.
     """
 
     scores: tuple[StatedScore, ...] = attrs.field(default=(), converter=_scores)
@@ -270,12 +353,12 @@ class Stated:
     )
     amounts: tuple[StatedAmount, ...] = attrs.field(default=(), converter=_amounts)
     rates: tuple[StatedRate, ...] = attrs.field(default=(), converter=_rates)
-    grade: str = ""
-    scheme: str = ""
-    entity: str = ""
-    period: str = ""
-    title: str = ""
-    source: str = ""
+    grade: str = attrs.field(default="", validator=_text)
+    scheme: str = attrs.field(default="", validator=_text)
+    entity: str = attrs.field(default="", validator=_text)
+    period: str = attrs.field(default="", validator=_text)
+    title: str = attrs.field(default="", validator=_text)
+    source: str = attrs.field(default="", validator=_text)
 
 
 # -- reading the file ------------------------------------------------------------------
@@ -507,8 +590,13 @@ def stated_from_dict(doc: Mapping[str, Any], *, source: str = "") -> Stated:
     Raises
     ------
     StatedError
-        With every problem found, each with its place in the file.
+        With every problem found, each with its place in the file; also if
+        *doc* is not a table.
     """
+    given: object = doc  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        msg = f"expected a table at the top level (got {given!r:.60})"
+        raise StatedError(str(source), [msg])
     reader = _Reader(source)
     for key in doc:
         if key not in _TOP:
@@ -568,7 +656,15 @@ def stated_from_text(text: str, *, format: str = "toml", source: str = "") -> St
     ------
     StatedError
         If the text does not parse, or for every problem in it.
+    TypeError
+        If *text* is not text.
+    ValueError
+        If *format* is not ``"toml"`` or ``"json"``.
     """
+    checks.text(text, "the stated figures' text")
+    if not isinstance(format, str) or format not in ("toml", "json"):
+        msg = f"format must be 'toml' or 'json' (got {format!r:.60})"
+        raise ValueError(msg)
     try:
         if format == "json":
             doc = json.loads(text)
@@ -625,7 +721,7 @@ def bundled_stated(name: str) -> Stated:
 
 
 def _strs(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return checks.texts(values, "a list of text")
 
 
 @attrs.frozen
@@ -660,6 +756,12 @@ class Check:
         Where the stated figure and each number used come from.
     note
         Anything further, such as which rounding would make it hold.
+
+    Raises
+    ------
+    TypeError
+        If *sources* is not a list of text (the other fields are kept as
+        given: :func:`check_report` builds checks).
     """
 
     kind: Kind
@@ -699,7 +801,7 @@ class Check:
 
 
 def _checks(values: Iterable[Check]) -> tuple[Check, ...]:
-    return tuple(values)
+    return checks.instances(values, Check, "'checks'")
 
 
 _KIND_WORDS = {
@@ -744,6 +846,12 @@ class CheckResult:
         Stated figures that enter no relation, with why.
     notes
         Remarks on the inputs (a stated scheme id that differs, …).
+
+    Raises
+    ------
+    TypeError
+        If *checks* is not a list of :class:`Check`, or *unchecked* or *notes*
+        not a list of text.
     """
 
     checks: tuple[Check, ...] = attrs.field(converter=_checks)

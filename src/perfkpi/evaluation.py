@@ -48,7 +48,13 @@ __all__ = ["Evaluation", "evaluate"]
 
 
 def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return FrozenDict(mapping)
+    given: object = mapping  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        msg = (
+            f"an evaluation's tables must be mappings by node code (got {given!r:.60})"
+        )
+        raise TypeError(msg)
+    return FrozenDict(given)
 
 
 @attrs.frozen
@@ -78,6 +84,12 @@ class Evaluation:
         or NR, or all of whose children do not apply); they have no score.
     grades
         For nodes scored as ordinal grades, the grade label by code.
+
+    Raises
+    ------
+    TypeError
+        If *scores*, *met*, *penalties* or *grades* is not a mapping (the other
+        fields are kept as given: :func:`evaluate` builds evaluations).
     """
 
     scheme: Scheme

@@ -44,6 +44,7 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from perfkpi import _checks
 from perfkpi.errors import PerfKPIError, PerfKPIWarning
 from perfkpi.evaluation import Evaluation
 from perfkpi.targets import format_number
@@ -142,10 +143,37 @@ def _has_cjk(text: str) -> bool:
     return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
 
 
+_GENERIC_FAMILIES = ("serif", "sans-serif", "monospace", "cursive", "fantasy")
+
+
+def _check_lang(lang: str) -> None:
+    given: object = lang  # callers without mypy may pass anything
+    if not isinstance(given, str) or given not in ("zh", "en"):
+        msg = f"lang must be 'zh' or 'en' (got {given!r:.60})"
+        raise ValueError(msg)
+
+
+def _check_font(font: str | None) -> None:
+    if font is None:
+        return
+    _checks.text(font, "the font")
+    _matplotlib()
+    from matplotlib import font_manager  # noqa: PLC0415
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if font not in names and font not in _GENERIC_FAMILIES:
+        found = cjk_font()
+        hint = f"; {found!r} has Chinese glyphs" if found else f"; {INSTALL_HINT}"
+        msg = f"no installed font is named {font!r}{hint}"
+        raise ValueError(msg)
+
+
 class _Labels:
     """The words of a figure in its language, and the fallback without a font."""
 
     def __init__(self, lang: str, font: str | None) -> None:
+        _check_lang(lang)
+        _check_font(font)
         self.lang = "zh" if lang == "zh" else "en"
         self.font = font if font is not None else cjk_font()
         self.cjk = self.font is not None
@@ -249,11 +277,23 @@ def waterfall(
         below the total, not at zero, so that small deductions stay visible;
         its label says where it starts.
 
+    Raises
+    ------
+    PlotDependencyError
+        If matplotlib is not installed.
+    TypeError
+        If *ev* is not an :class:`~perfkpi.evaluation.Evaluation`, or *font*
+        neither text nor ``None``.
+    ValueError
+        If *lang* is not ``"zh"`` or ``"en"``, or no installed font is named
+        *font*.
+
     Warns
     -----
     FontWarning
         If *lang* is ``"zh"`` and no font with Chinese glyphs is installed.
     """
+    _checks.instance(ev, Evaluation, "the evaluation")
     labels = _Labels(lang, font)
     full = ev.scheme.points
     steps = [d for d in ev.deductions if d.points]
@@ -365,11 +405,23 @@ def node_scores(
         over it, the score, coloured by the grade its share of full points
         would earn on the scheme's scale.
 
+    Raises
+    ------
+    PlotDependencyError
+        If matplotlib is not installed.
+    TypeError
+        If *ev* is not an :class:`~perfkpi.evaluation.Evaluation`, or *font*
+        neither text nor ``None``.
+    ValueError
+        If *lang* is not ``"zh"`` or ``"en"``, or no installed font is named
+        *font*.
+
     Warns
     -----
     FontWarning
         If *lang* is ``"zh"`` and no font with Chinese glyphs is installed.
     """
+    _checks.instance(ev, Evaluation, "the evaluation")
     labels = _Labels(lang, font)
     scheme = ev.scheme
     rows = [
@@ -432,10 +484,21 @@ def save(figure: matplotlib.figure.Figure, path: str | pathlib.Path) -> pathlib.
 
     Raises
     ------
+    OSError
+        If the file cannot be written (a missing folder, a name too long).
+    PlotDependencyError
+        If matplotlib is not installed.
+    TypeError
+        If *figure* is not a matplotlib figure or *path* is not a path.
     ValueError
         For another suffix.
     """
     mpl = _matplotlib()
+    _checks.instance(figure, mpl.figure.Figure, "the figure")
+    given: object = path
+    if not isinstance(given, str | pathlib.PurePath):
+        msg = f"the path must be text or a path (got {given!r:.60})"
+        raise TypeError(msg)
     path = pathlib.Path(path)
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in ("png", "svg"):
@@ -459,7 +522,38 @@ def save_figures(
 
     The files are named ``waterfall-<lang>.<format>`` and
     ``node-scores-<lang>.<format>``.
+
+    Raises
+    ------
+    OSError
+        If *folder* cannot be made (a file has its name) or a file cannot be
+        written.
+    PlotDependencyError
+        If matplotlib is not installed.
+    TypeError
+        If *ev* is not an :class:`~perfkpi.evaluation.Evaluation`, *folder* not
+        a path, *formats* not a list of text, or *font* neither text nor
+        ``None``.
+    ValueError
+        If *lang* is not ``"zh"`` or ``"en"``, a format is not ``"png"`` or
+        ``"svg"``, or no installed font is named *font*.
+
+    Warns
+    -----
+    FontWarning
+        If *lang* is ``"zh"`` and no font with Chinese glyphs is installed.
     """
+    _checks.instance(ev, Evaluation, "the evaluation")
+    _check_lang(lang)
+    given: object = folder
+    if not isinstance(given, str | pathlib.PurePath):
+        msg = f"the folder must be text or a path (got {given!r:.60})"
+        raise TypeError(msg)
+    for fmt in _checks.texts(formats, "formats"):
+        if fmt not in ("png", "svg"):
+            msg = f"figures are written as 'png' or 'svg', not {fmt!r}"
+            raise ValueError(msg)
+    _check_font(font)
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out: list[pathlib.Path] = []

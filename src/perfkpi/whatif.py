@@ -39,6 +39,7 @@ from typing import Literal
 import attrs
 import numpy as np
 
+from perfkpi import _checks
 from perfkpi.deductions import Data, Finding
 from perfkpi.errors import PerfKPIError
 from perfkpi.evaluation import Evaluation, evaluate
@@ -182,7 +183,7 @@ def _text(value: object, lang: str = "zh") -> str:  # noqa: PLR0911 (one per for
 
 
 def _changes(values: Iterable[Change]) -> tuple[Change, ...]:
-    return tuple(values)
+    return _checks.instances(values, Change, "a what-if's changes")
 
 
 @attrs.frozen
@@ -195,6 +196,12 @@ class WhatIf:
         The two evaluations.
     changes
         What changed.
+
+    Raises
+    ------
+    TypeError
+        If *changes* is not a list of :class:`Change` (the evaluations are
+        kept as given: :func:`what_if` builds what-ifs).
     """
 
     before: Evaluation
@@ -260,6 +267,19 @@ def _finding_label(finding: Finding) -> str:
     return finding.reason or finding.category or finding.node
 
 
+def _indexes(values: Iterable[int]) -> list[int]:
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        msg = f"drop_findings must be a list of finding indexes (got {given!r:.60})"
+        raise TypeError(msg)
+    out = list(given)
+    for index in out:
+        if isinstance(index, bool) or not isinstance(index, int):
+            msg = f"drop_findings must be whole numbers (got {index!r:.60} in it)"
+            raise TypeError(msg)
+    return out
+
+
 def _make_changes(
     ev: Evaluation, actuals: Mapping[str, object], drop: Sequence[int]
 ) -> list[Change]:
@@ -317,6 +337,13 @@ def what_if(
     ------
     DataError
         If a new actual cannot be read against its node.
+    GapError
+        If *actuals* names a node the scheme does not have, or
+        *drop_findings* a finding the entity does not have.
+    TypeError
+        If *ev* is not an :class:`~perfkpi.evaluation.Evaluation`, *actuals*
+        neither a mapping nor ``None``, or *drop_findings* not a list of whole
+        numbers.
 
     Examples
     --------
@@ -331,8 +358,13 @@ def what_if(
     >>> w.node_deltas
     {'1': 1.0, '2': 1.0, '1.1': 1.0}
     """
+    _checks.instance(ev, Evaluation, "the evaluation")
+    given: object = actuals
+    if given is not None and not isinstance(given, Mapping):
+        msg = f"actuals must be a mapping of node code to value (got {given!r:.60})"
+        raise TypeError(msg)
     actuals = dict(actuals or {})
-    drop = list(drop_findings)
+    drop = _indexes(drop_findings)
     changes = _make_changes(ev, actuals, drop)
     flat = _flat(ev)
     before = evaluate(ev.scheme, flat)
@@ -436,11 +468,11 @@ class Step:
 
 
 def _steps(values: Iterable[Step]) -> tuple[Step, ...]:
-    return tuple(values)
+    return _checks.instances(values, Step, "a gap's steps")
 
 
 def _improvements(values: Iterable[Improvement]) -> tuple[Improvement, ...]:
-    return tuple(values)
+    return _checks.instances(values, Improvement, "a gap's candidates")
 
 
 @attrs.frozen
@@ -464,6 +496,13 @@ class Gap:
         The evaluation with every step applied.
     reached
         Whether *after* has the grade aimed at (or a better one).
+
+    Raises
+    ------
+    TypeError
+        If *steps* is not a list of :class:`Step` or *candidates* not a list of
+        :class:`Improvement` (the other fields are kept as given:
+        :func:`gap_to_grade` builds gaps).
     """
 
     evaluation: Evaluation
@@ -578,12 +617,18 @@ def _rank(scheme: Scheme, grade: str) -> int:
 
 
 def _levers(levers: Sequence[str]) -> frozenset[str]:
-    if isinstance(levers, str):
-        levers = (levers,)
+    given: object = levers  # callers without mypy may pass anything
+    if isinstance(given, str):
+        given = (given,)
+    if isinstance(given, bytes | Mapping) or not isinstance(given, Iterable):
+        msg = f"levers must be a list of lever names (got {given!r:.60})"
+        raise TypeError(msg)
     chosen: set[str] = set()
     unknown: list[str] = []
-    for lever in levers:
-        if lever in _ALIASES:
+    for lever in given:
+        if not isinstance(lever, str):
+            unknown.append(repr(lever))
+        elif lever in _ALIASES:
             chosen.update(_ALIASES[lever])
         elif lever in LEVERS:
             chosen.add(lever)
@@ -1321,6 +1366,9 @@ def gap_to_grade(
     GapError
         If *grade* has no band in the scheme's scale, a lever is unknown, or
         *max_changes* is not a whole number from 0 to 64.
+    TypeError
+        If *ev* is not an :class:`~perfkpi.evaluation.Evaluation` or *levers*
+        is not a list of names.
 
     Notes
     -----
@@ -1360,6 +1408,7 @@ def gap_to_grade(
     >>> gap.total_after, gap.after.grade
     (90.63, '优')
     """
+    _checks.instance(ev, Evaluation, "the evaluation")
     chosen_levers = _levers(levers)
     if (
         isinstance(max_changes, bool)
@@ -1427,7 +1476,23 @@ def _array_field() -> np.ndarray:
 
 
 def _errors(values: Mapping[int, str]) -> Mapping[int, str]:
-    return dict(values)
+    given: object = values  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        msg = f"a batch's errors must map row indexes to reasons (got {given!r:.60})"
+        raise TypeError(msg)
+    return dict(given)
+
+
+def _rows(
+    data: Sequence[Data | Mapping[str, object]],
+) -> Sequence[Data | Mapping[str, object]]:
+    given: object = data  # callers without mypy may pass anything
+    if isinstance(given, str | bytes | Mapping | Data) or not isinstance(
+        given, Sequence
+    ):
+        msg = f"data must be a list of entities' data (got {given!r:.60})"
+        raise TypeError(msg)
+    return data
 
 
 @attrs.frozen
@@ -1441,6 +1506,12 @@ class WhatIfBatch:
         row that could not be evaluated.
     errors
         The reason for each failed row, by row index.
+
+    Raises
+    ------
+    TypeError
+        If *errors* is not a mapping (the arrays are kept as given:
+        :func:`what_if_batch` builds batches).
     """
 
     before: np.ndarray = _array_field()
@@ -1470,8 +1541,21 @@ def what_if_batch(
     >>> batch = what_if_batch(scheme, [{"1": 90}, {"1": 95}, {"1": "x"}], {"1": 100})
     >>> batch.delta.tolist()[:2], list(batch.errors)
     ([1.0, 0.5], [2])
+
+    Raises
+    ------
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme`, *data* is not a
+        list, or *actuals* or *drop_findings* is not of its type (see
+        :func:`what_if`).
     """
-    drop = list(drop_findings)
+    _checks.instance(scheme, Scheme, "the scheme")
+    data = _rows(data)
+    given: object = actuals
+    if given is not None and not isinstance(given, Mapping):
+        msg = f"actuals must be a mapping of node code to value (got {given!r:.60})"
+        raise TypeError(msg)
+    drop = _indexes(drop_findings)
     n = len(data)
     before = np.full(n, np.nan)
     after = np.full(n, np.nan)
@@ -1488,7 +1572,18 @@ def what_if_batch(
 
 
 def _gaps(values: Iterable[Gap | None]) -> tuple[Gap | None, ...]:
-    return tuple(values)
+    given: object = values  # callers without mypy may pass anything
+    if isinstance(given, str | bytes | Mapping | Gap) or not isinstance(
+        given, Iterable
+    ):
+        msg = f"a batch's gaps must be a list of Gap or None (got {given!r:.60})"
+        raise TypeError(msg)
+    out = tuple(given)
+    for gap in out:
+        if gap is not None and not isinstance(gap, Gap):
+            msg = f"a batch's gaps must be a list of Gap or None (got {gap!r:.60})"
+            raise TypeError(msg)
+    return out
 
 
 @attrs.frozen
@@ -1501,6 +1596,12 @@ class GapBatch:
         One :class:`Gap` per row, ``None`` for a row that failed.
     errors
         The reason for each failed row, by row index.
+
+    Raises
+    ------
+    TypeError
+        If *gaps* is not a list of :class:`Gap` or ``None``, or *errors* is not
+        a mapping.
     """
 
     gaps: tuple[Gap | None, ...] = attrs.field(converter=_gaps)
@@ -1529,7 +1630,28 @@ def gap_to_grade_batch(
 
     A row that cannot be evaluated gets ``None`` and its reason; the batch
     never stops half-way.
+
+    Raises
+    ------
+    GapError
+        If *levers* names an unknown lever or *max_changes* is not a whole
+        number from 0 to :data:`MAX_CHANGES`.
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme`, *data* is not a
+        list, or *levers* not a list of names.
     """
+    _checks.instance(scheme, Scheme, "the scheme")
+    data = _rows(data)
+    _levers(levers)
+    if (
+        isinstance(max_changes, bool)
+        or not isinstance(max_changes, int)
+        or not 0 <= max_changes <= MAX_CHANGES
+    ):
+        msg = (
+            f"max_changes must be a whole number 0-{MAX_CHANGES} (got {max_changes!r})"
+        )
+        raise GapError(msg)
     gaps: list[Gap | None] = []
     errors: dict[int, str] = {}
     for row, entity in enumerate(data):
