@@ -416,6 +416,16 @@ def test_the_result_is_never_the_callers_array() -> None:
     assert given.tolist() == [1.0, 2.0]
 
 
+def test_a_bad_input_broadcast_to_nothing_is_still_bad() -> None:
+    # x has no elements, so x × y has none either: y's NaN is still reported
+    x = np.zeros((3, 0))
+    with pytest.raises(FormulaError, match="input 'y' is not finite"):
+        parse_formula("sum(x * y)").evaluate({"x": x, "y": math.nan})
+    out = parse_formula("sum(x * y)").evaluate_batch({"x": x, "y": math.nan})
+    assert out.values.tolist() == [0.0, 0.0, 0.0]  # the sum of no values is 0
+    assert out.reasons.tolist() == ["", "", ""]
+
+
 def test_zero_dimensional_inputs() -> None:
     out = parse_formula("-y").evaluate_batch({"y": np.asarray(math.nan)})
     assert out.values.shape == ()

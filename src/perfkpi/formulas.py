@@ -762,8 +762,9 @@ class Formula:
         Only the values of :attr:`_checked_steps` and the result are looked at,
         each in one reduction: a formula over good data costs its arithmetic
         and little more.  ``None`` when an element is not finite, or for
-        anything unusual (shapes that do not broadcast, an empty result), which
-        the careful run then reports as it always does.
+        anything unusual (shapes that do not broadcast, an empty value, which
+        could hide a bad input broadcast to nothing), which the careful run
+        then reports as it always does.
         """
         checked = self._checked_steps
         stack: list[np.ndarray] = []
@@ -783,13 +784,13 @@ class Formula:
                     b = stack.pop()
                     a = stack.pop()
                     out = _ARITHMETIC[op](a, b)
-                if index in checked and not _all_finite(out):
-                    return None
+                if out.size == 0 or (index in checked and not _all_finite(out)):
+                    return None  # an empty value could hide a bad input's elements
                 stack.append(out)
         except (_NotFastError, ValueError):  # ValueError: shapes that do not broadcast
             return None
         (result,) = stack
-        if result.size == 0 or not _all_finite(result):
+        if not _all_finite(result):
             return None
         return np.asarray(result, dtype=np.float64)
 
