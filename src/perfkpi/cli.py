@@ -653,14 +653,15 @@ class _ProgressBar:
         self,
         verb: str = "scoring",
         unit: str = "rows",
-        minimum: int = PROGRESS_MIN_ROWS,
+        minimum: int | None = None,
     ) -> None:
         self.shown = -1
         self.verb, self.unit, self.minimum = verb, unit, minimum
 
     def __call__(self, done: int, total: int) -> None:
         stream = sys.stderr
-        if total < self.minimum or not stream.isatty():
+        minimum = PROGRESS_MIN_ROWS if self.minimum is None else self.minimum
+        if total < minimum or not stream.isatty():
             return
         percent = done * 100 // total
         if percent == self.shown:
