@@ -772,6 +772,8 @@ def test_stated_records_refuse_wrong_types() -> None:
         Stated(scores=None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"'checks' must be a list of Check"):
         CheckResult(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"'notes' must be a list of text \(got 'x'\)"):
+        CheckResult([], notes="x")
 
 
 def test_stated_readers_refuse_wrong_types() -> None:

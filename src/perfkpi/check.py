@@ -720,8 +720,16 @@ def bundled_stated(name: str) -> Stated:
 # -- checks ---------------------------------------------------------------------
 
 
-def _strs(values: Iterable[str]) -> tuple[str, ...]:
-    return checks.texts(values, "a list of text")
+def _sources(values: Iterable[str]) -> tuple[str, ...]:
+    return checks.texts(values, "'sources'")
+
+
+def _unchecked(values: Iterable[str]) -> tuple[str, ...]:
+    return checks.texts(values, "'unchecked'")
+
+
+def _notes(values: Iterable[str]) -> tuple[str, ...]:
+    return checks.texts(values, "'notes'")
 
 
 @attrs.frozen
@@ -773,7 +781,7 @@ class Check:
     tolerance: float = 0.0
     unit: str = ""
     places: int = 2
-    sources: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_sources)
     note: str = ""
 
     @property
@@ -855,8 +863,8 @@ class CheckResult:
     """
 
     checks: tuple[Check, ...] = attrs.field(converter=_checks)
-    unchecked: tuple[str, ...] = attrs.field(default=(), converter=_strs)
-    notes: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    unchecked: tuple[str, ...] = attrs.field(default=(), converter=_unchecked)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_notes)
     title: str = ""
     lang: str = "zh"
 
