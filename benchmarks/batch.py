@@ -23,26 +23,39 @@ findings column.  In one run it measures:
   plus its input, against the size of its input and output arrays.  Goal: at
   most 2×.
 
+- Reading the same table as a CSV file (10^6 rows, 10^5 with ``--quick``; 51
+  columns): perfkpi's reader (pyarrow when installed) against
+  ``pyarrow.csv.read_csv`` of the same file, in wall-clock time (both use every
+  core), best of three interleaved runs; and the ``csv`` module reader, which
+  perfkpi falls back to, once.  Goal: at most 2× pyarrow.
+
 The last line printed is a JSON object with the keys ``entities``, ``leaves``,
-``ratio_vs_numpy_floor``, ``speedup_vs_scalar_loop`` and ``peak_memory_ratio``.
+``ratio_vs_numpy_floor``, ``speedup_vs_scalar_loop``, ``peak_memory_ratio`` and
+``csv_ratio_vs_pyarrow`` (``null`` without pyarrow).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
+import importlib.util
+import io
 import json
 import math
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from perfkpi import Deduct, Node, Proportional, Scheme, Shortfall, Sum, evaluate
 from perfkpi import evaluate_batch as batch_fn
+from perfkpi.batch import _read_csv_stdlib, _read_table
 from perfkpi.rules import (
     AllOrNothing,
     Bands,
@@ -57,6 +70,7 @@ from perfkpi.rules import (
 )
 
 MAIN_N = 100_000
+CSV_N = 1_000_000
 SCALES = (1_000, 10_000, 100_000, 1_000_000)
 
 ADJUSTMENT_RATE = Bands(
@@ -272,6 +286,63 @@ def scalar_loop(scheme: Scheme, table: dict[str, np.ndarray], rows: int) -> floa
     return (time.process_time() - start) / rows
 
 
+def _write_csv(table: dict[str, np.ndarray], path: Path) -> None:
+    if importlib.util.find_spec("pyarrow") is not None:
+        import pyarrow as pa  # noqa: PLC0415
+        import pyarrow.csv as pacsv  # noqa: PLC0415
+
+        pacsv.write_csv(pa.table(table), str(path))
+        return
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(table)
+        writer.writerows(zip(*(c.tolist() for c in table.values()), strict=True))
+
+
+def _wall_best(repeats: int, *functions: Callable[[], object]) -> list[float]:
+    """Return each function's best wall-clock time over interleaved runs."""
+    best = [math.inf] * len(functions)
+    for _ in range(repeats):
+        for i, function in enumerate(functions):
+            gc.collect()
+            start = time.perf_counter()
+            function()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best
+
+
+def csv_comparison(leaves: list[tuple[str, str, str]], rows: int) -> dict[str, Any]:
+    """Time reading one CSV table: perfkpi, pyarrow, and the csv module."""
+    table = build_table(leaves, rows, seed=2)
+    out: dict[str, Any] = {"rows": rows, "columns": len(table)}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "table.csv"
+        _write_csv(table, path)
+        del table
+        out["megabytes"] = round(path.stat().st_size / 1e6, 1)
+
+        def ours() -> object:
+            return _read_table(path, None, "nan", None)
+
+        if importlib.util.find_spec("pyarrow") is not None:
+            import pyarrow.csv as pacsv  # noqa: PLC0415
+
+            ours()  # the first call imports pyarrow.compute
+            t_ours, t_arrow = _wall_best(3, ours, lambda: pacsv.read_csv(str(path)))
+            out["pyarrow_s"] = round(t_arrow, 3)
+        else:
+            (t_ours,) = _wall_best(1, ours)
+        out["perfkpi_s"] = round(t_ours, 3)
+        gc.collect()
+        start = time.perf_counter()
+        with path.open("rb") as stream:
+            _read_csv_stdlib(io.BufferedReader(stream), str(path), "nan", None)
+        out["csv_module_s"] = round(time.perf_counter() - start, 3)
+    if "pyarrow_s" in out:
+        out["ratio"] = round(out["perfkpi_s"] / out["pyarrow_s"], 3)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -333,6 +404,21 @@ def main(argv: list[str] | None = None) -> None:
         gc.collect()
     if args.figure is not None:
         draw(rows, per_row, args.figure)
+
+    # reading the table from CSV
+    print()
+    reading = csv_comparison(leaves, CSV_N // 10 if args.quick else CSV_N)
+    arrow = (
+        f"pyarrow.csv {reading['pyarrow_s']:.2f} s, ratio {reading['ratio']:.2f} "
+        "(goal ≤ 2); "
+        if "ratio" in reading
+        else "pyarrow is not installed; "
+    )
+    print(
+        f"CSV, {reading['rows']:,} rows × {reading['columns']} columns "
+        f"({reading['megabytes']} MB): perfkpi {reading['perfkpi_s']:.2f} s, "
+        f"{arrow}csv module {reading['csv_module_s']:.2f} s"
+    )
     print()
     print(
         json.dumps(
@@ -342,6 +428,7 @@ def main(argv: list[str] | None = None) -> None:
                 "ratio_vs_numpy_floor": round(ratio, 3),
                 "speedup_vs_scalar_loop": round(speedup, 1),
                 "peak_memory_ratio": round(memory, 3),
+                "csv_ratio_vs_pyarrow": reading.get("ratio"),
             }
         )
     )
