@@ -1635,7 +1635,7 @@ def gap_to_grade_batch(
     ------
     GapError
         If *levers* names an unknown lever or *max_changes* is not a whole
-        number from 0 to :data:`MAX_CHANGES`.
+        number from 0 to 64 (``MAX_CHANGES``).
     TypeError
         If *scheme* is not a :class:`~perfkpi.scheme.Scheme`, *data* is not a
         list, or *levers* not a list of names.
