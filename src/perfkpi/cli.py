@@ -164,6 +164,14 @@ examples:
 """
 
 
+_REVIEW_TARGETS_EPILOG = """\
+examples:
+  perfkpi review-targets scheme.toml data.toml
+  perfkpi review-targets scheme.toml data.toml --history history.toml --lang en
+  perfkpi review-targets scheme.toml data.toml --duties duties.toml --format json
+"""
+
+
 def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
@@ -245,7 +253,26 @@ def _sub(
     return parser
 
 
-def _parser() -> argparse.ArgumentParser:
+def _add_review_targets(sub: Any) -> None:  # noqa: ANN401 (argparse's subparsers)
+    rvt = _sub(
+        sub,
+        "review-targets",
+        "review a department's declared indicators and targets",
+        "Check the indicators of SCHEME (and the items of DATA) for completeness, "
+        "relevance, appropriateness and feasibility; exit 1 when anything is "
+        "flagged.",
+        _REVIEW_TARGETS_EPILOG,
+    )
+    rvt.add_argument("scheme", metavar="SCHEME", help="scheme file")
+    rvt.add_argument("data", metavar="DATA", nargs="?", help="data file with items")
+    rvt.add_argument("--history", metavar="FILE", help="[history] and [standards]")
+    rvt.add_argument("--duties", metavar="FILE", help="[duties]: duty = indicators")
+    rvt.add_argument("--taxonomy", metavar="NAME", help="the classes to require")
+    rvt.add_argument("--format", choices=("text", "json"), default="text")
+    rvt.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
     parser = argparse.ArgumentParser(
         prog="perfkpi",
         description="Score performance indicators against targets and roll them up "
@@ -433,6 +460,8 @@ def _parser() -> argparse.ArgumentParser:
     tgt.add_argument(
         "actual", metavar="ACTUAL", nargs="?", help='e.g. 99.66 or "45分钟"'
     )
+
+    _add_review_targets(sub)
 
     cat = _sub(
         sub,
@@ -755,7 +784,23 @@ def _review_outputs(out: str | None) -> list[str]:
     raise DataError(out, "the review is written as .xlsx (with .html beside) or .html")
 
 
-def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911 (an exit status per command)
+def _review_targets(args: argparse.Namespace) -> int:
+    from perfkpi.targetreview import run  # noqa: PLC0415
+
+    text, status = run(
+        args.scheme,
+        args.data,
+        history=args.history,
+        duties=args.duties,
+        taxonomy=args.taxonomy,
+        format=args.format,
+        lang=args.lang,
+    )
+    sys.stdout.write(text)
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0915 (an exit status per command)
     command = args.command
     if command == "demo":
         scheme = catalog.scheme(DEMO_SCHEME)
@@ -799,6 +844,8 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911 (an exit status per 
         if args.data:
             evaluate(scheme, _data(args.data, files, scheme))
             print(f"{args.data}: valid data for {scheme.id!r}")
+    elif command == "review-targets":
+        return _review_targets(args)
     elif command == "target":
         target = parse_target(args.text)
         if args.actual is None:
