@@ -201,3 +201,61 @@ def test_a_broken_part_read_late_falls_back_to_openpyxl(tmp_path: Path) -> None:
     with pytest.raises(SchemeValidationError) as caught:
         read_excel(tmp_path / "bad.xlsx")
     assert "not an Excel workbook (.xlsx): IndexError" in str(caught.value)
+
+
+# -- Excel 97-2003 (.xls), through xlrd ---------------------------------------------
+
+XLS = Path(__file__).parent / "data" / "self-evaluation.xls"
+
+
+def test_an_xls_sheet_is_read_as_shown() -> None:
+    # tests/data/make_xls.py says what each cell holds
+    from perfkpi.excel import HiddenCellsWarning, read_excel
+
+    with pytest.warns(HiddenCellsWarning, match="hidden rows 4"):
+        sheet = read_excel(XLS)
+    # 0.952 formatted 0.0% is 95.2 %; the date cell is a day
+    assert dict(sheet.data.actuals) == {"1": "95.2%", "2": dt.date(2023, 11, 20)}
+    assert [(n.code, n.name, n.points) for n in sheet.scheme.ordered()] == [
+        ("1", "执行率", 40.0),
+        ("2", "完成时间", 60.0),
+    ]
+    # 40 × 95.2 / 100 = 38.08; done by 30 November: 60; total 98.08
+    import perfkpi
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert perfkpi.evaluate(sheet.scheme, sheet.data).total == 98.08
+
+
+def test_an_xls_book_lists_its_sheets_merges_and_hidden_parts() -> None:
+    from perfkpi._xlsx import open_xls
+
+    book = open_xls(XLS)
+    assert book.sheetnames == ["绩效自评表", "隐藏"]
+    assert dict(book.states) == {"绩效自评表": "visible", "隐藏": "hidden"}
+    sheet = book["绩效自评表"]
+    assert sheet.merged == [(1, 1, 1, 4)]
+    assert sheet.hidden_rows == {4}
+    assert sheet.cells[(3, 4)] == (0.952, "0.0%")
+    assert sheet.cells[(3, 2)] == (40.0, "General")
+
+
+def test_an_xls_without_the_extra_or_damaged_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from perfkpi.excel import read_excel
+
+    damaged = tmp_path / "坏.xls"
+    damaged.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+    with pytest.raises(SchemeValidationError) as caught:
+        read_excel(damaged)
+    assert "an Excel 97-2003 workbook (.xls) or an encrypted workbook" in str(
+        caught.value
+    )
+    monkeypatch.setitem(sys.modules, "xlrd", None)  # as if not installed
+    with pytest.raises(SchemeValidationError) as caught:
+        read_excel(XLS)
+    assert "pip install 'perfkpi[xls]'" in str(caught.value)

@@ -156,7 +156,7 @@ def main(folder: Path | None = None) -> Path:
     _workbook(scheme, path, "市司法局")
     _edit(path, {_cell(path, "2.3.1", "实际完成值"): (45260, "General")})
 
-    # 市交通运输局: an Excel 97-2003 file (only its signature is written here).
+    # 市交通运输局: a damaged Excel 97-2003 file (its signature and nothing else).
     (folder / "市交通运输局.xls").write_bytes(
         bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
     )

@@ -22,6 +22,7 @@ and :func:`open_book` falls back to it for a file this reader does not read.
 from __future__ import annotations
 
 import functools
+import importlib
 import posixpath
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -56,6 +57,7 @@ __all__ = [
     "XlsxError",
     "from_openpyxl",
     "open_book",
+    "open_xls",
 ]
 
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -471,3 +473,91 @@ def _open(archive: zipfile.ZipFile, max_cells: int | None) -> Book:
         loaders[name] = functools.partial(reader.read, data, target, name, state)
     names = [name for name, _, _ in entries]
     return Book(names, {name: state for name, state, _ in entries}, loaders)
+
+
+# -- Excel 97-2003 (.xls), through xlrd -----------------------------------------------
+
+_XLS_STATES = {0: "visible", 1: "hidden", 2: "veryHidden"}
+
+
+def open_xls(path: Path, max_cells: int | None = None) -> Book:
+    """Read an Excel 97-2003 workbook with xlrd: values, formats, merges, hidden.
+
+    xlrd (the ``xls`` extra) reads each cell's number format and the hidden
+    rows and columns, which decide what a cell means: a number formatted as a
+    percentage, a date.  A number is a ``float`` (the format stores no
+    integers); a date-formatted number is a :class:`datetime.datetime` (a
+    :class:`datetime.time` below one day).
+
+    Raises
+    ------
+    ModuleNotFoundError
+        Without xlrd.
+    XlsxError
+        When xlrd cannot read the file (damaged, encrypted, not a workbook).
+    TooManyCellsError
+        When a sheet holds more than *max_cells* cells.
+    """
+    xlrd = importlib.import_module("xlrd")
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=False)
+    except Exception as exc:  # noqa: BLE001 (xlrd raises many kinds for a bad file)
+        msg = f"{type(exc).__name__}: {exc}"
+        raise XlsxError(msg) from None
+    try:
+        sheets = {s.name: _xls_sheet(xlrd, book, s, max_cells) for s in book.sheets()}
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
+        msg = f"{type(exc).__name__}: {exc}"
+        raise XlsxError(msg) from None
+    finally:
+        book.release_resources()
+    names = list(sheets)
+    loaders = {name: functools.partial(lambda s: s, sheets[name]) for name in names}
+    return Book(names, {n: sheets[n].state for n in names}, loaders)
+
+
+def _xls_sheet(xlrd: Any, book: Any, ws: Any, max_cells: int | None) -> Sheet:  # noqa: ANN401
+    if max_cells is not None and ws.nrows * ws.ncols > max_cells:
+        msg = (
+            f"sheet {ws.name!r} spans {ws.nrows} rows × {ws.ncols} columns; "
+            f"at most {max_cells} cells are read"
+        )
+        raise TooManyCellsError(msg)
+    sheet = Sheet(ws.name, _XLS_STATES.get(ws.visibility, "hidden"))
+    formats = {key: fmt.format_str for key, fmt in book.format_map.items()}
+    for r in range(ws.nrows):
+        for c in range(ws.ncols):
+            cell = ws.cell(r, c)
+            if cell.ctype == xlrd.XL_CELL_EMPTY:
+                continue
+            xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+            fmt = formats.get(xf.format_key, "General") if xf is not None else "General"
+            sheet.cells[(r + 1, c + 1)] = (
+                _xls_value(xlrd, book, cell),
+                fmt or "General",
+            )
+    for rlo, rhi, clo, chi in ws.merged_cells:
+        sheet.merged.append((rlo + 1, clo + 1, rhi, chi))
+        sheet.cells.setdefault((rlo + 1, clo + 1), (None, "General"))
+    sheet.hidden_rows = {r + 1 for r, info in ws.rowinfo_map.items() if info.hidden}
+    sheet.hidden_columns = {c + 1 for c, info in ws.colinfo_map.items() if info.hidden}
+    return sheet
+
+
+def _xls_value(xlrd: Any, book: Any, cell: Any) -> object:  # noqa: ANN401, PLR0911 (a return per cell type)
+    kind, value = cell.ctype, cell.value
+    if kind == xlrd.XL_CELL_TEXT:
+        return value
+    if kind == xlrd.XL_CELL_NUMBER:
+        return float(value)
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            moment = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return "#VALUE!"
+        return moment.time() if value < 1 else moment
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#VALUE!")
+    return None  # a blank cell: formatted, empty

@@ -783,8 +783,11 @@ def _unsupported(path: Path, what: str) -> SchemeValidationError:
     return _fail(path, f"unsupported file type: {what}")
 
 
-def _inspect(path: Path) -> None:
-    """Refuse what is not an ``.xlsx`` workbook, or would read too much.
+def _inspect(path: Path) -> Literal["xlsx", "xls"]:
+    """Refuse what is not an Excel workbook, or would read too much.
+
+    Returns which kind it is: ``xlsx`` (a zip of XML parts) or ``xls`` (an
+    Excel 97-2003 compound file, read through xlrd).
 
     The zip's directory is read first: the declared uncompressed size of each
     part bounds what Python's zip reader will ever inflate, so a small file
@@ -793,11 +796,7 @@ def _inspect(path: Path) -> None:
     with path.open("rb") as f:
         head = f.read(8)
     if head.startswith(_OLE2):
-        msg = (
-            "an Excel 97-2003 workbook (.xls) or an encrypted workbook; "
-            "save it as .xlsx (Excel Workbook) and read that"
-        )
-        raise _unsupported(path, msg)
+        return "xls"
     if not head.startswith(_ZIP):
         raise _unsupported(path, "not an Excel workbook (.xlsx): not a zip archive")
     try:
@@ -832,23 +831,49 @@ def _inspect(path: Path) -> None:
             f"at most {MAX_SHARED_STRINGS_BYTES} are read"
         )
         raise _fail(path, msg)
+    return "xlsx"
 
 
 def _open(path: Path) -> Book:
+    kind = "xlsx"
     try:
         size = path.stat().st_size
         if size <= MAX_FILE_BYTES:
-            _inspect(path)
+            kind = _inspect(path)
     except OSError as exc:
         raise _fail(path, f"cannot read file: {exc.strerror}") from None
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"file is {size} bytes; at most {MAX_FILE_BYTES} are read")
     from perfkpi._xlsx import XlsxError, open_book  # noqa: PLC0415
 
+    if kind == "xls":
+        return _xls_book(path)
     try:
         return open_book(path, max_cells=MAX_CELLS)
     except XlsxError:
         return _openpyxl_book(path)  # a part the fast reader does not read
+
+
+def _xls_book(path: Path) -> Book:
+    """Read an Excel 97-2003 workbook through xlrd (the ``xls`` extra)."""
+    from perfkpi._xlsx import TooManyCellsError, XlsxError, open_xls  # noqa: PLC0415
+
+    try:
+        return open_xls(path, max_cells=MAX_CELLS)
+    except ModuleNotFoundError:
+        msg = (
+            "an Excel 97-2003 workbook (.xls): reading it needs the xls extra "
+            "(pip install 'perfkpi[xls]'), or save it as .xlsx (Excel Workbook)"
+        )
+        raise _unsupported(path, msg) from None
+    except TooManyCellsError as exc:
+        raise _fail(path, str(exc)) from None
+    except XlsxError as exc:
+        msg = (
+            f"an Excel 97-2003 workbook (.xls) or an encrypted workbook that "
+            f"cannot be read ({exc}); save it as .xlsx (Excel Workbook)"
+        )
+        raise _unsupported(path, msg) from None
 
 
 def _openpyxl_book(path: Path) -> Book:
@@ -901,8 +926,9 @@ def read_excel(
     Parameters
     ----------
     path
-        The workbook (``.xlsx``).  Other formats (``.xls``, macro-enabled
-        workbooks, renamed files) are refused as unsupported file types.
+        The workbook: ``.xlsx``, or ``.xls`` with the ``xls`` extra (xlrd).
+        Other formats (macro-enabled workbooks, encrypted ones, renamed
+        files) are refused as unsupported file types.
     sheet
         The sheet to read; by default the first visible sheet whose header row
         is found.  A hidden sheet is read only when named here.

@@ -73,8 +73,9 @@ __all__ = [
 REVIEWED_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".toml", ".json")
 """The files of a folder that :func:`review` reads.
 
-``.xls`` and ``.xlsm`` are read only to be listed with their error (save as
-``.xlsx``), so that no submitted workbook is passed over in silence.  Files
+``.xls`` workbooks are read with the ``xls`` extra (else listed with their
+error); ``.xlsm`` ones are listed with their error (save as ``.xlsx``
+without macros), so that no submitted workbook is passed over in silence.  Files
 whose names start with ``.`` or ``~$`` (the lock files Excel leaves beside an
 open workbook) are never read.
 """
@@ -781,13 +782,6 @@ def _error_text(exc: BaseException, path: Path) -> str:
 def _review_workbook(path: Path, scheme: Scheme | None, *, strict: bool) -> ReviewEntry:
     from perfkpi.excel import differences, read_excel  # noqa: PLC0415 (an extra)
 
-    if path.suffix.lower() != ".xlsx":
-        what = (
-            "an Excel 97-2003 workbook (.xls); save it as .xlsx (Excel Workbook)"
-            if path.suffix.lower() == ".xls"
-            else "a macro-enabled workbook (.xlsm); save it as .xlsx without macros"
-        )
-        return ReviewEntry(str(path), path.stem, error=f"unsupported file type: {what}")
     sheet = read_excel(path)
     department = sheet.data.entity or path.stem
     found: list[Discrepancy] = []
