@@ -49,6 +49,7 @@ from perfkpi.reviews import Review, review
 from perfkpi.rounding import Rounding
 from perfkpi.rules import Deduct, PerUnmet, Proportional, Shortfall, Sum
 from perfkpi.scheme import Node, Scheme
+from perfkpi.targetreview import TargetFinding, TargetReview, review_targets
 from perfkpi.targets import (
     DEFAULT_SYNTAX,
     Comparator,
@@ -59,6 +60,12 @@ from perfkpi.targets import (
     format_target,
     parse_quantity,
     parse_target,
+)
+from perfkpi.targetsetting import (
+    TargetProposal,
+    TargetTable,
+    propose_target,
+    propose_targets,
 )
 from perfkpi.units import Unit, UnitRegistry
 from perfkpi.whatif import (
@@ -111,8 +118,12 @@ __all__ = [
     "Shortfall",
     "Sum",
     "Target",
+    "TargetFinding",
+    "TargetProposal",
+    "TargetReview",
     "TargetSyntax",
     "TargetSyntaxError",
+    "TargetTable",
     "Unit",
     "UnitRegistry",
     "UnknownUnitError",
@@ -133,7 +144,10 @@ __all__ = [
     "parse_formula",
     "parse_quantity",
     "parse_target",
+    "propose_target",
+    "propose_targets",
     "review",
+    "review_targets",
     "what_if",
     "what_if_batch",
 ]
