@@ -73,6 +73,12 @@ _RECORDS = {
     "perfkpi.reviews.Discrepancy",
     "perfkpi.reviews.Review",
     "perfkpi.reviews.ReviewEntry",
+    "perfkpi.targetreview.Check",
+    "perfkpi.targetreview.ReviewedIndicator",
+    "perfkpi.targetreview.TargetFinding",
+    "perfkpi.targetreview.TargetReview",
+    "perfkpi.targetsetting.TargetProposal",
+    "perfkpi.targetsetting.TargetTable",
 }
 _NOT_YET = {
     # no Raises section yet (the fuzzers' OPEN table lists what escapes them)
