@@ -344,6 +344,25 @@ def test_the_largest_scheme_is_read() -> None:
     assert "over 262144 bytes" in str(info.value.exceptions[0])  # 256 KiB
 
 
+def test_the_problems_listed_are_the_first_by_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("perfkpi.files.MAX_PROBLEMS", 1)
+    text = (
+        '[scheme]\nid = "x"\nname = "x"\npoints = 10\n\n'  # lines 1-5
+        '[[node]]\ncode = "1"\nname = "a"\n'  # lines 6-8
+        'points = "十"\n'  # line 9: found after the unknown key below
+        'weight = 3\nrule = "deduct"\n'  # line 10: found first
+    )
+    path = _write(tmp_path, "s.toml", text)
+    with pytest.raises(SchemeValidationError) as info:
+        load_scheme(path)
+    assert info.value.message.endswith("2 problems, the first 1 by line listed")
+    assert [str(e) for e in info.value.exceptions] == [
+        f"'points' must be a finite number (got '十', a str) @ {path}:9: node 1"
+    ]
+
+
 def test_problems_listed_up_to_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
