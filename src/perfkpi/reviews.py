@@ -757,7 +757,8 @@ def _review_file(path: Path, scheme: Scheme | None, *, strict: bool) -> ReviewEn
             entry = ReviewEntry(str(path), path.stem, error=text)
     seen: list[str] = []
     for w in caught:
-        text = str(w.message)
+        # the row names the file: a warning need not repeat it
+        text = str(w.message).removeprefix(f"{path}: ")
         if text not in seen:
             seen.append(text)
     return attrs.evolve(entry, warnings=seen) if seen else entry
@@ -1012,7 +1013,9 @@ body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #999; padding: 0.3em 0.6em; vertical-align: top; }
 th { background: #dde4ee; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums;
+         white-space: nowrap; }
+td.name, th { white-space: nowrap; }
 tr.error td { background: #fbe3e3; }
 tr.differs td { background: #fff4d6; }
 """
@@ -1044,10 +1047,19 @@ def _html_page(review: Review, words: Mapping[str, str], lang: str) -> str:
     for entry, row in zip(review.entries, rows, strict=True):
         cls = "error" if entry.error else ("differs" if not entry.ok else "")
         parts.append(f'<tr class="{cls}">' if cls else "<tr>")
+        *cells, file = row
         parts += [
-            f'<td class="num">{e(c)}</td>' if i in numeric else f"<td>{e(c)}</td>"
-            for i, c in enumerate(row)
+            f'<td class="num">{e(c)}</td>'
+            if i in numeric
+            else (
+                f'<td class="name">{e(c)}</td>'
+                if i in (1, 5, 6)
+                else f"<td>{e(c)}</td>"
+            )
+            for i, c in enumerate(cells)
         ]
+        # the file's name; its whole path shows on hover
+        parts.append(f'<td class="name" title="{e(file)}">{e(Path(file).name)}</td>')
         parts.append("</tr>")
     parts.append("</tbody></table>")
     found = review.discrepancies
