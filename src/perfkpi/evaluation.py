@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,14 +30,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from perfkpi import _wording
 from perfkpi._frozen import FrozenDict
 from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import DataError, SchemeValidationError
 from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, compile_plan, effective_rule
-from perfkpi.rules import Deduct, Proportional, Shortfall, _strict
+from perfkpi.rules import Deduct, Proportional, RuleBase, Shortfall, _strict
 from perfkpi.scheme import Node, Scheme
-from perfkpi.targets import Comparator, Target, format_number
 
 if TYPE_CHECKING:  # pragma: no cover (the modules import this one)
     import perfkpi.explain
@@ -129,6 +128,12 @@ class Evaluation:
         """Return the evaluation as plain, JSON-able data (reported values)."""
         nodes = []
         items = []
+        places = _wording.text_places(self.scheme.rounding.places)
+
+        def actual(node: Node) -> str:
+            rule = effective_rule(self.scheme, node.code)
+            return _actual_text(self.data, node, rule=rule, places=places)
+
         for node in self.scheme.ordered():
             if node.is_item:
                 items.append(
@@ -137,7 +142,7 @@ class Evaluation:
                         "name": node.name,
                         "parent": node.parent,
                         "target": str(node.target),
-                        "actual": _actual_text(self.data, node),
+                        "actual": actual(node),
                         "met": self.met.get(node.code),
                         "penalty": self.penalties.get(node.code),
                         "category": node.category,
@@ -164,7 +169,7 @@ class Evaluation:
             }
             if node.target is not None:
                 entry["target"] = str(node.target)
-                entry["actual"] = _actual_text(self.data, node)
+                entry["actual"] = actual(node)
                 entry["met"] = self.met.get(node.code)
             if node.code in self.grades:
                 entry["grade"] = self.grades[node.code]
@@ -239,20 +244,17 @@ class Evaluation:
         return gap_to_grade(self, grade, levers=levers, max_changes=max_changes)
 
 
-def _actual_text(data: Data, node: Node) -> str:
-    actual = _actual_of(data, node)
-    if isinstance(actual, str):
-        return actual
-    if isinstance(actual, bool):
-        return "是" if actual else "否"
-    if isinstance(actual, int | float):
-        unit = node.target.unit.symbol if node.target and node.target.unit else ""
-        return format_number(float(actual)) + unit
-    if isinstance(actual, np.datetime64) and not np.isnat(actual):
-        actual = actual.astype("datetime64[D]").item()
-    if isinstance(actual, dt.date):
-        return f"{actual.year}年{actual.month}月{actual.day}日"
-    return repr(actual)
+def _actual_text(
+    data: Data,
+    node: Node,
+    lang: _wording.Lang = "zh",
+    *,
+    rule: object = None,
+    places: int = 2,
+) -> str:
+    """Return *node*'s actual as a report words it (see :mod:`perfkpi._wording`)."""
+    given = rule if isinstance(rule, RuleBase) else None
+    return _wording.actual(_actual_of(data, node), node.target, given, lang, places)
 
 
 def _actual_of(data: Data, node: Node) -> object:
@@ -542,15 +544,17 @@ def _ledger(
     plan: Plan,
 ) -> tuple[Deduction, ...]:
     rounding = scheme.rounding
+    places = _wording.text_places(rounding.places)
     out: list[Deduction] = []
     adjusted = {a.node for a in data.adjustments}
     for col, code in enumerate(plan.inputs):
         node = scheme.node(code)
         if code not in scores and code not in penalties:
             continue  # not applicable
-        actual = _actual_text(data, node)
-        target = node.target
         rule = effective_rule(scheme, code)
+        actual = _actual_text(data, node, rule=rule, places=places)
+        target = node.target
+        given = _actual_of(data, node)
         if node.is_item:
             assert target is not None  # noqa: S101 (items have targets)
             pts = penalties[code]
@@ -558,20 +562,10 @@ def _ledger(
                 continue
             parent = scheme.node(str(node.parent))
             category = node.category or parent.category
-            if isinstance(rule, Shortfall):
-                ratio = _ratio_text(values[col], target)
-                reason = (
-                    f"{node.name}：目标{target}，实际{actual}，"
-                    f"按比例扣{format_number(pts)}分"
-                    f"（{format_number(rule.points)}×(1−{ratio})）"
-                )
-                kind = "shortfall"
-            else:
-                reason = (
-                    f"{node.name}：目标{target}，实际{actual}，未达成，"
-                    f"扣{format_number(pts)}分"
-                )
-                kind = "unmet"
+            kind = "shortfall" if isinstance(rule, Shortfall) else "unmet"
+            reason = _wording.computed(
+                node, rule, given, values[col], kind, "zh", lost=pts, places=places
+            )
             out.append(
                 Deduction(
                     parent.code,
@@ -594,21 +588,22 @@ def _ledger(
         if lost <= 0:
             continue
         target_text = "" if target is None else str(target)
-        if isinstance(rule, Proportional) and target is not None:
-            ratio = _ratio_text(values[col], target)
-            reason = (
-                f"{node.name}：目标{target}，实际{actual}，按比例计分"
-                f"{format_number(node.points)}×{ratio}={format_number(scores[code])}，"
-                f"扣{format_number(lost)}分"
-            )
-            kind = "proportional"
-        else:
-            goal = f"目标{target}，" if target is not None else ""
-            reason = (
-                f"{node.name}：{goal}实际{actual}，{rule.describe('zh')}，"
-                f"得{format_number(scores[code])}分，扣{format_number(lost)}分"
-            )
-            kind = "rule"
+        kind = (
+            "proportional"
+            if isinstance(rule, Proportional) and target is not None
+            else "rule"
+        )
+        reason = _wording.computed(
+            node,
+            rule,
+            given,
+            values[col],
+            kind,
+            "zh",
+            lost=lost,
+            score=scores[code],
+            places=places,
+        )
         out.append(
             Deduction(
                 code,
@@ -646,15 +641,3 @@ def _ledger(
     order = {node.code: i for i, node in enumerate(scheme.ordered())}
     out.sort(key=lambda d: order[d.node])
     return tuple(out)
-
-
-def _ratio_text(value: float, target: Target) -> str:
-    """Return ``B/A`` (or ``A/B`` for a lower-is-better target) as written."""
-    unit = target.unit.symbol if target.unit else ""
-    left, right = value, target.value
-    if not target.higher_is_better and target.comparator in (
-        Comparator.LE,
-        Comparator.LT,
-    ):
-        left, right = right, left
-    return f"{format_number(left)}{unit}/{format_number(right)}{unit}"

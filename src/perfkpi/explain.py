@@ -37,9 +37,11 @@ from typing import Any, Literal
 
 import attrs
 
+from perfkpi import _wording
 from perfkpi.errors import PerfKPIError
 from perfkpi.evaluation import Evaluation, evaluate
 from perfkpi.grades import GradeScale
+from perfkpi.plan import effective_rule
 from perfkpi.rounding import Rounding, RoundingMode, RoundingStage
 from perfkpi.scheme import Node
 from perfkpi.targets import Comparator, Target, format_number
@@ -243,6 +245,10 @@ _MODES = {
 }
 
 
+_PLACES = 10
+"""The places a trace writes a value with: float noise removed, nothing else."""
+
+
 def _n(value: float) -> str:
     """Write a number as a trace shows it: shortest form, float noise removed."""
     return format_number(round(value, 10))
@@ -299,9 +305,11 @@ class _Tracer:
         return None
 
     def value_text(self, target: Target, value: float) -> str:
-        if target.scale is not None:
-            return target.scale.label(value)
-        return _n(value) + (target.unit.symbol if target.unit else "")
+        return _wording.value(target, value, self.lang, _PLACES)
+
+    def given_text(self, node: Node, given: object) -> str:
+        rule = effective_rule(self.scheme, node.code)
+        return _wording.actual(given, node.target, rule, self.lang, _PLACES)
 
     def actual_input(self, node: Node, target: Target) -> tuple[Input, float]:
         given = self.actual_of(node)
@@ -315,7 +323,8 @@ class _Tracer:
     def target_input(self, target: Target) -> Input:
         text = self.value_text(target, target.value)
         label = "目标" if self.zh else "target"
-        return Input("A", self.w["target"], text, f"{label} {target}")
+        goal = _wording.target(target, self.lang)
+        return Input("A", self.w["target"], text, f"{label} {goal}")
 
     # -- raw values -------------------------------------------------------------
     def used(self, code: str) -> float | None:
@@ -676,10 +685,11 @@ class _Tracer:
     def item_note(self, node: Node) -> str:
         if node.target is None:
             return ""
-        actual = self.actual_of(node)
+        actual = self.given_text(node, self.actual_of(node))
+        goal = _wording.target(node.target, self.lang)
         if self.zh:
-            return f"指标值{node.target}，实际完成值{actual}"
-        return f"target {node.target}, actual {actual}"
+            return f"指标值{goal}，实际完成值{actual}"
+        return f"target {goal}, actual {actual}"
 
     def other(self, node: Node, rule: object, kind: str) -> Explanation:
         """Trace a rule kind perfkpi does not know step by step: its description."""
@@ -689,10 +699,10 @@ class _Tracer:
             try:
                 actual, _ = self.actual_input(node, node.target)
             except PerfKPIError:  # the rule reads its actual its own way
-                actual = Input("B", self.w["actual"], str(given))
+                actual = Input("B", self.w["actual"], self.given_text(node, given))
             inputs += [actual, self.target_input(node.target)]
         elif given is not None:
-            inputs.append(Input("B", self.w["actual"], str(given)))
+            inputs.append(Input("B", self.w["actual"], self.given_text(node, given)))
         if node.points is not None:
             inputs.append(Input("w", self.w["points"], self.pts(node.points)))
         children, _ = self.child_inputs(node.code)

@@ -34,14 +34,17 @@ import json
 import math
 import re
 import unicodedata
+import warnings
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
+from perfkpi import _wording
 from perfkpi.deductions import Deduction
 from perfkpi.errors import PerfKPIError
 from perfkpi.evaluation import Evaluation
+from perfkpi.plan import effective_rule
 from perfkpi.scheme import Node
 from perfkpi.targets import format_number
 
@@ -229,34 +232,45 @@ def _strip(reason: str) -> str:
     return reason.rstrip("。；;，,. ")
 
 
-def _phrase(d: Deduction, title: str, lang: Lang) -> str:
+def _phrase(ev: Evaluation, d: Deduction, title: str, lang: Lang) -> str:
     """One deduction in the narrative's words, with its points."""
     p = _num(d.points)
     name = "" if d.name == title else d.name
     if lang == "en":
-        return _phrase_en(d, name, p)
+        return _phrase_en(ev, d, name, p)
+    target, actual = _facts(ev, d, lang)
     if d.kind == "finding":
         return f"{_strip(d.reason)}，扣{p}分"
     if d.kind == "unmet":
-        return f"{name}未达成（指标值{d.target}，实际完成值{d.actual}），扣{p}分"
+        return f"{name}未达成（指标值{target}，实际完成值{actual}），扣{p}分"
     if d.kind in ("shortfall", "proportional"):
-        return f"{name}实际完成值{d.actual}，未达到指标值{d.target}，按比例扣{p}分"
+        return f"{name}实际完成值{actual}，未达到指标值{target}，按比例扣{p}分"
     reason = _strip(d.reason)
+    if d.kind == "rule" and reason.startswith(f"{d.name}："):
+        reason = name + "：" * bool(name) + reason[len(d.name) + 1 :]
     return reason if "扣" in reason else f"{reason}，扣{p}分"
 
 
-def _phrase_en(d: Deduction, name: str, p: str) -> str:
+def _phrase_en(ev: Evaluation, d: Deduction, name: str, p: str) -> str:
     points = "point" if d.points == 1 else "points"
-    what = f"{name} at {d.actual}" if name else f"actual {d.actual}"
+    target, actual = _facts(ev, d, "en")
+    what = f"{name} at {actual}" if name else f"actual {actual}"
     if d.kind == "finding":
         return f"{_strip(d.reason)}: {p} {points} off"
     if d.kind == "unmet":
-        return (
-            f"{d.name} not met (target {d.target}, actual {d.actual}): {p} {points} off"
-        )
+        return f"{d.name} not met (target {target}, actual {actual}): {p} {points} off"
     if d.kind in ("shortfall", "proportional"):
-        return f"{what} against a target of {d.target}: {p} {points} off in proportion"
-    return f"{_strip(d.reason)}: {p} {points} off"
+        return f"{what} against a target of {target}: {p} {points} off in proportion"
+    if d.kind == "adjustment":
+        return f"adjusted ({_strip(d.reason)}): {_signed(-d.points)} {points}"
+    reason = _strip(_reason_text(ev, d, "en"))
+    if not name and reason.startswith(f"{d.name}: "):
+        reason = reason[len(d.name) + 2 :]
+    return reason
+
+
+def _signed(points: float) -> str:
+    return ("+" if points > 0 else "−") + _num(abs(points))
 
 
 def _quiet_sentence(group: _Group, lang: Lang) -> str:
@@ -286,10 +300,10 @@ def _group_sentence(ev: Evaluation, group: _Group, lang: Lang) -> str:
     title = group.title
     many = len(group.deductions) > 1
     if lang == "zh":
-        phrases = "；".join(_phrase(d, title, lang) for d in group.deductions)
+        phrases = "；".join(_phrase(ev, d, title, lang) for d in group.deductions)
         total = f"{title}考核合计扣{_num(lost)}分。" if many else ""
         return f"{title}考核：{phrases}。{total}"
-    phrases = "; ".join(_phrase(d, title, lang) for d in group.deductions)
+    phrases = "; ".join(_phrase(ev, d, title, lang) for d in group.deductions)
     total = f" {_num(lost)} points off in all." if many else ""
     return f"{title}: {phrases}.{total}"
 
@@ -311,8 +325,14 @@ def _opening(ev: Evaluation, lang: Lang) -> str:
     when = f" for {period}" if period else ""
     return (
         f"{who} scored {total} of {points} points in its self-evaluation{when} "
-        f"({ev.scheme.name}), grade {ev.grade}."
+        f"({ev.scheme.name}), grade {_grade(ev, lang)}."
     )
+
+
+def _grade(ev: Evaluation, lang: Lang) -> str:
+    """Return the grade as the scheme names it, with its English where known."""
+    english = _wording.label(ev.grade, lang)
+    return ev.grade if english == ev.grade else f"{ev.grade} ({english})"
 
 
 def _root_sentence(ev: Evaluation, part: _Part, index: int, lang: Lang) -> str:
@@ -393,24 +413,66 @@ def _score_cell(score: float | None, places: int, lang: Lang) -> str:
     return _fmt(score, places)
 
 
-def _reason(deduction: Deduction, lang: Lang) -> str:
-    return _line(_reason_text(deduction, lang))
+def _reason(ev: Evaluation, deduction: Deduction, lang: Lang) -> str:
+    return _line(_reason_text(ev, deduction, lang))
 
 
-def _reason_text(deduction: Deduction, lang: Lang) -> str:
-    if lang == "zh" or deduction.kind == "finding":
-        return deduction.reason
-    what = {
-        "unmet": "target not met",
-        "shortfall": "deducted in proportion to the shortfall",
-        "proportional": "scored in proportion to the target",
-    }.get(deduction.kind)
-    if what is None:
-        return deduction.reason
-    points = "point" if deduction.points == 1 else "points"
-    return (
-        f"{deduction.name}: target {deduction.target}, actual {deduction.actual}; "
-        f"{what}, {_num(deduction.points)} {points} off"
+def _facts(ev: Evaluation, d: Deduction, lang: Lang) -> tuple[str, str]:
+    """Return a computed deduction's target and actual, as *lang* writes them."""
+    if not d.source or d.source not in ev.scheme:
+        return d.target, d.actual
+    node = ev.scheme.node(d.source)
+    target = _wording.target(node.target, lang) if node.target is not None else ""
+    return target, _actual(ev, node, lang)
+
+
+def _actual(ev: Evaluation, node: Node, lang: Lang) -> str:
+    """Return *node*'s actual as *lang* words it ("" when none was given)."""
+    places = _wording.text_places(ev.scheme.rounding.places)
+    given = _given(ev, node.code)
+    if node.code in ev.not_applicable and given is None:
+        return ""
+    rule = effective_rule(ev.scheme, node.code)
+    return _wording.actual(given, node.target, rule, lang, places)
+
+
+def _given(ev: Evaluation, code: str) -> object:
+    if code in ev.data.actuals:
+        return ev.data.actuals[code]
+    return next((i.actual for i in ev.data.items if i.code == code), None)
+
+
+_COMPUTED = ("unmet", "shortfall", "proportional", "rule")
+
+
+def _reason_text(ev: Evaluation, deduction: Deduction, lang: Lang) -> str:
+    """Return the reason of a deduction in *lang*.
+
+    Findings' and adjustments' reasons are data and stay as given; the reason
+    of a computed deduction is worded again from its node, rule and actual.
+    """
+    d = deduction
+    if lang == "zh" or d.kind not in _COMPUTED or d.source not in ev.scheme:
+        return d.reason
+    node = ev.scheme.node(d.source)
+    rule = effective_rule(ev.scheme, d.source)
+    given = _given(ev, d.source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # evaluate() warned already
+            value = rule.read(given, node, d.source) if rule is not None else 0.0
+    except PerfKPIError:  # pragma: no cover (evaluate() read it)
+        return d.reason
+    return _wording.computed(
+        node,
+        rule,
+        given,
+        value,
+        d.kind,
+        lang,
+        lost=d.points,
+        score=ev.scores.get(d.source, 0.0),
+        places=_wording.text_places(ev.scheme.rounding.places),
     )
 
 
@@ -430,9 +492,19 @@ def _table(rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
     ]
 
 
-def _items(ev: Evaluation) -> list[dict[str, object]]:
-    items: list[dict[str, object]] = ev.to_dict()["items"]
-    return items
+def _items(ev: Evaluation, lang: Lang) -> list[dict[str, Any]]:
+    """Return the entity's own indicators, with target and actual in *lang*."""
+    return [
+        {
+            "code": node.code,
+            "name": node.name,
+            "target": _wording.target(node.target, lang) if node.target else "",
+            "actual": _actual(ev, node, lang),
+            "met": ev.met.get(node.code),
+        }
+        for node in ev.scheme.ordered()
+        if node.is_item
+    ]
 
 
 # -- text ----------------------------------------------------------------------
@@ -465,14 +537,15 @@ def _text(ev: Evaluation, lang: Lang) -> str:
     )
     lines += [f"{w['card']}:"]
     lines += _table(rows, [False, False, True, True, True])
-    lines += ["", f"{w['grade']}: {_line(ev.grade)}", "", f"{w['deductions']}:"]
+    lines += ["", f"{w['grade']}: {_line(_grade(ev, lang))}", ""]
+    lines.append(f"{w['deductions']}:")
     if not ev.deductions:
         lines.append(f"  {w['none']}")
     for d in ev.deductions:
         category = f"[{_line(d.category)}] " if d.category else ""
         lines.append(
             f"  {_line(d.node):<6} -{_fmt(d.points, places)}  "
-            f"{category}{_reason(d, lang)}"
+            f"{category}{_reason(ev, d, lang)}"
         )
     return "\n".join(lines) + "\n"
 
@@ -547,7 +620,7 @@ def _markdown(ev: Evaluation, lang: Lang) -> str:
     for node, depth, score, lost in _card_rows(ev):
         indent = "\u3000" * (depth - 1)
         reasons = sep.join(
-            f"−{_num(d.points)} {_md_escape(_reason(d, lang))}"
+            f"{_signed(-d.points)} {_md_escape(_reason(ev, d, lang))}"
             for d in ev.deductions_of(node.code)
         )
         out.append(
@@ -561,8 +634,8 @@ def _markdown(ev: Evaluation, lang: Lang) -> str:
         f"**{_fmt(ev.total, places)}** | "
         f"{_fmt(total_lost, places) if total_lost else ''} | |"
     )
-    out += ["", f"**{w['grade']}**: {_md_escape(ev.grade)}"]
-    items = _items(ev)
+    out += ["", f"**{w['grade']}**: {_md_escape(_grade(ev, lang))}"]
+    items = _items(ev, lang)
     if items:
         out += [
             "",
@@ -703,7 +776,7 @@ def _html(ev: Evaluation, lang: Lang) -> str:
     for node, depth, score, lost in _card_rows(ev):
         share = 100.0 * score / node.points if node.points and score else 0.0
         reasons = "".join(
-            f"<li>−{_num(d.points)} {_e(_reason(d, lang))}</li>"
+            f"<li>{_signed(-d.points)} {_e(_reason(ev, d, lang))}</li>"
             for d in ev.deductions_of(node.code)
         )
         pad = f' style="padding-left:{0.5 + 1.2 * (depth - 1):.1f}rem"'
@@ -726,13 +799,13 @@ def _html(ev: Evaluation, lang: Lang) -> str:
             f'<td class="bar"><div><span style="width:{share:.1f}%"></span></div></td>'
             f'<td class="num lost">{_fmt(total_lost, places) if total_lost else ""}'
             "</td>"
-            f"<td>{w['grade']}: {_e(ev.grade)}</td></tr>"
+            f"<td>{w['grade']}: {_e(_grade(ev, lang))}</td></tr>"
         ),
         "</tbody>",
         "</table>",
         "</section>",
     ]
-    items = _items(ev)
+    items = _items(ev, lang)
     if items:
         out += [
             f"<section><h2>{w['items']}</h2>",
