@@ -76,6 +76,7 @@ from perfkpi.whatif import (
     what_if,
     what_if_batch,
 )
+from perfkpi.years import YearComparison, compare_years
 
 __all__ = [
     "DEFAULT_SYNTAX",
@@ -128,8 +129,10 @@ __all__ = [
     "UnitRegistry",
     "UnknownUnitError",
     "WhatIf",
+    "YearComparison",
     "catalog",
     "check_report",
+    "compare_years",
     "compute_actuals",
     "dump_data",
     "dump_scheme",
