@@ -884,9 +884,20 @@ class Bands(RuleBase):
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
-        parts = [f"{b.when}→{format_number(b.score)}" for b in self.bands]
-        prefix = "分段计分" if lang == "zh" else "stepped bands"
-        return f"{prefix}: " + "; ".join(parts)
+        from perfkpi._wording import target  # noqa: PLC0415 (it builds on rules)
+
+        zh = lang == "zh"
+        parts = [
+            f"{format_target(b.when, 'zh')}得{format_number(b.score)}分"
+            if zh
+            else f"{target(b.when, 'en')}: {format_number(b.score)}"
+            for b in self.bands
+        ]
+        rest = format_number(self.otherwise)
+        if zh:
+            other = f"其余得{rest}分" if self.otherwise else "其余不得分"
+            return "分段计分：" + "；".join([*parts, other])
+        return "stepped bands: " + "; ".join([*parts, f"otherwise {rest}"])
 
     def problems(self, node: Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
@@ -980,8 +991,11 @@ class Categorical(RuleBase):
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
-        parts = [f"{k}→{format_number(v)}" for k, v in self.scores.items()]
-        return ("按类别计分: " if lang == "zh" else "by category: ") + "; ".join(parts)
+        if lang == "zh":
+            parts = [f"{k}得{format_number(v)}分" for k, v in self.scores.items()]
+            return "按类别计分：" + "；".join(parts)
+        parts = [f"{k}: {format_number(v)}" for k, v in self.scores.items()]
+        return "by category: " + "; ".join(parts)
 
     def problems(self, node: Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
