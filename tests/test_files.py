@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfkpi import (
@@ -1129,13 +1129,18 @@ def schemes(draw: st.DrawFn) -> Scheme:
     )
 
 
+# drawing a scheme is slow on a busy machine: that is no failure of the test
+_SLOW_DRAWS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_SLOW_DRAWS
 @given(schemes(), st.sampled_from(["toml", "json"]))
 def test_dump_then_load_gives_an_equal_scheme(scheme: Scheme, fmt: str) -> None:
     text = dump_scheme(scheme, format=fmt)  # type: ignore[arg-type]
     assert scheme_from_text(text, format=fmt) == scheme  # type: ignore[arg-type]
 
 
-@settings(deadline=None)  # a validator is built per example: slow on a busy machine
+@_SLOW_DRAWS  # and a validator is built per example
 @given(schemes())
 def test_dumped_schemes_match_the_json_schema(scheme: Scheme) -> None:
     jsonschema = pytest.importorskip("jsonschema")
