@@ -634,7 +634,7 @@ class _Ragged:
         """Return the error of the *k*-th ragged row (one of the listed), by line."""
         _, line, cells = self.found[k]
         msg = f"{cells} cells, the header has {self.width}"
-        if self.grouped[k]:
+        if k < len(self.grouped) and self.grouped[k]:
             msg += _GROUPED_HINT
         return DataError(f"{self.where}:{line}", msg)
 
