@@ -283,3 +283,15 @@ def test_an_unexpected_file_error_names_the_file(
     monkeypatch.setattr("perfkpi.cli._run", fail)
     assert main(["catalog"]) == 2
     assert capsys.readouterr().err == "perfkpi: error: Permission denied @ out.csv\n"
+
+
+def test_version_and_a_target_not_met(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"perfkpi {version('perfkpi')}\n"
+    # 98.5 % does not reach 99 %: status 1, for scripts
+    assert main(["target", "≥99%", "98.5"]) == 1
+    assert capsys.readouterr().out == "≥99%  98.5  not met\n"

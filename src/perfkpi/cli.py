@@ -60,7 +60,8 @@ examples:
   perfkpi target "≤1小时" 45分钟
   perfkpi catalog
 
-exit status: 0 success, 1 a check found mismatches, 2 bad input
+exit status: 0 success, 1 a check found mismatches (or a target is not met),
+2 bad input
 """
 
 _DEMO_EPILOG = """\
@@ -272,6 +273,15 @@ def _add_review_targets(sub: Any) -> None:  # noqa: ANN401 (argparse's subparser
     rvt.add_argument("--lang", choices=("zh", "en"), default="zh")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("perfkpi")
+    except PackageNotFoundError:  # pragma: no cover (run from a source tree)
+        return "(not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
     parser = argparse.ArgumentParser(
         prog="perfkpi",
@@ -280,6 +290,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"perfkpi {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = _sub(
@@ -853,6 +864,8 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0915 (an exit st
         else:
             met = target.is_met(args.actual)
             print(f"{target}  {args.actual}  {'met' if met else 'not met'}")
+            if not met:
+                return 1
     else:
         from perfkpi.catalog.listing import run  # noqa: PLC0415
 
