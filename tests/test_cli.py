@@ -295,3 +295,29 @@ def test_version_and_a_target_not_met(capsys: pytest.CaptureFixture[str]) -> Non
     # 98.5 % does not reach 99 %: status 1, for scripts
     assert main(["target", "≥99%", "98.5"]) == 1
     assert capsys.readouterr().out == "≥99%  98.5  not met\n"
+
+
+def test_json_for_analyses_validate_and_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--explain", "1.2", "--gap", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    # the seed: 10 × 99.8 / 100 = 9.98; 88.63 is 1.37 short of 优 (90)
+    assert doc["explain"][0]["value"] == 9.98
+    assert (doc["gap"]["grade"], doc["gap"]["needed"]) == ("优", 1.37)
+    assert main(["demo", "--what-if", "1.2=100%", "--format", "json"]) == 0
+    # 9.98 → 10: the total gains 0.02
+    assert json.loads(capsys.readouterr().out)["what_if"]["delta"] == 0.02
+    # an analysis is never written as HTML or Markdown without a word
+    assert main(["demo", "--explain", "1.2", "--format", "html"]) == 2
+    assert "write text or json" in capsys.readouterr().err
+    scheme = str(Path(catalog.__file__).parent / "schemes" / "gz-dept-overall.toml")
+    assert main(["validate", scheme, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "gz-dept-overall"
+    # a negative target stays a value beside --format
+    assert main(["target", "-5%以下", "-6%", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "target": "≤-5%",
+        "actual": "-6%",
+        "met": True,
+    }

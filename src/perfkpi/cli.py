@@ -459,6 +459,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         nargs="?",
         help="a data file to check against the scheme too",
     )
+    _add_text_or_json(val)
 
     tgt = _sub(
         sub,
@@ -471,6 +472,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
     tgt.add_argument(
         "actual", metavar="ACTUAL", nargs="?", help='e.g. 99.66 or "45分钟"'
     )
+    _add_text_or_json(tgt)
 
     _add_review_targets(sub)
 
@@ -505,6 +507,15 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         help="output format (default: text)",
     )
     return parser
+
+
+def _add_text_or_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: text)",
+    )
 
 
 def _add_check_output(parser: argparse.ArgumentParser) -> None:
@@ -588,21 +599,34 @@ def _analyse(ev: Evaluation, args: argparse.Namespace) -> bool:
     from perfkpi.explain import explain  # noqa: PLC0415 (keeps start-up light)
     from perfkpi.whatif import gap_to_grade, what_if  # noqa: PLC0415
 
-    blocks: list[str] = [
-        str(explain(ev, code, lang=args.lang)) for code in args.explain
-    ]
+    asked = args.explain or args.what_if or args.drop_finding or args.gap is not None
+    if not asked:
+        return False
+    if args.format not in ("text", "json"):
+        msg = "--explain, --gap and --what-if write text or json"
+        raise DataError("--format", msg)
+    blocks: list[str] = []
+    doc: dict[str, Any] = {}
+    traces = [explain(ev, code, lang=args.lang) for code in args.explain]
+    blocks += [str(t) for t in traces]
+    if traces:
+        doc["explain"] = [t.to_dict() for t in traces]
     if args.what_if or args.drop_finding:
         change = what_if(
             ev, _parse_what_if(args.what_if), drop_findings=args.drop_finding
         )
         blocks.append(change.describe(args.lang))
+        doc["what_if"] = change.to_dict()
     if args.gap is not None:
         levers = tuple(w.strip() for w in args.levers.split(",") if w.strip())
         gap = gap_to_grade(ev, args.gap or None, levers=levers)
         blocks.append(gap.describe(args.lang))
-    if blocks:
+        doc["gap"] = gap.to_dict()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
         sys.stdout.write("\n\n".join(blocks) + "\n")
-    return bool(blocks)
+    return True
 
 
 def _check(scheme: Scheme, stated_arg: str, args: argparse.Namespace) -> int:
@@ -851,21 +875,35 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0915 (an exit st
     elif command == "validate":
         files = [args.scheme, *([args.data] if args.data else [])]
         scheme = _scheme(args.scheme, files)
-        print(f"{args.scheme}: valid scheme {scheme.id!r} ({len(scheme)} nodes)")
         if args.data:
             evaluate(scheme, _data(args.data, files, scheme))
-            print(f"{args.data}: valid data for {scheme.id!r}")
+        if args.format == "json":
+            doc = {
+                "scheme": args.scheme,
+                "id": scheme.id,
+                "nodes": len(scheme),
+                "data": args.data,
+                "valid": True,
+            }
+            print(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            print(f"{args.scheme}: valid scheme {scheme.id!r} ({len(scheme)} nodes)")
+            if args.data:
+                print(f"{args.data}: valid data for {scheme.id!r}")
     elif command == "review-targets":
         return _review_targets(args)
     elif command == "target":
         target = parse_target(args.text)
-        if args.actual is None:
+        met = None if args.actual is None else target.is_met(args.actual)
+        if args.format == "json":
+            doc = {"target": str(target), "actual": args.actual, "met": met}
+            print(json.dumps(doc, ensure_ascii=False))
+        elif met is None:
             print(target)
         else:
-            met = target.is_met(args.actual)
             print(f"{target}  {args.actual}  {'met' if met else 'not met'}")
-            if not met:
-                return 1
+        if met is False:
+            return 1
     else:
         from perfkpi.catalog.listing import run  # noqa: PLC0415
 
@@ -883,10 +921,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         words[:1] == ["target"]
         and "--" not in words
         and not {"-h", "--help"} & set(words)
-        and any(w.startswith("-") for w in words[1:])
     ):
         # a negative target or actual such as "-5%以下" is a value, not an option
-        words.insert(1, "--")
+        words = _target_words(words)
     try:
         args = _parser().parse_args(words)
         with warnings.catch_warnings():
@@ -915,6 +952,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error("interrupted")
         return 130
     return status
+
+
+def _target_words(words: list[str]) -> list[str]:
+    """Put ``--`` before a target's values, keeping ``--format`` an option."""
+    options: list[str] = []
+    values: list[str] = []
+    rest = iter(words[1:])
+    for word in rest:
+        if word == "--format":
+            options += [word, next(rest, "")]
+        elif word.startswith("--format="):
+            options.append(word)
+        else:
+            values.append(word)
+    if any(v.startswith("-") for v in values):
+        return ["target", *options, "--", *values]
+    return ["target", *options, *values]
 
 
 def _format_warning(

@@ -34,7 +34,7 @@ import decimal
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -135,6 +135,12 @@ class Change:
         """Whether the change removes a finding."""
         return self.finding >= 0
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the change as plain, JSON-able data (dates as ISO text)."""
+        out = attrs.asdict(self, recurse=False)
+        out["before"], out["after"] = _plain(self.before), _plain(self.after)
+        return out
+
     def describe(self, lang: str = "zh") -> str:  # noqa: PLR0911 (one per form)
         """Return the change in words."""
         zh = lang == "zh"
@@ -159,6 +165,19 @@ class Change:
 
 
 _NOTES_EN = {"按期完成": "on time"}
+
+
+def _plain(value: object) -> object:
+    """Return *value* as JSON-able data: dates as ISO text, tuples as lists."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 def _text(value: object, lang: str = "zh") -> str:  # noqa: PLR0911 (one per form)
@@ -223,6 +242,22 @@ class WhatIf:
             if old is not None and score != old:
                 out[code] = rounding.round(score - old)
         return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the what-if as plain, JSON-able data.
+
+        The totals and grades before and after, the change in the total, the
+        change in each node that changed, and the changes made.
+        """
+        return {
+            "total_before": self.before.total,
+            "total_after": self.after.total,
+            "delta": self.delta,
+            "grade_before": self.before.grade,
+            "grade_after": self.after.grade,
+            "node_deltas": self.node_deltas,
+            "changes": [c.to_dict() for c in self.changes],
+        }
 
     def describe(self, lang: str = "zh") -> str:
         """Return the change in the total and the grade, in words."""
@@ -528,6 +563,37 @@ class Gap:
     def changes(self) -> tuple[Change, ...]:
         """The changes of the steps, in order."""
         return tuple(s.change for s in self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the gap as plain, JSON-able data.
+
+        The grade aimed at, its minimum, the total and grade now, the points
+        needed, whether the steps reach it, the total after them, and each
+        step and candidate with its change, gain and size.
+        """
+
+        def improvement(i: Improvement) -> dict[str, Any]:
+            return {
+                "change": i.change.to_dict(),
+                "gain": i.gain,
+                "size": i.size,
+                "unit": i.unit,
+            }
+
+        return {
+            "grade": self.grade,
+            "minimum": self.minimum,
+            "total": self.evaluation.total,
+            "current_grade": self.evaluation.grade,
+            "needed": self.needed,
+            "reached": self.reached,
+            "total_after": self.total_after,
+            "steps": [
+                {**improvement(s.improvement), "step_gain": s.gain, "total": s.total}
+                for s in self.steps
+            ],
+            "candidates": [improvement(c) for c in self.candidates],
+        }
 
     def describe(self, lang: str = "zh", *, candidates: bool = True) -> str:
         """Return the path to the grade and the ranked candidates in words."""
