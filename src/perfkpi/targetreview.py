@@ -960,10 +960,12 @@ def review_targets(
     >>> from perfkpi.targetreview import review_targets
     >>> review = review_targets(
     ...     catalog.scheme("cn-project-2020"),
-    ...     history={"预算执行率": [97, 98, 99]},
+    ...     history={"4.1": ["92%", "95%"]},   # by node code or name
     ... )
     >>> [(f.check, f.code, f.name) for f in review.findings]
-    [('below-last-year', '1', '预算执行率')]
+    [('below-last-year', '4.1', '服务对象满意度')]
+    >>> print(review.findings[0].reason())
+    指标值≥90%低于上年实际值95%（目标值设置偏低）
     """
     from perfkpi import catalog  # noqa: PLC0415 (the catalog loads files)
 
@@ -1059,10 +1061,30 @@ def run(
 
     Raises
     ------
-    DataError, SchemeError
+    DataError, SchemeError, SchemeValidationError
         As :func:`review_targets`, and if a file cannot be read or *format*
         is not one of its values.
+    IncompatibleUnitError
+        If a history figure or standard is in a unit of another dimension.
+    TypeError
+        If a file argument is not a path.
+    ValueError
+        If *lang* is not ``"zh"`` or ``"en"``.
     """
+    paths: tuple[tuple[str, object], ...] = (
+        ("scheme", scheme),
+        ("data", data),
+        ("history", history),
+    )
+    for what, value in paths:
+        if value is not None and not isinstance(value, str | Path):
+            msg = f"{what} must be a file's path (got {value!r:.60})"
+            raise TypeError(msg)
+    names: tuple[tuple[str, object], ...] = (("duties", duties), ("taxonomy", taxonomy))
+    for what, value in names:
+        if value is not None and not isinstance(value, str | Path):
+            msg = f"{what} must be a file's path or a name (got {value!r:.60})"
+            raise TypeError(msg)
     if format not in ("text", "json"):
         raise DataError("--format", f"expected text or json, got {format!r:.40}")
     if history is not None and not (

@@ -78,14 +78,6 @@ _YEARS = 3
 _BAD = -1
 
 
-def _text_tuple(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(values)
-
-
-def _float_tuple(values: Sequence[float]) -> tuple[float, ...]:
-    return tuple(float(v) for v in values)
-
-
 @attrs.frozen
 class TargetProposal:
     """A proposed target, the basis it rests on and why.
@@ -111,7 +103,7 @@ class TargetProposal:
     indicator: str
     target: Target
     method: str
-    history: tuple[float, ...] = attrs.field(default=(), converter=_float_tuple)
+    history: tuple[float, ...] = ()
     plan: float = math.nan
     standard: float = math.nan
     mean: float = math.nan
@@ -355,7 +347,7 @@ def propose_target(
         ind.name,
         target,
         _USED[code],
-        history=values,
+        history=tuple(values),
         plan=p,
         standard=s,
         mean=float(result.mean[0]),
@@ -536,7 +528,7 @@ class TargetTable:
             name or f"row {row}",
             Target(comparator, float(self.value[row]), unit=unit),
             _USED[int(self.codes[row])],
-            history=history[np.isfinite(history)].tolist(),
+            history=tuple(history[np.isfinite(history)].tolist()),
             plan=float(self.plan[row]),
             standard=float(self.standard[row]),
             mean=float(self.mean[row]),
@@ -562,7 +554,7 @@ def _column(values: object, n: int, what: str) -> np.ndarray:
         return np.full(n, float(values))
     try:
         out = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         msg = f"expected numbers (in the target's unit), got {values!r:.60}"
         raise DataError(what, msg) from None
     if out.shape != (n,):
@@ -591,6 +583,8 @@ def _directions(direction: object, n: int) -> np.ndarray:
 
 def _history_array(history: object, years: Sequence[str] | None) -> np.ndarray:
     if isinstance(history, Mapping):
+        if years is not None:
+            years = _checks.texts(years, "years")
         if not years:
             msg = "a table of columns needs years=: the names of its year columns"
             raise DataError("years", msg)
@@ -614,7 +608,7 @@ def _history_array(history: object, years: Sequence[str] | None) -> np.ndarray:
 def _float_column(values: object, what: str) -> np.ndarray:
     try:
         out = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         msg = f"expected numbers (in the target's unit), got {values!r:.60}"
         raise DataError(what, msg) from None
     return out
@@ -681,6 +675,8 @@ def propose_targets(
         ``errors="raise"``, naming the first row that cannot be proposed.
     ValueError
         If *method*, *places* or *errors* is not one of its values.
+    TypeError
+        If *unit* is not text or *years* not a list of text.
     UnknownUnitError
         If *unit* is not a known unit.
 
@@ -710,7 +706,7 @@ def propose_targets(
         msg = f"errors must be 'nan' or 'raise' (got {errors!r:.40})"
         raise ValueError(msg)
     _check_places(places)
-    if unit:
+    if _checks.text(unit, "unit"):
         DEFAULT_UNITS.get(unit)
     h = _history_array(history, years)
     n = h.shape[0]
