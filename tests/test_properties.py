@@ -435,10 +435,12 @@ def test_an_evaluation_does_not_change_when_its_inputs_do() -> None:
     )
     listed, chosen = ["a", "b"], {"tier": "达成年度指标", "score": 90}
     ev = evaluate(scheme, {"1": listed, "2": chosen})
-    before = repr(ev)
+    before = ev.to_dict()
     listed.append("c")
     chosen["score"] = 10
-    assert repr(ev) == before
+    assert ev.to_dict() == before
+    assert ev.data.actuals["1"] == ("a", "b")
+    assert ev.data.actuals["2"]["score"] == 90
 
 
 def test_batch_results_are_read_only() -> None:

@@ -216,6 +216,13 @@ class BatchResult:
     def __len__(self) -> int:
         return int(self.array.shape[0])
 
+    def __repr__(self) -> str:
+        """Return a one-line summary: scheme, rows, nodes and bad rows."""
+        return (
+            f"<BatchResult {self.scheme.id}: {len(self)} rows, {len(self.codes)} "
+            f"nodes, {len(self.reasons)} rows not scored>"
+        )
+
     @property
     def total(self) -> np.ndarray:
         """The totals, shape ``(N,)``, rounded by the scheme's policy."""

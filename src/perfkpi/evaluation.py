@@ -38,6 +38,7 @@ from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, compile_plan, effective_rule
 from perfkpi.rules import Deduct, Proportional, RuleBase, Shortfall, _strict
 from perfkpi.scheme import Node, Scheme
+from perfkpi.targets import format_number
 
 if TYPE_CHECKING:  # pragma: no cover (the modules import this one)
     import perfkpi.explain
@@ -123,6 +124,20 @@ class Evaluation:
     def deductions_of(self, code: str) -> tuple[Deduction, ...]:
         """Return the deductions taken off node *code*."""
         return tuple(d for d in self.deductions if d.node == code)
+
+    def __repr__(self) -> str:
+        """Return a one-line summary: scheme, entity, total and grade."""
+        who = " ".join(x for x in (self.data.entity, self.data.period) if x)
+        who = f" {who}" if who else ""
+        return (
+            f"<Evaluation {self.scheme.id}{who}: {format_number(self.total)} "
+            f"({self.grade}), {len(self.scheme)} nodes, "
+            f"{len(self.deductions)} deductions>"
+        )
+
+    def _repr_html_(self) -> str:
+        """Return the score card as an HTML table, for notebooks."""
+        return _html_card(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the evaluation as plain, JSON-able data (reported values)."""
@@ -641,3 +656,41 @@ def _ledger(
     order = {node.code: i for i, node in enumerate(scheme.ordered())}
     out.sort(key=lambda d: order[d.node])
     return tuple(out)
+
+
+def _html_card(ev: Evaluation) -> str:
+    """Return a compact score card: each scored node, its points and score."""
+    import html  # noqa: PLC0415
+
+    e = html.escape
+    rows = []
+    for node in ev.scheme.ordered():
+        if node.code not in ev.scores and node.code not in ev.not_applicable:
+            continue
+        depth = 0
+        parent = node.parent
+        while parent is not None:
+            depth += 1
+            parent = ev.scheme.node(parent).parent
+        score = (
+            "不适用"
+            if node.code in ev.not_applicable
+            else format_number(ev.scores[node.code])
+        )
+        points = "" if node.points is None else format_number(node.points)
+        pad = "&nbsp;" * 4 * depth
+        rows.append(
+            f"<tr><td>{e(node.code)}</td><td>{pad}{e(node.name)}</td>"
+            f'<td style="text-align:right">{points}</td>'
+            f'<td style="text-align:right">{e(score)}</td></tr>'
+        )
+    title = " ".join(x for x in (ev.scheme.name, ev.data.entity, ev.data.period) if x)
+    return (
+        f"<table><caption>{e(title)}</caption>"
+        "<thead><tr><th>编号</th><th>指标</th><th>分值</th><th>得分</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody>"
+        f"<tfoot><tr><th></th><th>合计</th>"
+        f'<th style="text-align:right">{format_number(ev.scheme.points)}</th>'
+        f'<th style="text-align:right">{format_number(ev.total)}（{e(ev.grade)}）</th>'
+        "</tr></tfoot></table>"
+    )

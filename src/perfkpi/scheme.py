@@ -361,6 +361,13 @@ class Scheme:
     def __iter__(self) -> Iterator[Node]:
         return iter(self.ordered())
 
+    def __repr__(self) -> str:
+        """Return a one-line summary: id, name, nodes, points and grades."""
+        return (
+            f"<Scheme {self.id} {self.name!r}: {len(self.nodes)} nodes, "
+            f"{self.points:g} points, grades {self.grades.name}>"
+        )
+
     def __len__(self) -> int:
         return len(self.nodes)
 
