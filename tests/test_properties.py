@@ -440,7 +440,7 @@ def test_an_evaluation_does_not_change_when_its_inputs_do() -> None:
     chosen["score"] = 10
     assert ev.to_dict() == before
     assert ev.data.actuals["1"] == ("a", "b")
-    assert ev.data.actuals["2"]["score"] == 90
+    assert ev.data.actuals["2"] == {"tier": "达成年度指标", "score": 90}
 
 
 def test_batch_results_are_read_only() -> None:
