@@ -259,3 +259,41 @@ def test_an_xls_without_the_extra_or_damaged_says_what_to_do(
     with pytest.raises(SchemeValidationError) as caught:
         read_excel(XLS)
     assert "pip install 'perfkpi[xls]'" in str(caught.value)
+
+
+def test_a_recorded_scheme_warns_for_every_workbook_that_records_it(
+    tmp_path: Path,
+) -> None:
+    import perfkpi
+    from perfkpi.errors import SchemeWarning
+    from perfkpi.excel import read_excel, write_excel
+    from perfkpi.rules import Mean
+
+    nodes = [
+        perfkpi.Node("1", "x", points=10, rule=Mean(mean="geometric")),
+        perfkpi.Node(
+            "1.1",
+            "a",
+            parent="1",
+            points=3,
+            target="≥100%",
+            rule=perfkpi.Proportional(),
+        ),
+        perfkpi.Node(
+            "1.2",
+            "b",
+            parent="1",
+            points=1,
+            target="≥100%",
+            rule=perfkpi.Proportional(),
+        ),
+    ]
+    with pytest.warns(SchemeWarning, match="geometric mean"):
+        scheme = perfkpi.Scheme("g", "g", nodes, points=10)
+    for name in ("甲", "乙"):
+        ev = perfkpi.evaluate(scheme, {"1.1": 50, "1.2": 100})
+        write_excel(ev, tmp_path / f"{name}.xlsx")
+    # the bureau's scheme is read once for both; each workbook still warns
+    for name in ("甲", "乙"):
+        with pytest.warns(SchemeWarning, match="geometric mean"):
+            read_excel(tmp_path / f"{name}.xlsx")

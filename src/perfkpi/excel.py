@@ -998,6 +998,34 @@ def read_excel(
     raise _fail(path, msg)
 
 
+@functools.lru_cache(maxsize=16)
+def _valid_record(doc: str) -> tuple[Scheme, tuple[warnings.WarningMessage, ...]]:
+    """Return the scheme a workbook records, and its warnings: one parse for many.
+
+    A bureau's workbooks carry the same scheme; only a record that loads is
+    kept, so that a bad one is reported with its own file.
+    """
+    from perfkpi.files import scheme_from_dict  # noqa: PLC0415
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scheme = scheme_from_dict(json.loads(doc))
+    return scheme, tuple(caught)
+
+
+def _recorded_scheme(doc: str, source: str) -> Scheme:
+    """Return the recorded scheme, warning as loading it warns, every time."""
+    from perfkpi.files import scheme_from_dict  # noqa: PLC0415
+
+    try:
+        scheme, caught = _valid_record(doc)
+    except (ValueError, TypeError, PerfKPIError):
+        return scheme_from_dict(json.loads(doc), source=source)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return scheme
+
+
 def _read_written(
     path: Path,
     wb: Any,  # noqa: ANN401 (an openpyxl workbook)
@@ -1010,7 +1038,7 @@ def _read_written(
     Returns None when the score card was edited since (its cells are then
     read as any sheet's) or the record is incomplete.
     """
-    from perfkpi.files import data_from_dict, scheme_from_dict  # noqa: PLC0415
+    from perfkpi.files import data_from_dict  # noqa: PLC0415
 
     if SCORE_CARD not in wb.sheetnames or "scheme_doc" not in meta:
         return None
@@ -1027,7 +1055,7 @@ def _read_written(
         return None
     source = f"{path}: {_META}"
     try:
-        scheme = scheme_from_dict(json.loads(str(meta["scheme_doc"])), source=source)
+        scheme = _recorded_scheme(str(meta["scheme_doc"]), source)
         doc = json.loads(str(meta.get("data_doc") or "{}"))
         data = data_from_dict(doc, scheme=scheme, source=source)
         dates = json.loads(str(meta.get("data_dates") or "{}"))
