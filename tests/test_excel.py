@@ -1077,3 +1077,27 @@ def test_cli_evaluate_writes_the_scored_workbook_never_over_an_input(
     assert same.returncode == 2
     assert same.stderr.startswith("perfkpi: error:")
     assert out.read_bytes() == before
+
+
+def test_wrong_arguments_are_named(tmp_path: Path) -> None:
+    from perfkpi.excel import SelfEvaluation
+
+    ev = evaluate(
+        catalog.scheme("gz-dept-overall"), catalog.data("gz-internet-court-2022")
+    )
+    out = tmp_path / "x.xlsx"
+    with pytest.raises(TypeError, match="evaluation must be"):
+        write_excel("not an evaluation", out)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="path must be a file path"):
+        write_excel(ev, 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="reasons must be a mapping"):
+        write_excel(ev, out, reasons=["部分资金"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="inputs must be a list of file paths"):
+        write_excel(ev, out, inputs="in.xlsx")
+    with pytest.raises(TypeError, match="scheme must be"):
+        SelfEvaluation("scheme", ev.data)
+    with pytest.raises(TypeError, match="sheet must be"):
+        differences(ev)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="scheme must be"):
+        check_workbook(out, "gz-dept-overall")  # type: ignore[arg-type]
+    assert not out.exists()

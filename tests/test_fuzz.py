@@ -869,10 +869,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.batch.BatchResult": (AttributeError,),
     "perfkpi.batch.evaluate_batch": (TypeError, ValueError),
     "perfkpi.batch.evaluate_dask": (AttributeError,),
-    # excel.py
-    "perfkpi.excel.SelfEvaluation": (TypeError,),
-    "perfkpi.excel.differences": (AttributeError,),
-    "perfkpi.excel.write_excel": (OSError, TypeError, ValueError),
     # files.py
     "perfkpi.files.data_from_text": (TypeError,),
     "perfkpi.files.dump_data": (OSError,),

@@ -53,6 +53,7 @@ import decimal
 import functools
 import hashlib
 import json
+import os
 import re
 import unicodedata
 import warnings
@@ -63,6 +64,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from perfkpi import _checks
 from perfkpi._safe import set_text_cell, write_atomic
 from perfkpi.deductions import Data, Finding
 from perfkpi.errors import (
@@ -257,8 +259,16 @@ class StatedFigure:
     cell: str
 
 
+def _a_scheme(value: object) -> Scheme:
+    return _checks.instance(value, Scheme, "scheme")
+
+
+def _some_data(value: object) -> Data:
+    return _checks.instance(value, Data, "data")
+
+
 def _figures(values: Iterable[StatedFigure]) -> tuple[StatedFigure, ...]:
-    return tuple(values)
+    return _checks.instances(values, StatedFigure, "stated")
 
 
 @attrs.frozen
@@ -286,10 +296,17 @@ class SelfEvaluation:
         Every figure the sheet states: each row's 得分 and 扣分, the 合计 row's
         得分, 分值 and 扣分 and the 等级 (node ``total``), with its cell; what
         :func:`differences` compares with a recomputation.
+
+    Raises
+    ------
+    TypeError
+        When *scheme* is not a :class:`~perfkpi.scheme.Scheme`, *data* not a
+        :class:`~perfkpi.deductions.Data`, or *stated* not a list of
+        :class:`StatedFigure`.
     """
 
-    scheme: Scheme
-    data: Data
+    scheme: Scheme = attrs.field(converter=_a_scheme)
+    data: Data = attrs.field(converter=_some_data)
     scores: Mapping[str, float] = attrs.field(factory=dict, hash=False)
     reasons: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     total: float | None = None
@@ -1434,8 +1451,21 @@ def differences(
     ...     print(d)
     Sheet!E2: 1 执行率 得分 stated 40, recomputed 38 (proportional: 40 × 95 / 100 = 38)
     Sheet!E4: total 合计 得分 stated 100, recomputed 98 (sum: 38 + 60 = 98)
+
+    Raises
+    ------
+    TypeError
+        When *sheet* is not a :class:`SelfEvaluation` or *evaluation* not an
+        :class:`~perfkpi.evaluation.Evaluation`.
+    DataError
+        Without *evaluation*, when the sheet's data cannot be evaluated (see
+        :func:`perfkpi.evaluate`).
     """
     from perfkpi.evaluation import evaluate  # noqa: PLC0415
+
+    _checks.instance(sheet, SelfEvaluation, "sheet")
+    if evaluation is not None:
+        _checks.instance(evaluation, Evaluation, "evaluation")
 
     ev = evaluation if evaluation is not None else evaluate(sheet.scheme, sheet.data)
     scheme = ev.scheme
@@ -1501,8 +1531,22 @@ def check_workbook(
     -------
     tuple
         The sheet read and its differences (empty when every figure agrees).
+
+    Raises
+    ------
+    SchemeValidationError
+        When the workbook cannot be read (see :func:`read_excel`).
+    DataError
+        When its data cannot be evaluated by the scheme (see
+        :func:`perfkpi.evaluate`); with *strict*, an
+        :class:`~perfkpi.errors.AmbiguousValueError`.
+    TypeError
+        When *scheme* is neither a Scheme nor ``None``.
     """
     from perfkpi.evaluation import evaluate  # noqa: PLC0415
+
+    if scheme is not None:
+        _checks.instance(scheme, Scheme, "scheme")
 
     read = read_excel(path, sheet=sheet)
     ev = evaluate(scheme or read.scheme, read.data, strict=strict)
@@ -1697,9 +1741,39 @@ def write_excel(
     ------
     OutputPathError
         When *path* is one of *inputs*.
+    TypeError
+        When *evaluation* is not an :class:`~perfkpi.evaluation.Evaluation`,
+        *path* or an input not a path, or *reasons* not a mapping of node
+        codes to text.
+    OSError
+        When the file cannot be written (no such folder, no permission, a
+        full disk): nothing is left half-written.
     """
+    _checks.instance(evaluation, Evaluation, "evaluation")
+    given: object = path  # callers without mypy may pass anything
+    if not isinstance(given, str | os.PathLike):
+        msg = f"path must be a file path (got {type(given).__name__})"
+        raise TypeError(msg)
     path = Path(path)
-    for source in inputs:
+    more: object = reasons
+    if more is not None:
+        if not isinstance(more, Mapping):
+            kind = type(more).__name__
+            msg = f"reasons must be a mapping of node codes to text (got {kind})"
+            raise TypeError(msg)
+        _checks.texts(list(more), "reasons' node codes")
+        _checks.texts(list(more.values()), "reasons")
+    files: object = inputs
+    if isinstance(files, str | bytes | os.PathLike) or not isinstance(files, Iterable):
+        msg = f"inputs must be a list of file paths (got {type(files).__name__})"
+        raise TypeError(msg)
+    sources: list[str | os.PathLike[str]] = []
+    for source in files:
+        if not isinstance(source, str | os.PathLike):
+            msg = f"inputs must be file paths (got {type(source).__name__} in it)"
+            raise TypeError(msg)
+        sources.append(source)
+    for source in sources:
         if _same_file(path, Path(source)):
             msg = f"{path}: the output would overwrite the input {source}"
             raise OutputPathError(msg)
