@@ -27,13 +27,17 @@ from perfkpi.formulas import (
     Formula,
     FormulaError,
     FormulaZeroDivisionError,
+    as_actual,
+    as_fraction,
     compute_actuals,
     evaluate_formula,
     normalise_name,
     parse_formula,
+    reading_unit,
 )
 from perfkpi.indicators import Indicator
 from perfkpi.rules import Bands
+from perfkpi.units import DEFAULT_UNITS
 
 INPUTS = {
     "实际支出": 8600,
@@ -643,3 +647,45 @@ def test_formula_is_a_value() -> None:
     assert isinstance(parse_formula("a"), Formula)
     assert parse_formula("a + b") == parse_formula("a + b")
     assert parse_formula("a + b") != parse_formula("a+b")  # equal texts only
+
+
+# -- wrong arguments -----------------------------------------------------------------
+
+
+def test_normalise_name_takes_text() -> None:
+    with pytest.raises(TypeError, match=r"^an input name must be text \(got 5\)$"):
+        normalise_name(5)  # type: ignore[arg-type]
+
+
+def test_as_fraction_takes_numbers() -> None:
+    with pytest.raises(TypeError, match=r"^the value must be a number \(got '95'\)$"):
+        as_fraction("95", 0.01)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^the factor must be a number \(got None\)$"):
+        as_fraction(95, None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^inf × 0 is not a number"):
+        as_fraction(math.inf, 0)
+    # a NumPy float is read as the number it shows: 95 × 0.01 = 0.95 exactly
+    assert as_fraction(np.float64(95.0), 0.01) == 0.95
+
+
+def test_as_actual_takes_a_number_and_a_unit() -> None:
+    percent = DEFAULT_UNITS.find("%")
+    with pytest.raises(TypeError, match=r"^the value must be a number \(got 'x'\)$"):
+        as_actual("x", None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^the unit must be a Unit \(got '%'\)$"):
+        as_actual(0.5, "%")  # type: ignore[arg-type]
+    # 0.998 read in % is 0.998 / 0.01 = 99.8
+    assert as_actual(np.float64(0.998), percent) == 99.8
+
+
+def test_reading_unit_takes_a_scheme_and_a_code() -> None:
+    scheme = _scheme(
+        Node("1", "a", points=10, target="≥100%", rule=Proportional(), indicator=RATE)
+    )
+    assert reading_unit(scheme, "1") == DEFAULT_UNITS.find("%")
+    with pytest.raises(TypeError, match=r"^the scheme must be a Scheme \(got 's'\)$"):
+        reading_unit("s", "1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^a node's code must be text \(got 1\)$"):
+        reading_unit(scheme, 1)  # type: ignore[arg-type]
+    with pytest.raises(KeyError, match="has no node '9'"):
+        reading_unit(scheme, "9")

@@ -29,7 +29,6 @@ import argparse
 import atexit
 import builtins
 import contextlib
-import decimal
 import enum
 import importlib
 import inspect
@@ -876,11 +875,6 @@ OPEN: dict[str, tuple[type[BaseException], ...]] = {
     "perfkpi.files.read_limited": (TypeError,),
     "perfkpi.files.scheme_from_text": (TypeError,),
     "perfkpi.files.to_toml": (AttributeError, OverflowError, TypeError, ValueError),
-    # formulas.py
-    "perfkpi.formulas.as_actual": (decimal.InvalidOperation, TypeError),
-    "perfkpi.formulas.as_fraction": (decimal.InvalidOperation, TypeError),
-    "perfkpi.formulas.normalise_name": (AttributeError,),
-    "perfkpi.formulas.reading_unit": (KeyError, TypeError),
 }
 """Builtins that still escape a public callable undocumented, by callable.
 

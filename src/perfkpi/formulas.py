@@ -69,6 +69,7 @@ from typing import Any, Literal, NamedTuple
 import attrs
 import numpy as np
 
+from perfkpi import _checks
 from perfkpi.deductions import Data
 from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.scheme import Node, Scheme
@@ -217,7 +218,13 @@ def normalise_name(name: str) -> str:
 
     Full-width forms are read as ASCII (NFKC for other compatibility
     characters), spaces are dropped.
+
+    Raises
+    ------
+    TypeError
+        If *name* is not text.
     """
+    _checks.text(name, "an input name")
     return "".join(_normalise(name)[0].split())
 
 
@@ -579,9 +586,35 @@ def _input_array(formula: str, name: str, value: object) -> np.ndarray:
     return array
 
 
+def _exact(value: float, what: str) -> decimal.Decimal:
+    """Return the number *value* as a decimal: an integer exactly, a float as written.
+
+    Raises
+    ------
+    TypeError
+        If *value* is not a number.
+    """
+    number = _checks.number(value, what)
+    if isinstance(value, int):
+        return decimal.Decimal(value)
+    return decimal.Decimal(repr(number))  # np.float64(0.95) as 0.95
+
+
 def as_fraction(value: float, factor: float) -> float:
-    """Return ``value × factor`` computed in decimal (95 % is 0.95, not 0.9500…1)."""
-    return float(decimal.Decimal(repr(value)) * decimal.Decimal(repr(factor)))
+    """Return ``value × factor`` computed in decimal (95 % is 0.95, not 0.9500…1).
+
+    Raises
+    ------
+    TypeError
+        If *value* or *factor* is not a number.
+    ValueError
+        If one is infinite and the other zero: their product is no number.
+    """
+    exact = _exact(value, "the value"), _exact(factor, "the factor")
+    if any(d.is_infinite() for d in exact) and any(d.is_zero() for d in exact):
+        msg = f"{value!r} × {factor!r} is not a number (an infinity times zero)"
+        raise ValueError(msg)
+    return float(exact[0] * exact[1])
 
 
 def _missing_reason(name: str) -> str:
@@ -1071,6 +1104,16 @@ def evaluate_formula(text: str, inputs: Mapping[str, object]) -> float | np.ndar
     A shortcut for ``parse_formula(text).evaluate(inputs)``; see
     :meth:`Formula.evaluate`.
 
+    Raises
+    ------
+    FormulaError
+        If *text* is not a formula (see :func:`parse_formula`), or for a
+        missing name, an input that is not a number, inputs whose shapes do not
+        broadcast, a non-finite input, or a result too large for a float.
+    FormulaZeroDivisionError
+        For a division by zero, naming the formula, the position of the
+        ``/`` and (for arrays) the first element.
+
     Examples
     --------
     >>> from perfkpi.formulas import evaluate_formula
@@ -1100,7 +1143,17 @@ def formula_of(node: Node) -> Formula | None:
 
 
 def reading_unit(scheme: Scheme, code: str) -> Unit | None:
-    """Return the unit node *code* reads its actual in: its target's, or its bands'."""
+    """Return the unit node *code* reads its actual in: its target's, or its bands'.
+
+    Raises
+    ------
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme` or *code* is not
+        text.
+    KeyError
+        If the scheme has no node *code*.
+    """
+    _checks.instance(scheme, Scheme, "the scheme")
     node = scheme.node(code)
     if node.target is not None:
         return node.target.unit
@@ -1116,11 +1169,20 @@ def as_actual(value: float, unit: Unit | None) -> float:
 
     A ratio unit (``%``, ``‰``) reads the result as a fraction: 0.998 is
     99.8 %.  Any other unit takes the number as it is.
+
+    Raises
+    ------
+    TypeError
+        If *value* is not a number, or *unit* neither a
+        :class:`~perfkpi.units.Unit` nor ``None``.
     """
-    if unit is None or unit.dimension != "ratio":
+    exact = _exact(value, "the value")
+    if unit is None:
         return value
-    exact = decimal.Decimal(repr(value)) / decimal.Decimal(repr(unit.factor))
-    return float(exact)
+    _checks.instance(unit, Unit, "the unit")
+    if unit.dimension != "ratio":
+        return value
+    return float(exact / decimal.Decimal(repr(unit.factor)))
 
 
 def _node_inputs(
