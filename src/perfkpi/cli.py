@@ -915,7 +915,25 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0915 (an exit st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with *argv* (default: ``sys.argv[1:]``)."""
+    """Run the command line with *argv* (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status (see the module's description); 130 when interrupted.
+        An error in the input or in writing the output is a message on
+        standard error and status 2, not an exception.
+
+    Raises
+    ------
+    SystemExit
+        From ``argparse``: with status 2 and the usage on standard error
+        when *argv* is not a command line it knows, with status 0 after
+        ``--help`` or ``--version``.
+    TypeError, AttributeError
+        If *argv* is not a list of text (a programming error: the command line
+        always gives text).
+    """
     words = list(sys.argv[1:] if argv is None else argv)
     if (
         words[:1] == ["target"]
