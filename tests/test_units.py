@@ -26,7 +26,10 @@ VALID_UNITS: list[tuple[str, str, str, float]] = [
     ("％", "%", "ratio", 0.01),  # full-width percent sign
     ("﹪", "%", "ratio", 0.01),  # small percent sign
     ("percent", "%", "ratio", 0.01),
-    ("百分点", "%", "ratio", 0.01),
+    # why: a difference of two rates is not a rate (提高5个百分点 is not 5 %)
+    ("百分点", "个百分点", "percentage-point", 1.0),
+    ("个百分点", "个百分点", "percentage-point", 1.0),
+    ("pp", "个百分点", "percentage-point", 1.0),
     ("‰", "‰", "ratio", 0.001),
     ("‱", "‱", "ratio", 0.0001),
     ("个", "个", "count", 1.0),
@@ -286,3 +289,19 @@ def test_registry_refuses_wrong_types() -> None:
         TypeError, match=r"aliases must be pairs of text .* \(got .钟点.\)"
     ):
         UnitRegistry(DEFAULT_UNITS.units, "钟点")  # type: ignore[arg-type]
+
+
+def test_percentage_points_are_not_percent() -> None:
+    from perfkpi.errors import IncompatibleUnitError
+    from perfkpi.targets import parse_target
+
+    # 提高5个百分点 is a difference of two rates: 6 个百分点 meets it, 6 % is
+    # another quantity and is refused, not read as 6 个百分点
+    target = parse_target("≥5个百分点")
+    assert str(target) == "≥5个百分点"
+    assert target.is_met("6个百分点")
+    assert not target.is_met("4百分点")
+    with pytest.raises(IncompatibleUnitError):
+        target.is_met("6%")
+    with pytest.raises(IncompatibleUnitError):
+        parse_target("≥5%").is_met("6个百分点")

@@ -367,7 +367,16 @@ RANK_UNIT = Unit("名次", "rank", 1.0, ("rank",), "rank")
 
 DEFAULT_UNITS = UnitRegistry(
     (
-        Unit("%", "ratio", 0.01, ("percent", "pct", "百分比", "百分点"), "percent"),
+        Unit("%", "ratio", 0.01, ("percent", "pct", "百分比"), "percent"),
+        # a difference of two rates (提高5个百分点) is not a rate: 5 个百分点
+        # is never read as 5 %, and the two do not convert
+        Unit(
+            "个百分点",
+            "percentage-point",
+            1.0,
+            ("百分点", "pp", "percentage point", "percentage points"),
+            "percentage point",
+        ),
         Unit("‰", "ratio", 0.001, ("permille", "千分比"), "per mille"),
         Unit("‱", "ratio", 0.0001, ("bp", "万分比"), "per ten thousand"),
         *(Unit(s, "count", 1.0, (), "count") for s in _COUNT_SYMBOLS.split()),
