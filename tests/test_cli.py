@@ -321,3 +321,11 @@ def test_json_for_analyses_validate_and_target(
         "actual": "-6%",
         "met": True,
     }
+
+
+def test_validate_given_a_data_file_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    data = Path(catalog.__file__).parent / "data" / "gz-internet-court-2022.toml"
+    assert main(["validate", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "this is a data file" in err
+    assert "perfkpi validate SCHEME DATA" in err

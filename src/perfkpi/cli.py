@@ -584,6 +584,34 @@ def _data(arg: str, args: Sequence[str], scheme: Scheme) -> Data:
 # -- commands ----------------------------------------------------------------------
 
 
+_DATA_KEYS = frozenset({"actuals", "findings", "items", "inputs", "not_applicable"})
+
+
+def _validated_scheme(arg: str, args: Sequence[str]) -> Scheme:
+    """Load a scheme; say so when the file is a data file given in its place."""
+    try:
+        return _scheme(arg, args)
+    except SchemeValidationError:
+        if arg == STDIN or not _looks_like_data(arg):
+            raise
+        msg = (
+            "this is a data file (it gives actuals, findings or inputs), not a "
+            "scheme: give the scheme first, perfkpi validate SCHEME DATA"
+        )
+        raise DataError(arg, msg) from None
+
+
+def _looks_like_data(path: str) -> bool:
+    """Whether *path* reads as a data file: data keys at the top, no nodes."""
+    from perfkpi.files import read_document  # noqa: PLC0415
+
+    try:
+        doc = read_document(path)
+    except (PerfKPIError, OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and "node" not in doc and bool(_DATA_KEYS & set(doc))
+
+
 def _parse_what_if(pairs: Sequence[str]) -> dict[str, object]:
     out: dict[str, object] = {}
     for pair in pairs:
@@ -874,7 +902,7 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0915 (an exit st
         _batch(_scheme(args.scheme, [args.scheme, args.table]), args)
     elif command == "validate":
         files = [args.scheme, *([args.data] if args.data else [])]
-        scheme = _scheme(args.scheme, files)
+        scheme = _validated_scheme(args.scheme, files)
         if args.data:
             evaluate(scheme, _data(args.data, files, scheme))
         if args.format == "json":
