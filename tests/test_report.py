@@ -99,7 +99,7 @@ def test_seed_narrative_english(seed: perfkpi.Evaluation) -> None:
     lines = narrative(seed, lang="en").splitlines()
     assert lines[0] == (
         "广州互联网法院 scored 88.63 of 100 points in its self-evaluation for 2022 "
-        "(广州市市级部门整体支出绩效自评), grade 良."
+        "(广州市市级部门整体支出绩效自评), grade 良 (good)."
     )
     assert "1. 履职效能: 45.98 of 50 points." in lines
     assert "2. 管理效率: 42.65 of 50 points." in lines

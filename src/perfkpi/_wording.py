@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Literal
 
 import numpy as np
 
+from perfkpi.errors import PerfKPIError
 from perfkpi.rules import Checklist, Deadline, Qualitative, RuleBase
 from perfkpi.scheme import Node
 from perfkpi.targets import Comparator, Target, format_number, format_target
@@ -298,7 +300,7 @@ def actual(  # noqa: PLR0911 (one return per kind of value)
     if given is None:
         return ""
     if isinstance(given, str):
-        return label(given, lang) if t is not None and t.kind == "label" else given
+        return _text(given, t, lang, places)
     if isinstance(given, bool | np.bool_):
         if lang == "zh":
             return "是" if given else "否"
@@ -323,6 +325,21 @@ def actual(  # noqa: PLR0911 (one return per kind of value)
         against = t.value if t is not None and t.kind == "quantity" else None
         return quantity(float(given), unit, lang, places, against=against)
     return str(given)
+
+
+def _text(given: str, t: Target | None, lang: Lang, places: int) -> str:
+    """Word an actual given as text: as written, or in English when it reads."""
+    if lang == "zh" or t is None:
+        return given
+    if t.kind == "label":
+        return label(given, lang)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # evaluate() warned already
+            x = t.to_value(given)
+    except (PerfKPIError, ValueError, TypeError):
+        return given
+    return value(t, x, lang, places)
 
 
 def deadline(rule: Deadline, t: Target, done: float, lang: Lang) -> str:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -381,7 +382,10 @@ class _Tracer:
         data = attrs.evolve(ev.data, actuals=actuals, items=())
         exact = Rounding(places=10, mode=self.rounding.mode, stage="each-node")
         try:
-            raw = evaluate(attrs.evolve(ev.scheme, rounding=exact), data)
+            with warnings.catch_warnings():
+                # what the scheme and data warn of was warned of when evaluated
+                warnings.simplefilter("ignore")
+                raw = evaluate(attrs.evolve(ev.scheme, rounding=exact), data)
         except PerfKPIError:  # pragma: no cover (the same data evaluated once)
             return {}
         return {**raw.scores, **raw.penalties}
@@ -397,8 +401,14 @@ class _Tracer:
     def total(self) -> Explanation:
         ev = self.ev
         roots = self.scheme.roots()
+        na = "不适用" if self.zh else "not applicable"
         inputs = [
-            Input(r.code, r.name, self.pts(self.ev.scores[r.code])) for r in roots
+            Input(
+                r.code,
+                r.name,
+                self.pts(ev.scores[r.code]) if r.code in ev.scores else na,
+            )
+            for r in roots
         ]
         used = [self.used(r.code) for r in roots]
         raw: float | None = None
@@ -409,6 +419,16 @@ class _Tracer:
             substituted += f" = {_n(raw)}"
         grades = self.scheme.grades
         notes = [*self.stage_notes(), self.grade_line(ev.total, grades)]
+        if any(r.code in ev.not_applicable for r in roots):
+            notes.insert(
+                0,
+                "有不适用的一级指标：总分按方案的不适用规则处理"
+                "（按百分制折算，或计满分）。"
+                if self.zh
+                else "some first-level nodes do not apply: the total follows the "
+                "scheme's not-applicable policy (re-weighted, or counted at full "
+                "marks).",
+            )
         if ev.grade != grades.grade(ev.total):  # an override of the scheme decided
             notes.append(
                 f"评定等级：{ev.grade}（方案的否决规则优先于分数）"

@@ -618,7 +618,7 @@ def _markdown(ev: Evaluation, lang: Lang) -> str:
     ]
     sep = "；" if lang == "zh" else "; "
     for node, depth, score, lost in _card_rows(ev):
-        indent = "\u3000" * (depth - 1)
+        indent = ("\u3000" if lang == "zh" else "\u00a0\u00a0") * (depth - 1)
         reasons = sep.join(
             f"{_signed(-d.points)} {_md_escape(_reason(ev, d, lang))}"
             for d in ev.deductions_of(node.code)
@@ -836,6 +836,29 @@ def _html(ev: Evaluation, lang: Lang) -> str:
     return "\n".join(out) + "\n"
 
 
+# -- JSON ----------------------------------------------------------------------
+
+
+def _plain(ev: Evaluation, lang: Lang) -> dict[str, Any]:
+    """Return :meth:`Evaluation.to_dict`, its sentences and actuals in *lang*.
+
+    Targets stay in their canonical form (data that reads back); the reasons
+    of computed deductions and the actuals are worded in *lang*.
+    """
+    out = ev.to_dict()
+    if lang == "zh":
+        return out
+    for entry in (*out["nodes"], *out["items"]):
+        node = ev.scheme.node(entry["code"])
+        if "actual" in entry:
+            entry["actual"] = _actual(ev, node, lang)
+        for plain, d in zip(
+            entry.get("deductions", ()), ev.deductions_of(node.code), strict=True
+        ):
+            plain["reason"] = _reason_text(ev, d, lang)
+    return out
+
+
 # -- dispatch ------------------------------------------------------------------
 
 
@@ -856,7 +879,8 @@ def render(ev: Evaluation, *, format: str = "text", lang: str = "zh") -> str:  #
     format
         ``"text"``, ``"markdown"``, ``"html"`` (one self-contained, printable
         file) or ``"json"`` (the plain data of
-        :meth:`~perfkpi.evaluation.Evaluation.to_dict`).
+        :meth:`~perfkpi.evaluation.Evaluation.to_dict`; with ``lang="en"``
+        the reasons of computed deductions and the actuals in English).
     lang
         ``"zh"`` or ``"en"``: the language of the words and sentences perfkpi
         writes.  Names and findings' reasons are data and stay as given.
@@ -882,7 +906,7 @@ def render(ev: Evaluation, *, format: str = "text", lang: str = "zh") -> str:  #
         raise ReportError(msg)
     language = _language(lang)
     if format == "json":
-        return json.dumps(ev.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(_plain(ev, language), ensure_ascii=False, indent=2) + "\n"
     if format == "markdown":
         return _markdown(ev, language)
     if format == "html":
