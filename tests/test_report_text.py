@@ -17,7 +17,9 @@ import json
 import re
 import warnings
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -397,3 +399,40 @@ def test_the_check_finds_chinese_that_perfkpi_wrote(seed: Evaluation) -> None:
     # the seed's opening in Chinese is perfkpi's own sentence: it must be caught
     zh = render(seed, lang="zh")
     assert CJK.search(_without_user_text(zh, seed))
+
+
+# -- the Excel score card -----------------------------------------------------------
+
+
+def test_score_card_targets_in_words_read_back(tmp_path: Path) -> None:
+    from perfkpi.excel import EditedWorkbookWarning, read_excel, write_excel
+
+    nodes = [
+        Node("1", "系统上线", points=10, target="≤2023-11-30", rule=Deadline(per=0.5)),
+        Node("2", "偏差率", points=10, target="[90%,110%]", rule=AllOrNothing()),
+        Node("3", "排名", points=10, target="≤全市第3名", rule=AllOrNothing()),
+        Node("4", "评级", points=10, target="≤良", rule=AllOrNothing()),
+        Node("5", "执行率", points=10, target="≥99%", rule=AllOrNothing()),
+    ]
+    scheme = Scheme.from_nodes("t", "t", nodes, points=50)
+    actuals = {
+        "1": "2023年12月5日",
+        "2": "95%",
+        "3": "全市第2名",
+        "4": "中",
+        "5": "99.5%",
+    }
+    written = tmp_path / "card.xlsx"
+    write_excel(evaluate(scheme, actuals), written)
+    book = openpyxl.load_workbook(written)
+    sheet = book.worksheets[0]
+    # the 指标值 column, as a Chinese score card writes targets
+    column = [row[5] for row in sheet.iter_rows(min_row=3, max_row=7, values_only=True)]
+    assert column == ["2023年11月30日前", "90%至110%", "全市前3名", "良及以下", "≥99%"]
+    # an edited card is read from its cells: the words read back as the targets
+    sheet.cell(row=sheet.max_row + 2, column=1, value="复核意见")
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    with pytest.warns(EditedWorkbookWarning):
+        back = read_excel(edited)
+    assert [n.target for n in back.scheme.nodes] == [n.target for n in nodes]

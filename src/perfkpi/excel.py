@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from perfkpi import _checks
+from perfkpi import _checks, _wording
 from perfkpi._safe import set_text_cell, write_atomic
 from perfkpi.deductions import Data, Finding
 from perfkpi.errors import (
@@ -1910,7 +1910,7 @@ class _ScoreCard:
         values: dict[str, object] = {
             "编号": node.code,
             "分值": node.points,
-            "指标值": "" if node.target is None else str(node.target),
+            "指标值": "" if node.target is None else _wording.target(node.target, "zh"),
             "得分": "不适用" if na or score is None else score,
             "偏差原因": self.reasons.get(node.code)
             or "；".join(d.reason for d in ev.deductions_of(node.code)),
