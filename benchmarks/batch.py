@@ -29,9 +29,15 @@ findings column.  In one run it measures:
   core), best of three interleaved runs; and the ``csv`` module reader, which
   perfkpi falls back to, once.  Goal: at most 2× pyarrow.
 
+- the peers, when installed (``pip install '.[bench]'``): pymcdm's ``WSM``
+  and scikit-criteria's ``WeightedSumModel`` on the leaves' matrix (a flat
+  weighted sum, no subtotals), as ratios to the same floor.
+
 The last line printed is a JSON object with the keys ``entities``, ``leaves``,
-``ratio_vs_numpy_floor``, ``speedup_vs_scalar_loop``, ``peak_memory_ratio`` and
-``csv_ratio_vs_pyarrow`` (``null`` without pyarrow).
+``ratio_vs_numpy_floor``, ``speedup_vs_scalar_loop``, ``peak_memory_ratio``,
+``csv_ratio_vs_pyarrow`` (``null`` without pyarrow), ``ratio_pymcdm`` and
+``ratio_skcriteria`` (``null`` when not installed) and
+``formula_ratio_vs_numpy`` (from ``benchmarks/formulas.py``).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ import importlib.util
 import io
 import json
 import math
+import subprocess
 import sys
 import tempfile
 import time
@@ -343,6 +350,55 @@ def csv_comparison(leaves: list[tuple[str, str, str]], rows: int) -> dict[str, A
     return out
 
 
+def peers(
+    table: dict[str, np.ndarray],
+    leaves: list[tuple[str, str, str]],
+    t_floor: float,
+) -> dict[str, float | None]:
+    """Time the peers' weighted sums on the same matrix, when installed.
+
+    pymcdm's ``WSM`` and scikit-criteria's ``WeightedSumModel``, called as
+    their documentation shows, on the leaves' matrix with equal weights (a
+    flat weighted sum: no subtotals, no rounding, no reasons); each time is
+    given as a ratio to the floor measured in the same run.
+    """
+    matrix = np.column_stack([table[code] for code, _, _ in leaves])
+    k = matrix.shape[1]
+    weights = np.full(k, 1.0 / k)
+    out: dict[str, float | None] = {"ratio_pymcdm": None, "ratio_skcriteria": None}
+    try:
+        wsm = importlib.import_module("pymcdm.methods").WSM()
+        types = np.ones(k)
+        # its default sum normalisation takes positive values only
+        positive = np.abs(matrix) + 1.0
+        (t,) = best_of(2, lambda: wsm(positive, weights, types))
+        out["ratio_pymcdm"] = round(t / t_floor, 3)
+    except ModuleNotFoundError:
+        pass
+    try:
+        skc = importlib.import_module("skcriteria")
+        model = importlib.import_module("skcriteria.agg.simple").WeightedSumModel()
+        dm = skc.mkdm(matrix, objectives=[max] * k, weights=weights)
+        (t,) = best_of(3, lambda: model.evaluate(dm))
+        out["ratio_skcriteria"] = round(t / t_floor, 3)
+    except ModuleNotFoundError:
+        pass
+    return out
+
+
+def formula_ratio() -> float | None:
+    """Return ``benchmarks/formulas.py``'s ratio at 10^6 rows (its last line)."""
+    script = Path(__file__).with_name("formulas.py")
+    done = subprocess.run(  # noqa: S603 (this repository's own script)
+        [sys.executable, str(script)], capture_output=True, text=True, check=False
+    )
+    try:
+        value = json.loads(done.stdout.strip().splitlines()[-1])
+        return float(value["formula_ratio_vs_numpy"])
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -379,6 +435,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     memory, _ = peak_memory(scheme, table)
     print(f"peak memory / (input + output): {memory:.2f} (goal ≤ 2)")
+    others = peers(table, leaves, t_floor)
+    for name, value in others.items():
+        shown = "not installed" if value is None else f"{value:.2f}× the floor"
+        print(f"{name.removeprefix('ratio_')}: {shown} (flat, no subtotals)")
     del table, result, total
 
     # the scaling, 10^3 … 10^6
@@ -429,6 +489,8 @@ def main(argv: list[str] | None = None) -> None:
                 "speedup_vs_scalar_loop": round(speedup, 1),
                 "peak_memory_ratio": round(memory, 3),
                 "csv_ratio_vs_pyarrow": reading.get("ratio"),
+                **others,
+                "formula_ratio_vs_numpy": formula_ratio(),
             }
         )
     )
