@@ -28,7 +28,14 @@ import perfkpi
 from perfkpi import Data, Evaluation, Node, Proportional, Scheme, catalog, evaluate
 from perfkpi.plan import effective_rule
 from perfkpi.report import FORMATS, LANGS, render
-from perfkpi.rules import RULE_KINDS, AllOrNothing, Checklist, Deadline, Qualitative
+from perfkpi.rules import (
+    RULE_KINDS,
+    AllOrNothing,
+    Categorical,
+    Checklist,
+    Deadline,
+    Qualitative,
+)
 from perfkpi.testing import data_for, schemes
 
 REPRS = {
@@ -66,6 +73,11 @@ def _user_text(ev: Evaluation) -> list[str]:
     found |= {b.label for b in scheme.grades.bands} | {scheme.grades.below}
     for node in scheme.nodes:
         found |= {node.name, node.category, node.note}
+        rule = scheme.rule(node.code)
+        if isinstance(rule, Categorical):  # the scheme's own labels
+            found |= set(rule.scores)
+        if isinstance(rule, Checklist):
+            found |= set(rule.items)
     for f in data.findings:
         found |= {f.reason, f.category}
     for i in data.items:
@@ -73,10 +85,10 @@ def _user_text(ev: Evaluation) -> list[str]:
     for a in data.adjustments:
         found.add(a.reason)
     found |= set(_strings(dict(data.actuals)))
-    # a number or a single letter would take perfkpi's own text with it (a
-    # single Chinese character, 良 or 是, cannot hide anything looked for)
+    # a number or a single letter or digit would take perfkpi's own text with
+    # it; a single other character (良, 是, a quote) is the user's
     found = {s.strip() for s in found if not _figure(s.strip())}
-    found = {s for s in found if len(s) > 1 or CJK.match(s)}
+    found = {s for s in found if len(s) > 1 or not s.isascii() or not s.isalnum()}
     return sorted(found, key=len, reverse=True)
 
 
@@ -142,6 +154,19 @@ def _reprs(ev: Evaluation) -> list[str]:
                 if pattern.search(line):
                     bad.append(f"{where}: {what}: {line.strip()[:200]}")
     return bad
+
+
+def _chinese_in_english(ev: Evaluation) -> list[str]:
+    """Return the lines of *ev*'s English texts with Chinese that perfkpi wrote."""
+    texts = [render(ev, format=f, lang="en") for f in ("text", "markdown")]
+    texts += [str(ev.explain(n.code, lang="en")) for n in ev.scheme.ordered()]
+    texts.append(str(ev.explain("total", lang="en")))
+    return [
+        line
+        for text in texts
+        for line in _without_user_text(text, ev).splitlines()
+        if CJK.search(line)
+    ]
 
 
 def _evaluate(scheme: Scheme, data: Data) -> Evaluation:
@@ -229,6 +254,7 @@ def test_generated_schemes_have_no_python_values(kind: str) -> None:
         ev = _evaluate(scheme, draw.draw(data_for(scheme)))
         seen.append(kind in _kinds(ev))
         assert _reprs(ev) == []
+        assert _chinese_in_english(ev) == []
 
     check()
     assert any(seen), f"no drawn scheme used {kind!r}"

@@ -365,8 +365,8 @@ def ratio(x: float, t: Target, lang: Lang, places: int = 2) -> str:
     if not t.higher_is_better and t.comparator in (Comparator.LE, Comparator.LT):
         left, right = right, left
     unit = t.unit if t.kind == "quantity" else None
-    a = quantity(left, unit, "zh", places, against=right)
-    b = quantity(right, unit, "zh", places)
+    a = quantity(left, unit, lang, places, against=right)
+    b = quantity(right, unit, lang, places)
     return f"{a}/{b}" if lang == "zh" else f"{a} / {b}"
 
 
