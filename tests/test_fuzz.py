@@ -212,7 +212,7 @@ def _junk() -> st.SearchStrategy[Any]:
 @st.composite
 def _mutated(draw: st.DrawFn, doc: Any) -> Any:  # noqa: ANN401 (any document)
     """Replace, delete or add one value somewhere in *doc* (a JSON-like tree)."""
-    doc = json.loads(json.dumps(doc))
+    doc = json.loads(json.dumps(doc, default=str))  # dates as ISO text
     places: list[tuple[Any, Any]] = []
 
     def walk(value: Any) -> None:  # noqa: ANN401

@@ -183,7 +183,18 @@ def compare_years(
         the same entity twice in one year (naming both rows), a CSV row of
         the wrong width (every row must be read to be lined up), or what
         :func:`~perfkpi.batch.evaluate_batch` raises.
+    TypeError
+        When *scheme* is not a Scheme or a column name is not text; or what
+        :func:`~perfkpi.batch.evaluate_batch` raises for a table it cannot
+        take.
     """
+    if not isinstance(scheme, Scheme):
+        msg = f"scheme must be a Scheme (got {type(scheme).__name__})"  # type: ignore[unreachable]
+        raise TypeError(msg)
+    for name, column in (("id_column", id_column), ("year_column", year_column)):
+        if not isinstance(column, str):
+            msg = f"{name} must be a column name (got {type(column).__name__})"  # type: ignore[unreachable]
+            raise TypeError(msg)
     data = _read_table(table, columns, errors, id_column)
     if data.bad is not None and len(data.bad):
         first = int(data.bad.rows[0])
