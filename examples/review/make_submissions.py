@@ -88,7 +88,7 @@ def _total_cell(path: Path, label: str) -> str:
 def _own_layout(path: Path, title: str, rows: list[list[object]]) -> None:
     """Write a sheet in a department's own layout: no 编号, merged levels."""
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "绩效自评表"
     ws.append([title])
     ws.append(
