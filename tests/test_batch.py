@@ -1388,3 +1388,59 @@ def test_long_line(raw: bytes, limit: int, long: bool) -> None:
     from perfkpi.batch import _long_line
 
     assert _long_line(raw, limit) is long
+
+
+# -- wrong arguments -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"errors": "skip"},
+            ValueError,
+            r"^errors must be 'nan' or 'raise', not 'skip'$",
+        ),
+        (
+            {"id_column": {"a": 1}},
+            TypeError,
+            r"^id_column must be text \(got \{'a': 1\}\)$",
+        ),
+        ({"progress": "bar"}, TypeError, r"^progress must be callable \(got 'bar'\)$"),
+        ({"strict": "yes"}, TypeError, r"^strict must be True or False \(got 'yes'\)$"),
+        (
+            {"columns": "1.1"},
+            TypeError,
+            r"^columns must be a list of column names \(got '1.1'\)$",
+        ),
+    ],
+)
+def test_evaluate_batch_names_a_wrong_option(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        evaluate_batch(_two_level(), GOOD, **kwargs)
+
+
+def test_evaluate_batch_takes_a_scheme() -> None:
+    with pytest.raises(TypeError, match=r"^the scheme must be a Scheme \(got 's'\)$"):
+        evaluate_batch("s", GOOD)  # type: ignore[arg-type]
+
+
+def test_evaluate_dask_takes_a_dask_frame() -> None:
+    with pytest.raises(
+        TypeError, match=r"^frame must be a Dask DataFrame \(got '1'\)$"
+    ):
+        evaluate_dask(_two_level(), "1")
+
+
+def test_batch_result_checks_its_arrays() -> None:
+    good = evaluate_batch(_two_level(), GOOD)
+    with pytest.raises(
+        TypeError, match=r"^a batch result's scheme must be a Scheme \(got 's'\)$"
+    ):
+        BatchResult("s", good.codes, good.array, good.grades, good.reason_ids)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"^a batch result's grades must be a numpy array \(got '1'\)$"
+    ):
+        BatchResult(good.scheme, good.codes, good.array, "1", good.reason_ids)  # type: ignore[arg-type]

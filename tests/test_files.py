@@ -37,8 +37,10 @@ from perfkpi.files import (
     MAX_TREE_DEPTH,
     data_from_dict,
     data_from_text,
+    data_to_dict,
     dump_data,
     dump_scheme,
+    indicator_to_dict,
     json_schema,
     open_regular,
     read_document,
@@ -1215,3 +1217,60 @@ def test_integers_beyond_64_bits_are_not_written() -> None:
     with pytest.raises(DataError) as info:
         dump_data(Data(actuals={"1": 2**70}))
     assert str(info.value) == f"cannot write {2**70}: more than 64 bits @ actuals"
+
+
+# -- wrong arguments -----------------------------------------------------------------
+
+
+def test_writers_name_a_wrong_argument(tmp_path: Path) -> None:
+    scheme = catalog.scheme("gz-dept-overall")
+    with pytest.raises(TypeError, match=r"^the scheme must be a Scheme \(got 's'\)$"):
+        scheme_to_dict("s")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^the scheme must be a Scheme \(got 's'\)$"):
+        dump_scheme("s")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^the data must be a Data \(got 5\)$"):
+        data_to_dict(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^the data must be a Data \(got 5\)$"):
+        dump_data(5)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"^the indicator must be an Indicator \(got 'x'\)$"
+    ):
+        indicator_to_dict("x")  # type: ignore[arg-type]
+    # an unknown format was written as TOML
+    with pytest.raises(
+        ValueError, match=r"^format must be 'toml' or 'json' \(got 'yaml'\)$"
+    ):
+        dump_scheme(scheme, format="yaml")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"^format must be 'toml' or 'json' \(got 'csv'\)$"
+    ):
+        dump_data(Data(actuals={"1": 1}), tmp_path / "d.toml", format="csv")  # type: ignore[arg-type]
+    assert not (tmp_path / "d.toml").exists()
+    with pytest.raises(
+        TypeError, match=r"^path must be a str or os.PathLike \(got 5\)$"
+    ):
+        dump_scheme(scheme, 5)  # type: ignore[arg-type]
+    # a folder cannot be written: the OSError the Raises section lists
+    with pytest.raises(IsADirectoryError):
+        dump_data(Data(actuals={"1": 1}), tmp_path)
+
+
+def test_data_from_text_takes_a_scheme_or_none() -> None:
+    with pytest.raises(TypeError, match=r"^the scheme must be a Scheme \(got 's'\)$"):
+        data_from_text("", scheme="s")  # type: ignore[arg-type]
+
+
+def test_toml_keys_are_text() -> None:
+    with pytest.raises(
+        TypeError, match=r"^cannot write the key 1 in TOML: keys are text$"
+    ):
+        to_toml({1: 2})  # type: ignore[dict-item]
+    with pytest.raises(
+        TypeError, match=r"^cannot write the key 1 in TOML: keys are text$"
+    ):
+        to_toml({"a": {1: 2}})
+    # in an inline table too (it was written as the text "2")
+    with pytest.raises(
+        TypeError, match=r"^cannot write the key 2 in TOML: keys are text$"
+    ):
+        to_toml({"a": [{"b": {2: 3}}]})

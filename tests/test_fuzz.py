@@ -868,17 +868,7 @@ def _calls(draw: st.DrawFn, obj: Callable[..., object], folder: Path) -> Any:  #
 
 
 OPEN: dict[str, tuple[type[BaseException], ...]] = {
-    # batch.py
-    "perfkpi.batch.BatchResult": (AttributeError,),
-    "perfkpi.batch.evaluate_batch": (TypeError, ValueError),
-    "perfkpi.batch.evaluate_dask": (AttributeError,),
-    # files.py
-    "perfkpi.files.data_from_text": (TypeError,),
-    "perfkpi.files.dump_data": (OSError,),
-    "perfkpi.files.dump_scheme": (OSError,),
-    "perfkpi.files.read_limited": (TypeError,),
-    "perfkpi.files.scheme_from_text": (TypeError,),
-    "perfkpi.files.to_toml": (AttributeError, OverflowError, TypeError, ValueError),
+    # none open: every public callable documents the builtins it raises
 }
 """Builtins that still escape a public callable undocumented, by callable.
 

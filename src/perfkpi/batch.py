@@ -62,13 +62,14 @@ import os
 import sys
 import types
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, TextIO, cast
 
 import attrs
 import numpy as np
 
+from perfkpi import _checks
 from perfkpi._safe import csv_text
 from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.evaluation import _plan
@@ -193,6 +194,12 @@ class BatchResult:
         The columns of the table that are not read.
     backend
         The DataFrame library the table came from, if any (for :meth:`to_frame`).
+
+    Raises
+    ------
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme`, or *array*,
+        *grades*, *reason_ids* (or *ids*, when given) not a numpy array.
     """
 
     scheme: Scheme
@@ -208,9 +215,21 @@ class BatchResult:
     backend: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        _checks.instance(self.scheme, Scheme, "a batch result's scheme")
+        arrays: dict[str, object] = {  # callers without mypy may pass anything
+            "array": self.array,
+            "grades": self.grades,
+            "reason_ids": self.reason_ids,
+            "ids": self.ids,
+        }
+        for name, array in arrays.items():
+            if array is not None and not isinstance(array, np.ndarray):
+                got = f"{array!r:.60}"
+                msg = f"a batch result's {name} must be a numpy array (got {got})"
+                raise TypeError(msg)
         # results are values: nobody changes a score in place
-        for array in (self.array, self.grades, self.reason_ids, self.ids):
-            if array is not None:
+        for array in arrays.values():
+            if isinstance(array, np.ndarray):
                 array.flags.writeable = False
 
     def __len__(self) -> int:
@@ -317,6 +336,12 @@ class BatchResult:
 
         Scores are written in their shortest form (``88.63``, ``90``); a NaN
         score is an empty cell.  *path* may be an open text stream.
+
+        Raises
+        ------
+        OSError
+            If *path* cannot be written (a folder, a missing folder, no
+            permission, a full disk), or the stream cannot.
         """
         if isinstance(path, str | os.PathLike):
             with Path(path).open("w", encoding="utf-8", newline="") as stream:
@@ -1528,6 +1553,12 @@ def evaluate_batch(
     IncompatibleUnitError
         With ``errors="raise"``, when the first bad row has a unit of another
         dimension.
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme`, *columns* not a
+        list of names, *id_column* not text, *progress* not callable or
+        *strict* not ``True`` or ``False``.
+    ValueError
+        If *errors* is neither ``"nan"`` nor ``"raise"``.
 
     Notes
     -----
@@ -1537,9 +1568,7 @@ def evaluate_batch(
     :func:`~perfkpi.evaluation.evaluate` raises for it (see
     :meth:`BatchResult.error`).
     """
-    if errors not in ("nan", "raise"):
-        msg = f"errors must be 'nan' or 'raise', not {errors!r}"
-        raise ValueError(msg)
+    _check_options(scheme, columns, errors, id_column, progress, strict)
     prepared = _prepare(scheme)
     plan = prepared.plan
     data = _read_table(table, columns, errors, id_column)
@@ -1566,6 +1595,42 @@ def evaluate_batch(
         layout.ignored,
         data.backend,
     )
+
+
+def _check_options(
+    scheme: object,
+    columns: object,
+    errors: object,
+    id_column: object,
+    progress: object,
+    strict: object,
+) -> None:
+    """Check :func:`evaluate_batch`'s arguments other than the table.
+
+    Raises
+    ------
+    TypeError
+        If one is of the wrong type.
+    ValueError
+        If *errors* is neither ``"nan"`` nor ``"raise"``.
+    """
+    _checks.instance(scheme, Scheme, "the scheme")
+    if columns is not None and (
+        isinstance(columns, str | bytes) or not isinstance(columns, Collection)
+    ):
+        msg = f"columns must be a list of column names (got {columns!r:.60})"
+        raise TypeError(msg)
+    if errors not in ("nan", "raise"):
+        msg = f"errors must be 'nan' or 'raise', not {errors!r:.60}"
+        raise ValueError(msg)
+    if id_column is not None:
+        _checks.text(id_column, "id_column")
+    if progress is not None and not callable(progress):
+        msg = f"progress must be callable (got {progress!r:.60})"
+        raise TypeError(msg)
+    if not isinstance(strict, bool | np.bool_):
+        msg = f"strict must be True or False (got {strict!r:.60})"
+        raise TypeError(msg)
 
 
 def _with_bad_rows(
@@ -1873,11 +1938,29 @@ def evaluate_dask(
         One row per input row: ``total``, ``grade``, ``reason`` and one column
         per node (see :meth:`BatchResult.to_columns`).
 
+    Raises
+    ------
+    TypeError
+        If *frame* is not a Dask DataFrame, or as :func:`evaluate_batch` for
+        the other arguments.
+    ValueError
+        If *errors* is neither ``"nan"`` nor ``"raise"``.
+    DataError
+        Up front, as :func:`evaluate_batch` does for the frame's columns (read
+        from its empty ``_meta`` frame); with ``errors="raise"``, for the first
+        bad row of a partition when that partition is computed.
+    IncompatibleUnitError
+        With ``errors="raise"``, as :func:`evaluate_batch`, when a partition
+        is computed.
+
     Examples
     --------
     ``evaluate_dask(scheme, dd.read_csv("departments-*.csv")).to_csv("out-*.csv")``
     scores files larger than memory with every core (needs the ``dask`` extra).
     """
+    if not (hasattr(frame, "_meta") and hasattr(frame, "map_partitions")):
+        msg = f"frame must be a Dask DataFrame (got {frame!r:.60})"
+        raise TypeError(msg)
     meta = _partition(frame._meta, scheme, errors, id_column)  # noqa: SLF001
     return frame.map_partitions(
         _partition, scheme, errors, id_column, meta=meta, align_dataframes=False

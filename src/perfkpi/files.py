@@ -55,6 +55,7 @@ from typing import Any, BinaryIO, Literal
 import attrs
 import numpy as np
 
+from perfkpi import _checks
 from perfkpi.deductions import Data
 from perfkpi.errors import (
     DataError,
@@ -903,7 +904,13 @@ def indicator_to_dict(indicator: Indicator) -> dict[str, Any]:
 
     The inverse of :func:`indicator_from_dict`: fields at their defaults are
     left out.
+
+    Raises
+    ------
+    TypeError
+        If *indicator* is not an :class:`~perfkpi.indicators.Indicator`.
     """
+    _checks.instance(indicator, Indicator, "the indicator")
     out: dict[str, Any] = {"code": indicator.code}
     defaults = Indicator(code=indicator.code, name="")
     for field in attrs.fields(Indicator):
@@ -1602,7 +1609,8 @@ def data_from_text(
         A :class:`~perfkpi.errors.DataError` group with every problem in the
         text, each naming *source*, the line and the entry.
     TypeError
-        If *text* is not a string.
+        If *text* is not a string, or *scheme* neither a
+        :class:`~perfkpi.scheme.Scheme` nor ``None``.
     ValueError
         If *format* is neither ``"toml"`` nor ``"json"``.
 
@@ -1612,6 +1620,8 @@ def data_from_text(
     >>> data_from_text('{"actuals": {"1.2": "99.8%"}}', format="json").actuals
     {'1.2': '99.8%'}
     """
+    if scheme is not None:
+        _checks.instance(scheme, Scheme, "the scheme")
     try:
         doc, locator = _parse(text, format, source)
     except SchemeError as exc:
@@ -1709,7 +1719,13 @@ def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
     >>> doc = scheme_to_dict(catalog.scheme("gz-dept-overall"))
     >>> doc["node"][2]["target"], doc["node"][2]["rule"]
     ('≥100%', 'proportional')
+
+    Raises
+    ------
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme`.
     """
+    _checks.instance(scheme, Scheme, "the scheme")
     head: dict[str, Any] = {
         "id": scheme.id,
         "name": scheme.name,
@@ -1761,7 +1777,23 @@ def _write(text: str, path: str | Path | None) -> str:
 
 
 def _format_for(path: str | Path | None, format: Format | None) -> Format:  # noqa: A002
+    """Return the format to write: *format*, else *path*'s suffix's, else TOML.
+
+    Raises
+    ------
+    TypeError
+        If *path* is neither ``None`` nor a path.
+    ValueError
+        If *format* is neither ``None``, ``"toml"`` nor ``"json"``.
+    """
+    given: object = path  # callers without mypy may pass anything
+    if given is not None and not isinstance(given, str | os.PathLike):
+        msg = f"path must be a str or os.PathLike (got {given!r:.60})"
+        raise TypeError(msg)
     if format is not None:
+        if format not in ("toml", "json"):
+            msg = f"format must be 'toml' or 'json' (got {format!r:.60})"
+            raise ValueError(msg)
         return format
     if path is not None and Path(path).suffix.lower() == ".json":
         return "json"
@@ -1791,9 +1823,21 @@ def dump_scheme(
     str
         The text written.  :func:`load_scheme` on it gives a scheme equal to
         *scheme*.
+
+    Raises
+    ------
+    TypeError
+        If *scheme* is not a :class:`~perfkpi.scheme.Scheme`, or *path*
+        neither ``None`` nor a path.
+    ValueError
+        If *format* is neither ``"toml"`` nor ``"json"``.
+    OSError
+        If *path* cannot be written (a folder, a missing folder, no permission,
+        a full disk); nothing is checked before writing.
     """
+    fmt = _format_for(path, format)
     doc = scheme_to_dict(scheme)
-    if _format_for(path, format) == "json":
+    if fmt == "json":
         return _write(
             json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n", path
         )
@@ -1829,7 +1873,18 @@ def _iso(value: object) -> str:
 
 
 def data_to_dict(data: Data) -> dict[str, Any]:
-    """Return the plain file form of *data*, leaving out what is empty."""
+    """Return the plain file form of *data*, leaving out what is empty.
+
+    Raises
+    ------
+    TypeError
+        If *data* is not a :class:`~perfkpi.deductions.Data`.
+    DataError
+        If an actual or input is not plain data (a number, text, a list or a
+        table), or is a number a file cannot hold (not finite, an integer of
+        more than 64 bits).
+    """
+    _checks.instance(data, Data, "the data")
     full = data.to_dict()
     out: dict[str, Any] = {}
     for key in _DATA_KEYS:
@@ -1859,10 +1914,20 @@ def dump_data(
     ------
     DataError
         If an actual or input is not plain data (a number, text, a list or a
-        table).
+        table), or is a number a file cannot hold (not finite, an integer of
+        more than 64 bits).
+    TypeError
+        If *data* is not a :class:`~perfkpi.deductions.Data`, or *path* neither
+        ``None`` nor a path.
+    ValueError
+        If *format* is neither ``"toml"`` nor ``"json"``.
+    OSError
+        If *path* cannot be written (a folder, a missing folder, no permission,
+        a full disk).
     """
+    fmt = _format_for(path, format)
     doc = data_to_dict(data)
-    if _format_for(path, format) == "json":
+    if fmt == "json":
         text = json.dumps(
             doc, ensure_ascii=False, indent=2, allow_nan=False, default=_iso
         )
@@ -1898,6 +1963,10 @@ def _toml_string(text: str) -> str:
 
 
 def _toml_key(key: str) -> str:
+    given: object = key  # a table from anywhere may have keys of any kind
+    if not isinstance(given, str):
+        msg = f"cannot write the key {given!r:.60} in TOML: keys are text"
+        raise TypeError(msg)
     return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
 
 
@@ -1935,7 +2004,7 @@ def _toml_inline(value: object) -> str:
     if isinstance(value, Mapping):
         if not value:
             return "{}"
-        parts = [f"{_toml_key(str(k))} = {_toml_inline(v)}" for k, v in value.items()]
+        parts = [f"{_toml_key(k)} = {_toml_inline(v)}" for k, v in value.items()]
         return "{ " + ", ".join(parts) + " }"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_inline(v) for v in value) + "]"
@@ -1994,7 +2063,8 @@ def to_toml(doc: Mapping[str, Any]) -> str:
     Raises
     ------
     TypeError
-        If *doc* is not a mapping, or holds a value TOML has no form for.
+        If *doc* is not a mapping, or holds a value TOML has no form for or a
+        key that is not text.
     ValueError
         If a number is not finite, or an integer needs more than 64 bits.
     """
