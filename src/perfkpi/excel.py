@@ -1773,10 +1773,7 @@ def write_excel(
             msg = f"inputs must be file paths (got {type(source).__name__} in it)"
             raise TypeError(msg)
         sources.append(source)
-    for source in sources:
-        if _same_file(path, Path(source)):
-            msg = f"{path}: the output would overwrite the input {source}"
-            raise OutputPathError(msg)
+    _refuse_overwrite(path, sources)
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook()
     card = _ScoreCard(wb.active, evaluation, reasons=dict(reasons or {}))
@@ -1795,6 +1792,14 @@ def _save(wb: Any, path: Path) -> None:  # noqa: ANN401 (an openpyxl workbook)
             wb.save(temporary)
 
     write_atomic(path, save)
+
+
+def _refuse_overwrite(path: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise :class:`OutputPathError` when *path* is one of *inputs*."""
+    for source in inputs:
+        if _same_file(path, Path(source)):
+            msg = f"{path}: the output would overwrite the input {source}"
+            raise OutputPathError(msg)
 
 
 def _same_file(a: Path, b: Path) -> bool:

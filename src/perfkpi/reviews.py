@@ -56,6 +56,7 @@ from typing import Any
 
 import attrs
 
+from perfkpi import _checks
 from perfkpi._safe import write_atomic
 from perfkpi.errors import DataError, PerfKPIError, SchemeError, SchemeValidationError
 from perfkpi.evaluation import Evaluation, evaluate
@@ -86,22 +87,8 @@ Progress = Callable[[int, int], None]
 """A progress callback: ``(done, total)`` after each file."""
 
 
-def _all(values: object, kind: type, what: str) -> tuple[Any, ...]:
-    """Return *values* as a tuple, each a *kind*; else a TypeError naming *what*."""
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        name = type(values).__name__
-        msg = f"{what} must be an iterable of {kind.__name__}, not {name}"
-        raise TypeError(msg)
-    out = tuple(values)
-    for value in out:
-        if not isinstance(value, kind):
-            msg = f"{what} must hold {kind.__name__}s, not {type(value).__name__}"
-            raise TypeError(msg)
-    return out
-
-
 def _strs(values: Iterable[str]) -> tuple[str, ...]:
-    return _all(values, str, "a list of texts")
+    return _checks.texts(values, "a list of texts")
 
 
 @attrs.frozen
@@ -155,7 +142,7 @@ class Discrepancy:
 
 
 def _discrepancies(values: Iterable[Discrepancy]) -> tuple[Discrepancy, ...]:
-    return _all(values, Discrepancy, "discrepancies")
+    return _checks.instances(values, Discrepancy, "discrepancies")
 
 
 @attrs.frozen
@@ -249,7 +236,7 @@ def _order(entry: ReviewEntry) -> tuple[int, float, int, str]:
 
 
 def _entries(values: Iterable[ReviewEntry]) -> tuple[ReviewEntry, ...]:
-    return tuple(sorted(_all(values, ReviewEntry, "entries"), key=_order))
+    return tuple(sorted(_checks.instances(values, ReviewEntry, "entries"), key=_order))
 
 
 _WORDS = {
@@ -989,15 +976,9 @@ def _review_stated(path: Path, scheme: Scheme | None) -> ReviewEntry:
 
 
 def _refuse_inputs(path: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
-    from perfkpi.excel import OutputPathError  # noqa: PLC0415
+    from perfkpi.excel import _refuse_overwrite  # noqa: PLC0415 (an extra)
 
-    for source in inputs:
-        other = Path(source)
-        if _key(path) == _key(other) or (
-            path.exists() and other.exists() and path.samefile(other)
-        ):
-            msg = f"{path}: the output would overwrite the input {source}"
-            raise OutputPathError(msg)
+    _refuse_overwrite(path, inputs)
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
