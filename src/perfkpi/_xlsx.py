@@ -125,9 +125,10 @@ class Sheet:
             yield row
 
     def values(self, min_row: int = 1) -> Iterator[list[object]]:
-        """Yield each row's values from *min_row*."""
-        for row in self.rows(min_row):
-            yield [value for value, _, _ in row]
+        """Yield each row's values from *min_row* (no coordinates made)."""
+        width = self.max_column
+        for r in range(min_row, self.max_row + 1):
+            yield [self.value(r, c) for c in range(1, width + 1)]
 
 
 @attrs.define
