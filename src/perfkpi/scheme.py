@@ -33,7 +33,8 @@ from typing import Literal
 
 import attrs
 
-from perfkpi import _checks
+from perfkpi import _checks, _kinds
+from perfkpi._kinds import CanonicalKind
 from perfkpi.errors import (
     SchemeError,
     SchemeValidationError,
@@ -295,6 +296,11 @@ class Scheme:
         says otherwise: ``"reweight"`` (按百分制折算, the default) or ``"full"``.
     overrides
         Ratings that replace the grade whatever the number.
+    report_kind
+        Who evaluates whom, for the wording of reports: ``"self"`` (自评, the
+        default), ``"department"`` (部门评价), ``"finance"`` (财政评价) or
+        ``"third-party"`` (第三方评价); the Chinese names are accepted and
+        stored as the English ones.
 
     Raises
     ------
@@ -318,6 +324,7 @@ class Scheme:
     source: str = ""
     not_applicable: Literal["reweight", "full"] = "reweight"
     overrides: tuple[Override, ...] = attrs.field(default=(), converter=_overrides)
+    report_kind: CanonicalKind = attrs.field(default="self", converter=_kinds.canonical)
     _index: Mapping[str, Node] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
@@ -448,6 +455,12 @@ def _wrong_settings(scheme: Scheme) -> Iterator[SchemeError]:
             f"(got {scheme.not_applicable!r:.60})"
         )
         yield SchemeError("not_applicable", msg)
+    if not _kinds.known(scheme.report_kind):
+        msg = (
+            f"a scheme's report_kind must be one of {_kinds.ACCEPTED} "
+            f"(got {scheme.report_kind!r:.60})"
+        )
+        yield SchemeError("report_kind", msg)
     overrides: tuple[object, ...] = scheme.overrides
     for i, override in enumerate(overrides):
         if not isinstance(override, Override):
