@@ -907,6 +907,7 @@ def test_every_field_has_a_file_form() -> None:
         "source",
         "not_applicable",
         "overrides",
+        "report_kind",
     }
     assert {a.name for a in attrs.fields(Node)} == {
         "code",

@@ -55,7 +55,7 @@ from typing import Any, BinaryIO, Literal
 import attrs
 import numpy as np
 
-from perfkpi import _checks
+from perfkpi import _checks, _kinds
 from perfkpi.deductions import Data
 from perfkpi.errors import (
     DataError,
@@ -129,6 +129,7 @@ _SCHEME_KEYS = (
     "source",
     "not_applicable",
     "overrides",
+    "report_kind",
 )
 _NODE_KEYS = (
     "code",
@@ -177,6 +178,7 @@ _HINTS = {
     "nodes": "node",
     "title": "name",
     "grade": "grades",
+    "kind": "report_kind",
 }
 """Nearest keys that spelling alone would not find."""
 
@@ -1229,6 +1231,16 @@ def _head(problems: _Problems, head: Mapping[str, Any]) -> dict[str, Any]:
             )
     if "overrides" in head:
         options["overrides"] = _overrides(problems, head["overrides"])
+    if "report_kind" in head:
+        kind = head["report_kind"]
+        if _kinds.known(kind):
+            options["report_kind"] = _kinds.canonical(kind)
+        else:
+            problems.add(
+                (*path, "report_kind"),
+                what,
+                f"'report_kind' must be one of {_kinds.ACCEPTED} ({_got(kind)})",
+            )
     return options
 
 
@@ -1743,6 +1755,8 @@ def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
         head["source"] = scheme.source
     if scheme.not_applicable != "reweight":
         head["not_applicable"] = scheme.not_applicable
+    if scheme.report_kind != "self":
+        head["report_kind"] = scheme.report_kind
     if scheme.overrides:
         head["overrides"] = [
             {"node": o.node, "grade": o.grade} for o in scheme.overrides
