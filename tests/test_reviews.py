@@ -135,7 +135,7 @@ def test_each_workbook_by_its_own_scheme(tmp_path: Path) -> None:
 
 
 def test_a_stated_figures_file_is_checked_for_its_arithmetic(tmp_path: Path) -> None:
-    source = Path(perfkpi.check.__file__).parent / "_stated"
+    source = Path(perfkpi.__file__).parent / "_stated"
     text = (source / "gz-internet-court-2022.toml").read_text(encoding="utf-8")
     path = tmp_path / "广州互联网法院.toml"
     path.write_text(text, encoding="utf-8")
