@@ -1467,6 +1467,9 @@ def _end_of(value: _Value, *, lower: bool, closed: bool) -> float:
 
 # -- the parser ----------------------------------------------------------------------
 
+_TWO_WAYS = {"块": "元"}
+"""Unit words with two readings: money in speech, a count as a measure word."""
+
 _MAX_TWO_CLAUSES = 200
 """Texts longer than this are not tried as two clauses (60分以上70分以下)."""
 
@@ -1736,7 +1739,7 @@ class _Parser:
         value = float(number)
         unit: Unit | None = None
         if p < b:
-            rest = s[p:b]
+            rest = self._two_way(s[p:b], p)
             unit = units.find(rest)
             if unit is None and rest[0] == "个" and len(rest) > 1:
                 unit = units.find(rest[1:])
@@ -1756,7 +1759,7 @@ class _Parser:
         units = self.syntax.units
         for word, factor in _MULTIPLIERS:
             if rest.startswith(word):
-                tail = rest[len(word) :]
+                tail = self._two_way(rest[len(word) :], p + len(word))
                 unit = units.find(tail) if tail else None
                 if tail and unit is None:
                     continue
@@ -1768,6 +1771,45 @@ class _Parser:
         if any(ch in _DIGITS or ch in "~,;[]()±" for ch in rest):
             raise _Fail(p, "a unit such as % or 小时 after the number")
         raise _Fail(p, "a known unit", unit=rest, suggestions=units.suggest(rest))
+
+    def _two_way(self, rest: str, p: int) -> str:
+        """Read a unit word that means two things (块) by its context, or refuse.
+
+        块 is 元 in speech (5块钱) and a measure word of plots and boards (5块
+        地); the unit of the target (for an actual) or of the indicator (the
+        ``unit`` of :func:`parse_target`) decides, and without one the text is
+        refused, naming both readings.
+        """
+        parts = rest.split("/")
+        if not any(part in _TWO_WAYS for part in parts):
+            return rest
+        units = self.syntax.units
+        context = self.extra.dimension.split("/") if self.extra else []
+        read: list[str] = []
+        for i, part in enumerate(parts):
+            money = _TWO_WAYS.get(part)
+            if money is None:
+                read.append(part)
+                continue
+            other = units.find(part)
+            money_unit = units.find(money)
+            if money_unit is None or (other is not None and other.dimension == "money"):
+                read.append(part)  # a registry that gives the word one meaning
+                continue
+            dimension = context[i] if len(context) == len(parts) else ""
+            if dimension == money_unit.dimension:
+                read.append(money)
+            elif other is not None and dimension == other.dimension:
+                read.append(part)
+            else:
+                raise _Fail(
+                    p,
+                    f"a unit with one reading: {part!r} is {money} in speech "
+                    f"(5{part}钱) and a count of plots or boards (5{part}地); "
+                    f"write {money} (or {part}钱) for money, or give the "
+                    f"indicator's unit (unit='{money}' or unit='{part}')",
+                )
+        return "/".join(read)
 
     def _rank(self, a: int, b: int) -> _Value | None:
         match = _RANK.fullmatch(self.s, a, b)
@@ -2136,6 +2178,7 @@ def parse_target(
     scales: Iterable[LabelScale] | None = None,
     syntax: TargetSyntax | None = None,
     year: int | None = None,
+    unit: str | Unit | None = None,
 ) -> Target:
     """Read a target as written in an indicator table.
 
@@ -2163,6 +2206,12 @@ def parse_target(
         (default :data:`DEFAULT_SYNTAX`).
     year
         The year of a date written without one (``年底前``, ``12月31日前``).
+    unit
+        The indicator's unit (计量单位), as a symbol or a
+        :class:`~perfkpi.units.Unit`: the context that decides a unit word
+        with two readings.  ``块`` is 元 where the unit is money (``≤5块`` with
+        ``unit="元"`` is ``≤5元``) and a count where it is a count; without
+        a context ``5块`` is refused, naming both readings.
 
     Returns
     -------
@@ -2175,12 +2224,13 @@ def parse_target(
         look-alike digit (``①``, ``²``) and for a text longer than
         :data:`MAX_LENGTH` characters.
     UnknownUnitError
-        If the unit is not in the registry; close matches are suggested.
+        If the unit (or *unit*) is not in the registry; close matches are
+        suggested.
     IncompatibleUnitError
         If the two ends of a range measure different dimensions.
     TypeError
-        If *text* is not text, or *units*, *scales* or *syntax* is not of its
-        type.
+        If *text* is not text, or *units*, *scales*, *syntax* or *unit* is not
+        of its type.
     ValueError
         If *direction* is not ``"higher"`` or ``"lower"``, or *year* is not a
         whole number from 1 to 9999.
@@ -2230,9 +2280,14 @@ def parse_target(
             else _checks.instances(scales, LabelScale, "the label scales"),
             base=chosen,
         )
+    context: Unit | None = None
+    if isinstance(unit, str):
+        context = chosen.units.get(unit)
+    elif unit is not None:
+        context = _checks.instance(unit, Unit, "the indicator's unit")
     norm = _normalise(text)
     try:
-        return _Parser(text, norm, chosen, direction, year).target()
+        return _Parser(text, norm, chosen, direction, year, context).target()
     except _Fail as fail:
         raise _public_error(text, fail) from None
 

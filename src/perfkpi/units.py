@@ -19,6 +19,13 @@ documentation page *Targets as people write them*):
 - ``length``, ``area``, ``mass``, ``volume``: 米 千米, 平方米 亩 公顷, 千克 吨,
   升 立方米
 
+A *compound unit* is a ratio of two known units written with one slash:
+``元/人``, ``万元/公里``, ``人次/年``, ``元/平方米``.  It is made on look-up,
+keeps the spelling it was written in, measures the dimension
+``numerator/denominator`` (``money/count``) and converts by the ratio of the two
+parts' factors: 0.3 万元/人 is 3000 元/人, while 元/人 and 元/公里 (or 元) do not
+convert.  Counts convert one to one, so 元/人 and 元/个 are the same dimension.
+
 Months and years are *not* durations.  A month is 28 to 31 days and a year 365
 or 366, so neither is a fixed number of seconds; they form their own dimension
 ``month`` (月 = 1, 季度 = 3, 年 = 12; 半年 reads as 0.5 年) that converts within
@@ -44,6 +51,12 @@ Examples
 Traceback (most recent call last):
 ...
 perfkpi.errors.IncompatibleUnitError: cannot compare 件 (count) with 小时 (duration)
+>>> DEFAULT_UNITS.convert(0.3, "万元/人", "元/人")
+3000.0
+>>> DEFAULT_UNITS.convert(1, "元/人", "元/公里")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+perfkpi.errors.IncompatibleUnitError: cannot compare 元/人 (money/count) with ...
 >>> hectare_registry = DEFAULT_UNITS.with_units(Unit("垧", "area", 10000.0))
 >>> hectare_registry.convert(1, "垧", "亩")
 15.0
@@ -67,6 +80,7 @@ __all__ = [
     "RANK_UNIT",
     "Unit",
     "UnitRegistry",
+    "compound",
     "convert",
 ]
 
@@ -235,14 +249,32 @@ class UnitRegistry:
     def find(self, symbol: str) -> Unit | None:
         """Return the unit written as *symbol*, or ``None`` if there is none.
 
+        A ratio of two known units (``元/人``) is a compound unit, made on
+        look-up (see :func:`compound`).
+
         >>> from perfkpi.units import DEFAULT_UNITS
         >>> DEFAULT_UNITS.find("个月").symbol, DEFAULT_UNITS.find("furlong")
         ('月', None)
+        >>> DEFAULT_UNITS.find("万元/公里").dimension
+        'money/length'
         """
         unit = self._by_symbol.get(symbol)
         if unit is None:
             unit = self._by_symbol.get(_normalise(symbol))
+        if unit is None and isinstance(symbol, str) and "/" in _normalise(symbol):
+            unit = self._compound(symbol)
         return unit
+
+    def _compound(self, symbol: str) -> Unit | None:
+        spelled = "".join(unicodedata.normalize("NFKC", symbol).split())
+        parts = spelled.split("/")
+        if len(parts) != 2:  # noqa: PLR2004 (one slash: a ratio of two units)
+            return None
+        top = self._by_symbol.get(_normalise(parts[0]))
+        bottom = self._by_symbol.get(_normalise(parts[1]))
+        if top is None or bottom is None or not _divisible(top, bottom):
+            return None
+        return compound(top, bottom, spelled)
 
     def get(self, symbol: str) -> Unit:
         """Return the unit written as *symbol*.
@@ -265,11 +297,21 @@ class UnitRegistry:
             raise UnknownUnitError(symbol, self.suggest(symbol))
         return unit
 
+    def _suggest_compound(self, key: str, n: int) -> tuple[str, ...]:
+        top, _, bottom = key.partition("/")
+        if "/" in bottom:
+            return ()
+        tops = (top,) if top in self._by_symbol else self.suggest(top, n)
+        bottoms = (bottom,) if bottom in self._by_symbol else self.suggest(bottom, n)
+        return tuple(f"{a}/{b}" for a in tops for b in bottoms)[:n]
+
     def suggest(self, symbol: str, n: int = 3) -> tuple[str, ...]:
         """Return up to *n* known symbols or aliases that look like *symbol*."""
         key = _normalise(symbol)
         if not key:
             return ()
+        if "/" in key:
+            return self._suggest_compound(key, n)
         close = difflib.get_close_matches(key, list(self._by_symbol), n=10, cutoff=0.5)
 
         def score(candidate: str) -> float:
@@ -352,6 +394,57 @@ def convert(value: float, src: Unit, dst: Unit) -> float:
     return float(_SIGNIFICANT.plus(exact))
 
 
+def _divisible(*units: Unit) -> bool:
+    return not any("/" in u.dimension or u.dimension in ("date", "rank") for u in units)
+
+
+def compound(top: Unit, bottom: Unit, symbol: str = "") -> Unit:
+    """Return the unit *top* per *bottom* (``元/人``), spelt *symbol*.
+
+    Its dimension is ``top.dimension/bottom.dimension`` and its factor the ratio
+    of the two factors, so 万元/人 is 10000 元/人; by default it is spelt
+    ``top.symbol/bottom.symbol``.
+
+    Raises
+    ------
+    TypeError
+        If *top* or *bottom* is not a :class:`Unit`, or *symbol* is not text.
+    ValueError
+        If a part is itself a compound unit, a date or a rank (places and days
+        are not amounts one can divide).
+
+    Examples
+    --------
+    >>> from perfkpi.units import DEFAULT_UNITS, compound
+    >>> unit = compound(DEFAULT_UNITS.get("万元"), DEFAULT_UNITS.get("公里"))
+    >>> unit.symbol, unit.dimension, unit.factor
+    ('万元/千米', 'money/length', 10.0)
+    """
+    _checks.instance(top, Unit, "a compound unit's numerator")
+    _checks.instance(bottom, Unit, "a compound unit's denominator")
+    _checks.text(symbol, "a compound unit's symbol")
+    for part in (top, bottom):
+        if not _divisible(part):
+            msg = (
+                f"a compound unit divides two amounts; {part.symbol} "
+                f"({part.dimension}) cannot be one of its parts"
+            )
+            raise ValueError(msg)
+    factor = float(
+        _SIGNIFICANT.plus(
+            _CONTEXT.divide(_decimal(top.factor), _decimal(bottom.factor))
+        )
+    )
+    name = f"{top.name or top.symbol} per {bottom.name or bottom.symbol}"
+    return Unit(
+        symbol or f"{top.symbol}/{bottom.symbol}",
+        f"{top.dimension}/{bottom.dimension}",
+        factor,
+        (),
+        name,
+    )
+
+
 _COUNT_SYMBOLS = (
     "个 件 项 次 期 场 人 篇 台 套 份 家 所 户 名 条 批 册 本 部 辆 座 处 间 张 "
     "例 起 宗 笔 类 门 节 支 棵 株 只 头 架 艘 盏 块 把 根 口 课 届 轮 队 组 "
@@ -380,7 +473,7 @@ DEFAULT_UNITS = UnitRegistry(
         Unit("‰", "ratio", 0.001, ("permille", "千分比"), "per mille"),
         Unit("‱", "ratio", 0.0001, ("bp", "万分比"), "per ten thousand"),
         *(Unit(s, "count", 1.0, (), "count") for s in _COUNT_SYMBOLS.split()),
-        Unit("元", "money", 1.0, ("yuan", "CNY", "RMB", "人民币元"), "yuan"),
+        Unit("元", "money", 1.0, ("yuan", "CNY", "RMB", "人民币元", "块钱"), "yuan"),
         Unit("千元", "money", 1e3, (), "thousand yuan"),
         Unit("万元", "money", 1e4, (), "ten thousand yuan"),
         Unit("十万元", "money", 1e5, (), "hundred thousand yuan"),
