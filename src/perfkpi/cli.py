@@ -170,6 +170,7 @@ examples:
   perfkpi review-targets scheme.toml data.toml
   perfkpi review-targets scheme.toml data.toml --history history.toml --lang en
   perfkpi review-targets scheme.toml data.toml --duties duties.toml --format json
+  perfkpi review-targets 绩效目标申报表.xlsx      a department's declaration form
 """
 
 
@@ -264,8 +265,12 @@ def _add_review_targets(sub: Any) -> None:  # noqa: ANN401 (argparse's subparser
         "flagged.",
         _REVIEW_TARGETS_EPILOG,
     )
-    rvt.add_argument("scheme", metavar="SCHEME", help="scheme file")
-    rvt.add_argument("data", metavar="DATA", nargs="?", help="data file with items")
+    rvt.add_argument(
+        "scheme", metavar="SCHEME", help="scheme file, or a 绩效目标申报表 (.xlsx/.xls)"
+    )
+    rvt.add_argument(
+        "data", metavar="DATA", nargs="?", help="data file with items, or a 申报表"
+    )
     rvt.add_argument("--history", metavar="FILE", help="[history] and [standards]")
     rvt.add_argument("--duties", metavar="FILE", help="[duties]: duty = indicators")
     rvt.add_argument("--taxonomy", metavar="NAME", help="the classes to require")

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from perfkpi._declaration import Declaration, is_declaration, read_declaration
 from perfkpi.deductions import Data
 from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.files import load_scheme, read_document
@@ -297,7 +298,7 @@ class TargetReview:
     Parameters
     ----------
     scheme
-        The scheme's id.
+        The scheme's id (``""`` for a 申报表 reviewed alone).
     entity, period
         Whose targets, for which period (from the data file).
     taxonomy
@@ -354,7 +355,8 @@ class TargetReview:
         n = len(self.indicators)
         if zh:
             lines = [
-                f"绩效目标审核：{who or self.scheme}（{self.scheme}）",
+                f"绩效目标审核：{who or self.scheme}"
+                + (f"（{self.scheme}）" if self.scheme else ""),
                 (
                     f"  {n} 项指标；分类体系 {self.taxonomy or '未知'}；"
                     f"资金支出类指标 {money} 项，占分值 {_pct(self.spending_share)}；"
@@ -363,7 +365,8 @@ class TargetReview:
             ]
         else:
             lines = [
-                f"Target review: {who or self.scheme} ({self.scheme})",
+                f"Target review: {who or self.scheme}"
+                + (f" ({self.scheme})" if self.scheme else ""),
                 (
                     f"  {n} indicators; taxonomy {self.taxonomy or 'unknown'}; "
                     f"{money} money-flow indicators carry "
@@ -424,6 +427,8 @@ class _Raw:
     directional: bool = True
     readable: bool = True
     qualitative: bool = False
+    category: tuple[str, ...] = ()  # the class a 申报表 declares it in
+    problem: str = ""  # why its target cannot be read, naming the cell
 
 
 def _scheme_raws(scheme: Scheme) -> list[_Raw]:
@@ -542,6 +547,43 @@ def _item_raw(
     )
 
 
+def _form_raws(form: Declaration) -> list[_Raw]:
+    """Each indicator of a declaration form, weighing one point."""
+    out = []
+    for row in form.indicators:
+        record = _record_of(row.name, None)
+        direction = record.indicator.direction if record is not None else None
+        target = row.target
+        directional = row.directional or direction in ("higher", "lower")
+        if target is not None and not row.nature and direction == "lower":
+            target = parse_target(row.text, direction="lower")
+        out.append(
+            _Raw(
+                row.cell,
+                row.name,
+                row.text,
+                target,
+                1.0,
+                tuple(x for x in (row.second, row.first) if x),
+                record.indicator if record is not None else None,
+                directional=directional,
+                readable=bool(row.text) and (target is not None or row.qualitative),
+                qualitative=row.qualitative,
+                category=tuple(
+                    x for x in (_class_word(row.first), _class_word(row.second)) if x
+                ),
+                problem=row.error,
+            )
+        )
+    return out
+
+
+def _class_word(text: str) -> str:
+    """Return a form's class as the taxonomies name it: 产出指标 → 产出."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return text.removesuffix("指标") if text != "指标" else ""
+
+
 def _items_of(data: object) -> tuple[list[Mapping[str, Any]], str, str, str]:
     """Return a data set's items as tables, with its scheme, entity and period."""
     if isinstance(data, Data):
@@ -573,6 +615,17 @@ def _classify(
     from perfkpi import catalog  # noqa: PLC0415 (the catalog loads files)
 
     records = [_record_of(r.name, r.indicator) for r in raws]
+    declared = {r.category[0] for r in raws if r.category}
+    if taxonomy is None and declared:
+        # a 申报表 says its classes: the taxonomy whose classes it uses
+        fits = {
+            t: len(declared & set(catalog.taxonomy(t).classes))
+            for t in catalog.taxonomies()
+        }
+        most = max(fits.values(), default=0)
+        taxonomy = next(
+            (t for t in catalog.taxonomies() if most and fits[t] == most), None
+        )
     if taxonomy is None:
         counts = Counter(rec.taxonomy for rec in records if rec is not None)
         order = catalog.taxonomies()
@@ -583,7 +636,9 @@ def _classify(
     money: list[bool] = []
     for raw, rec in zip(raws, records, strict=True):
         category: tuple[str, ...] = ()
-        if rec is not None:
+        if raw.category:
+            category = raw.category
+        elif rec is not None:
             category = rec.indicator.category
         elif raw.indicator is not None and raw.indicator.category:
             category = raw.indicator.category
@@ -598,8 +653,15 @@ def _classify(
                 (),
             )
         classes.append(category)
-        if rec is not None or (raw.indicator is not None and raw.indicator.category):
-            money.append(tuple(category[:2]) in _MONEY_CLASSES)
+        own = (
+            rec.indicator.category
+            if rec is not None
+            else raw.indicator.category
+            if raw.indicator is not None
+            else ()
+        )
+        if own:
+            money.append(tuple(own[:2]) in _MONEY_CLASSES)
         else:
             money.append(_MONEY_NAME.search(raw.name) is not None)
     return taxonomy, classes, money
@@ -667,6 +729,8 @@ def _element_findings(raw: _Raw) -> list[TargetFinding]:
                 f"指标值“{raw.text}”无法识别",
                 f"the target {raw.text!r} cannot be read",
             )
+            if raw.problem:
+                zh, en = f"{zh}（{raw.problem}）", f"{en} ({raw.problem})"
         else:
             zh, en = "未填写指标值", "no target value"
         out.append(TargetFinding("no-value", raw.code, raw.name, zh, en))
@@ -918,11 +982,17 @@ def review_targets(
     scheme
         The scheme (a :class:`~perfkpi.scheme.Scheme` or its file): its
         leaves with a target, an indicator or a scoring rule of their own are
-        declared indicators.
+        declared indicators.  A 绩效目标申报表 workbook (``.xlsx``, or
+        ``.xls`` with the ``xls`` extra) is the whole declared set: its
+        indicator table's rows, each weighing one point (see
+        :doc:`/target-review`).
     data
         A data file (path), its plain mapping or a :class:`~perfkpi.deductions.Data`:
-        its ``items`` are declared indicators too.  A file is read as written,
-        so a placeholder target (``待定``) is a finding, not an error.
+        its ``items`` are declared indicators too; or a 申报表 workbook, whose
+        rows are declared beside the scheme's leaves.  A file is read as
+        written, so a placeholder target (``待定``) is a finding, not an
+        error.  A form's indicator is named by its 指标值 cell
+        (``申报表!F12``) in the findings' ``code``.
     history
         Past actuals by indicator name (or node code), oldest first, in the
         target's unit or as text with a unit.
@@ -946,7 +1016,10 @@ def review_targets(
         If the scheme file cannot be read or is not a valid scheme.
     DataError
         If the data is not a data file, a mapping or a Data, an item has no
-        name or an unknown parent, the data names another scheme, or
+        name or an unknown parent, the data names another scheme, a 申报表
+        cannot be read (no indicator table, hidden rows or sheets, a merged
+        range over two indicators, a 指标值 without a name: the error names
+        the sheet and the cell), or
         *history*, *standards* or *duties* name an indicator that is not
         declared or hold a value that cannot be read.
     IncompatibleUnitError
@@ -970,21 +1043,35 @@ def review_targets(
     from perfkpi import catalog  # noqa: PLC0415 (the catalog loads files)
 
     given: object = scheme  # callers without mypy may pass anything
-    if not isinstance(scheme, Scheme):
+    raws: list[_Raw] = []
+    entity = period = scheme_id = ""
+    if is_declaration(given):
+        if data is not None:
+            msg = "a 申报表 is the whole declared set: give no data beside it"
+            raise DataError("data", msg)
+        form = read_declaration(Path(str(given)))
+        raws, entity, period = _form_raws(form), form.entity, form.period
+    elif not isinstance(scheme, Scheme):
         if not isinstance(given, str | Path):
             msg = f"expected a Scheme or a scheme file's path, got {scheme!r:.60}"
             raise DataError("scheme", msg)
         scheme = load_scheme(scheme)
+    if isinstance(scheme, Scheme):
+        scheme_id = scheme.id
+        raws = _scheme_raws(scheme)
     if taxonomy is not None:
         catalog.taxonomy(taxonomy)
-    raws = _scheme_raws(scheme)
-    entity = period = ""
-    if data is not None:
-        items, named, entity, period = _items_of(data)
-        if named and named != scheme.id:
-            msg = f"the data is for scheme {named!r}, not {scheme.id!r}"
-            raise DataError("data", msg)
-        raws += _item_raws(scheme, items)
+    if data is not None and isinstance(scheme, Scheme):
+        if is_declaration(data):
+            form = read_declaration(Path(str(data)))
+            raws += _form_raws(form)
+            entity, period = form.entity, form.period
+        else:
+            items, named, entity, period = _items_of(data)
+            if named and named != scheme.id:
+                msg = f"the data is for scheme {named!r}, not {scheme.id!r}"
+                raise DataError("data", msg)
+            raws += _item_raws(scheme, items)
     chosen, classes, money = _classify(raws, taxonomy)
     reviewed = tuple(
         ReviewedIndicator(
@@ -1006,7 +1093,7 @@ def review_targets(
         *_feasibility(reviewed, past),
     ]
     return TargetReview(
-        scheme.id,
+        scheme_id,
         entity,
         period,
         chosen,
