@@ -4,19 +4,33 @@ Every error perfkpi raises derives from :class:`PerfKPIError` and also from the
 builtin exception it semantically is, so ``except ValueError`` keeps working for
 callers that do not know perfkpi.  Messages quote the input, say where the problem
 is (node code, file, line, character position) and what was expected.
+
+``str(error)`` is the message in English; :func:`message` (or the error's own
+:meth:`PerfKPIError.localized`) gives it in Chinese or English, built from the
+same parts.  An error read from a file knows the file and line as attributes
+(``file``, ``line``, ``column``), which the command line prints in the
+``file:line: message`` form editors and CI read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Self, cast
+from typing import Any, Final, Literal, Self, cast
+
+Lang = Literal["zh", "en"]
+"""A language messages are written in: Chinese or English."""
+
+LANGS: Final[tuple[Lang, ...]] = ("zh", "en")
+"""The languages of :data:`Lang`, Chinese first (the default)."""
 
 __all__ = [
+    "LANGS",
     "AmbiguousValueError",
     "AmbiguousValueWarning",
     "DataError",
     "DataValidationError",
     "IncompatibleUnitError",
+    "Lang",
     "PerfKPIError",
     "PerfKPIWarning",
     "RuleError",
@@ -25,11 +39,78 @@ __all__ = [
     "SchemeWarning",
     "TargetSyntaxError",
     "UnknownUnitError",
+    "message",
 ]
+
+
+def message(error: BaseException, lang: Lang = "zh") -> str:
+    """Return *error*'s message in *lang*.
+
+    English is ``str(error)``.  Chinese puts the error's parts in a Chinese
+    frame; what is wrong and what was expected are translated where perfkpi
+    knows the phrase, and otherwise kept in English inside the frame.  Any
+    exception is accepted: one that is not perfkpi's keeps its own text under
+    a Chinese ``错误：`` frame.
+
+    Parameters
+    ----------
+    error
+        The exception.
+    lang
+        ``"zh"`` (the default) or ``"en"``.
+
+    Returns
+    -------
+    str
+        The message, one line per problem for a group.
+
+    Raises
+    ------
+    ValueError
+        If *lang* is not ``"zh"`` or ``"en"``.
+    TypeError
+        If *error* is not an exception.
+
+    Examples
+    --------
+    >>> from perfkpi.errors import DataError, message
+    >>> err = DataError("1.2", "missing actual value")
+    >>> str(err)
+    'missing actual value @ 1.2'
+    >>> message(err, "zh")
+    '数据错误：缺少实际值（1.2）'
+    >>> message(err, "en") == str(err)
+    True
+    """
+    given: object = error  # callers without mypy may pass anything
+    if not isinstance(given, BaseException):
+        msg = f"error must be an exception, not {type(given).__name__}"
+        raise TypeError(msg)
+    if lang not in LANGS:
+        msg = f"lang must be 'zh' or 'en', not {lang!r}"
+        raise ValueError(msg)
+    if lang == "en":
+        return str(error)
+    from perfkpi._messages import chinese  # noqa: PLC0415 (only when asked)
+
+    return chinese(error)
 
 
 class PerfKPIError(Exception):
     """Base class of every error raised by perfkpi."""
+
+    def localized(self, lang: Lang = "zh") -> str:
+        """Return the message in *lang*: ``"en"`` is ``str(self)``.
+
+        See :func:`perfkpi.errors.message` (a method of another name: a group
+        of problems already has a ``message``, its heading).
+
+        Raises
+        ------
+        ValueError
+            If *lang* is not ``"zh"`` or ``"en"``.
+        """
+        return message(self, lang)
 
 
 class PerfKPIWarning(UserWarning):
@@ -189,18 +270,39 @@ class SchemeError(ValueError, PerfKPIError):
         The place: a node code such as ``1.2``, or ``file:line``.
     problem
         What is wrong and what was expected.
+    file
+        The file the problem is in, when it was read from one (``str()``
+        does not change: *where* already names it).
+    line
+        The 1-based line in *file*, when known.
+    column
+        The 1-based column in *line*, when known.
     """
 
-    def __init__(self, where: str, problem: str) -> None:
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __init__(
+        self,
+        where: str,
+        problem: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.where = where
         self.problem = problem
+        self.file, self.line, self.column = file, line, column
         super().__init__(where, problem)
 
     def __str__(self) -> str:
         return f"{self.problem} @ {self.where}" if self.where else self.problem
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.where, self.problem))
+        place = {"file": self.file, "line": self.line, "column": self.column}
+        return (type(self), (self.where, self.problem), place)
 
 
 class _Problems:
@@ -247,18 +349,39 @@ class DataError(ValueError, PerfKPIError):
         The node code (or data file place) the value belongs to.
     problem
         What is wrong and what was expected.
+    file
+        The file the problem is in, when it was read from one (``str()``
+        does not change: *where* already names it).
+    line
+        The 1-based line in *file*, when known.
+    column
+        The 1-based column in *line*, when known.
     """
 
-    def __init__(self, where: str, problem: str) -> None:
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __init__(
+        self,
+        where: str,
+        problem: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.where = where
         self.problem = problem
+        self.file, self.line, self.column = file, line, column
         super().__init__(where, problem)
 
     def __str__(self) -> str:
         return f"{self.problem} @ {self.where}" if self.where else self.problem
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.where, self.problem))
+        place = {"file": self.file, "line": self.line, "column": self.column}
+        return (type(self), (self.where, self.problem), place)
 
 
 class DataValidationError(_Problems, ExceptionGroup[DataError], DataError):

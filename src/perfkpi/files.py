@@ -402,6 +402,24 @@ def _place(source: str, line: int | None, what: str = "") -> str:
     return head or what
 
 
+def _at(source: str, line: int | None, column: int | None = None) -> dict[str, Any]:
+    """Return the ``file``, ``line`` and ``column`` of a problem, the known ones."""
+    if not source or not line:
+        return {}
+    return {"file": source, "line": line, "column": column}
+
+
+def _as_data(error: SchemeError) -> DataError:
+    """Return a file's problem as a :class:`DataError`, with its place."""
+    return DataError(
+        error.where,
+        error.problem,
+        file=error.file,
+        line=error.line,
+        column=error.column,
+    )
+
+
 # -- reading documents ------------------------------------------------------------
 
 
@@ -584,11 +602,11 @@ def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locato
             f"malformed {fmt.upper()}: the string that starts at line {line}, "
             f"column {column} never closes"
         )
-        raise SchemeError(_place(source, line), msg)
+        raise SchemeError(_place(source, line), msg, **_at(source, line, column))
     depth, line = _nesting(text, strings)
     if depth > MAX_NESTING:
         msg = f"nested {depth} levels deep; at most {MAX_NESTING} are read"
-        raise SchemeError(_place(source, line), msg)
+        raise SchemeError(_place(source, line), msg, **_at(source, line))
     if fmt == "toml":
         try:
             return tomllib.loads(text), _TomlLocator(text)
@@ -597,8 +615,8 @@ def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locato
             line = int(found.group(1)) if found else 0
             if "(at end of document)" in str(exc):
                 line = max(1, text.count("\n") + (not text.endswith("\n")))
-            where = _place(source, line)
-            raise SchemeError(where, f"malformed TOML: {exc}") from None
+            where, place = _place(source, line), _at(source, line)
+            raise SchemeError(where, f"malformed TOML: {exc}", **place) from None
         except RecursionError:  # pragma: no cover (nesting is checked first)
             raise SchemeError(source, "malformed TOML: nested too deeply") from None
     try:
@@ -613,10 +631,11 @@ def _parse(text: str, fmt: Format, source: str) -> tuple[dict[str, Any], _Locato
             f"malformed JSON{f' at line {at}' if at else ''}: duplicate key "
             f"{key!r} (a key may appear once in an object)"
         )
-        raise SchemeError(_place(source, at), msg) from None
+        raise SchemeError(_place(source, at), msg, **_at(source, at)) from None
     except json.JSONDecodeError as exc:
         msg = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise SchemeError(_place(source, exc.lineno), msg) from None
+        place = _at(source, exc.lineno, exc.colno)
+        raise SchemeError(_place(source, exc.lineno), msg, **place) from None
     except (ValueError, RecursionError) as exc:
         raise SchemeError(source, f"malformed JSON: {exc}") from None
     if not isinstance(doc, dict):
@@ -788,7 +807,8 @@ class _Problems:
         for i in order[:MAX_PROBLEMS]:
             _, what, problem = self.errors[i]
             text = problem if isinstance(problem, str) else problem()
-            listed.append(SchemeError(_place(self.source, lines[i], what), text))
+            where = _place(self.source, lines[i], what)
+            listed.append(SchemeError(where, text, **_at(self.source, lines[i])))
         if len(self.errors) > MAX_PROBLEMS:
             heading = (
                 f"{heading}: {len(self.errors)} problems, the first {MAX_PROBLEMS} "
@@ -1590,8 +1610,7 @@ def _build_data(
             problems.add(path, f"node {code}", exc.problem)
     if problems.errors or data is None:
         heading, listed = problems.listed(f"invalid data {source or '<dict>'}")
-        errors = [DataError(e.where, e.problem) for e in listed]
-        raise DataValidationError(heading, errors)
+        raise DataValidationError(heading, [_as_data(e) for e in listed])
     return data
 
 
@@ -1638,7 +1657,7 @@ def data_from_text(
         doc, locator = _parse(text, format, source)
     except SchemeError as exc:
         raise DataValidationError(
-            f"invalid data {source or '<text>'}", [DataError(exc.where, exc.problem)]
+            f"invalid data {source or '<text>'}", [_as_data(exc)]
         ) from None
     return _build_data(doc, scheme, source, locator)
 
@@ -1678,9 +1697,7 @@ def load_data(path: str | Path, *, scheme: Scheme | None = None) -> Data:
     try:
         doc, locator = _parse(_read_text(path), _format_of(path), str(path))
     except SchemeError as exc:
-        raise DataValidationError(
-            f"invalid data {path}", [DataError(exc.where, exc.problem)]
-        ) from None
+        raise DataValidationError(f"invalid data {path}", [_as_data(exc)]) from None
     if scheme is None and doc.get("inputs") and isinstance(doc.get("scheme"), str):
         from perfkpi import catalog  # noqa: PLC0415
 

@@ -1,0 +1,795 @@
+"""The Chinese forms of perfkpi's error messages.
+
+An error's English text is its ``str()``; its Chinese text is built from the
+same parts.  Every error class has a Chinese frame (``方案错误：…``), and the
+free-text parts (what is wrong, what was expected) are looked up in
+:data:`PHRASES`: English templates, as the code writes them, with their
+Chinese forms.  A template's ``{name}`` fields match any text, which is itself
+looked up (a nested phrase), so ``rule: expected a number, got 'x'`` becomes
+``规则：应为数字，实际为 'x'``.  A text no template matches is kept in English
+inside the Chinese frame: nothing is lost, and nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+__all__ = ["PHRASES", "chinese", "group_line", "phrase", "text"]
+
+_DIMENSIONS: Final = {
+    "area": "面积",
+    "count": "数量",
+    "date": "日期",
+    "duration": "时长",
+    "length": "长度",
+    "level": "等级",
+    "mass": "质量",
+    "money": "金额",
+    "month": "月份",
+    "percentage-point": "百分点",
+    "points": "分值",
+    "rank": "名次",
+    "ratio": "比率",
+    "star": "星级",
+    "volume": "体积",
+    "workday": "工作日",
+    "number": "数字",
+}
+
+_GENERIC_EN = (
+    "a number with its unit (99%, 1小时), a date (2022年12月31日), a rank "
+    "(全市第一, 前三) or a label (是, 优, 达成年度指标)"
+)
+_GENERIC_ZH = (
+    "带单位的数字（99%、1小时）、日期（2022年12月31日）、名次（全市第一、前三）"
+    "或等级词（是、优、达成年度指标）"
+)
+
+PHRASES: Final[tuple[tuple[str, str], ...]] = (
+    *((f"{{symbol}} ({en})", f"{{symbol}}（{zh}）") for en, zh in _DIMENSIONS.items()),
+    # -- the error classes' own frames, when quoted inside another message -----
+    (
+        "cannot read {text:q} at character {position:n}: expected {expected}",
+        "无法读取 {text}：字符位置 {position} 处应为{expected}",
+    ),
+    (
+        (
+            "unknown unit {symbol:q} in {text:q} at character {position:n}; did you "
+            "mean {suggestions}?"
+        ),
+        (
+            "未知单位 {symbol}（见于 {text} 字符位置 {position}）；"
+            "是否想写 {suggestions}？"
+        ),
+    ),
+    (
+        "unknown unit {symbol:q} in {text:q} at character {position:n}",
+        "未知单位 {symbol}（见于 {text} 字符位置 {position}）",
+    ),
+    (
+        "unknown unit {symbol}; did you mean {suggestions}?",
+        "未知单位 {symbol}；是否想写 {suggestions}？",
+    ),
+    ("unknown unit {symbol}", "未知单位 {symbol}"),
+    (
+        "cannot compare {given} with {expected} in {text:q} at character {position:n}",
+        "无法比较 {given} 与 {expected}（见于 {text} 字符位置 {position}）",
+    ),
+    ("cannot compare {given} with {expected}", "无法比较 {given} 与 {expected}"),
+    # -- what a target text should have been (targets.py) ----------------------
+    (
+        "a target such as '≥99%', '3秒内' or '达成年度指标'",
+        "指标值，如 '≥99%'、'3秒内' 或 '达成年度指标'",
+    ),
+    ("a value after {word}", "{word} 之后的值"),
+    ("a value", "一个值"),
+    ("one comparator, not both {a} and {b}", "一个比较词，而不是同时用 {a} 和 {b}"),
+    (
+        (
+            "a day before 前 or 后 (2022年12月31日前), or a period end "
+            "(2022年12月底前, 2022年底前)"
+        ),
+        "前、后之前写具体日期（2022年12月31日前），或写期末（2022年12月底前、2022年底前）",
+    ),
+    ("a valid target ({why})", "有效的指标值（{why}）"),
+    (
+        "(含) or (不含) after a one-sided comparison (90%(含)以上)",
+        "单边比较之后的 (含) 或 (不含)（90%(含)以上）",
+    ),
+    (_GENERIC_EN, _GENERIC_ZH),
+    (
+        "a number in plain decimal notation (no exponent)",
+        "普通小数写法的数字（不用指数）",
+    ),
+    ("digits after one decimal point", "只有一个小数点的数字"),
+    (
+        "digits in groups of three after a comma (50,123)",
+        "逗号之后三位一组的数字（50,123）",
+    ),
+    ("a finite number", "有限的数"),
+    (
+        "a Chinese numeral such as 三, 十五 or 一百零五",
+        "中文数字，如 三、十五 或 一百零五",
+    ),
+    ("a digit after the sign", "正负号之后的数字"),
+    ("a number", "数字"),
+    ("a label", "等级词"),
+    ("a date", "日期"),
+    ("a rank", "名次"),
+    ("nothing after {word}N", "{word}N 之后不再有内容"),
+    ("the unit {symbol} in the registry", "单位表中的单位 {symbol}"),
+    ("a unit such as % or 小时 after the number", "数字之后的单位，如 % 或 小时"),
+    ("a known unit", "已知的单位"),
+    ("a place such as 第一 or 第3名", "名次，如 第一 或 第3名"),
+    ("a place from 1 (第1名)", "从 1 起的名次（第1名）"),
+    ("a place name such as 全市 before the rank", "名次之前的范围，如 全市"),
+    (
+        "a year: write it (2022年底前) or pass year=2022 to parse_target",
+        "年份：写明年份（2022年底前），或给 parse_target 传 year=2022",
+    ),
+    (
+        "a valid date ({y}年{m}月{d}日 does not exist)",
+        "有效的日期（没有{y}年{m}月{d}日）",
+    ),
+    ("a valid date ({y}年{m}月 does not exist)", "有效的日期（没有{y}年{m}月）"),
+    (
+        "one separator between two ends (90%～110%)",
+        "两端之间只有一个分隔符（90%～110%）",
+    ),
+    ("a range such as 90%～110%", "区间，如 90%～110%"),
+    ("numbers on both sides of ±", "± 两边的数字"),
+    ("a non-negative tolerance after ±", "± 之后的非负容差"),
+    ("a finite range", "有限的区间"),
+    ("one dimension", "两端量纲相同"),
+    ("both ends a numbers", "两端都是数字"),
+    ("both ends a labels", "两端都是等级词"),
+    ("both ends a dates", "两端都是日期"),
+    ("both ends a ranks", "两端都是名次"),
+    ("both labels from one scale", "两个等级词出自同一等级表"),
+    ("one place name for both ranks", "两个名次的范围相同"),
+    (
+        "the lower end of the range first, and a non-empty range",
+        "区间下限在前，且区间不为空",
+    ),
+    (
+        "two values separated by one comma, as in [95%,105%]",
+        "以一个逗号分隔的两个值，如 [95%,105%]",
+    ),
+    (
+        "two values separated by one comma (write [1000,2000])",
+        "以一个逗号分隔的两个值（写作 [1000,2000]）",
+    ),
+    (
+        "two values separated by a comma, as in [95%,105%]",
+        "以逗号分隔的两个值，如 [95%,105%]",
+    ),
+    ("an open bracket at infinity, as in [90%,+∞)", "无穷的一端用开括号，如 [90%,+∞)"),
+    ("at least one finite end", "至少一端有限"),
+    ("two conditions such as 60分以上70分以下", "两个条件，如 60分以上70分以下"),
+    (
+        "a lower bound and an upper bound (60分以上70分以下)",
+        "一个下限和一个上限（60分以上70分以下）",
+    ),
+    ("a number with an optional unit", "数字，可带单位"),
+    ("at most {n} characters (got {got})", "至多 {n} 个字符（实有 {got} 个）"),
+    ("a number without spaces inside", "中间没有空格的数字"),
+    (
+        (
+            "plain digits, signs and symbols (0-9, full-width ０-９, %, ≥), not {char} "
+            "(U+{code} {name}, a look-alike of {plain})"
+        ),
+        (
+            "普通的数字和符号（0-9、全角０-９、%、≥），而不是 {char}"
+            "（U+{code} {name}，形似 {plain}）"
+        ),
+    ),
+    (
+        "two ends of a range with {word} (介于90%与110%之间)",
+        "与 {word} 搭配的区间两端（介于90%与110%之间）",
+    ),
+    ("a value that {word} can qualify", "{word} 能修饰的值"),
+    ("{kinds} with {word}, not {kind}", "与 {word} 搭配的{kinds}，而不是{kind}"),
+    (
+        (
+            "'≥' or '≤' before a bare number (or a direction for the node: 'higher' or "
+            "'lower')"
+        ),
+        "单独的数字前写 '≥' 或 '≤'（或为节点设 direction：'higher' 或 'lower'）",
+    ),
+    # -- actual values (targets.py, evaluation.py) ----------------------------
+    ("expected a number, got {value} ({type})", "应为数字，实为 {value}（{type}）"),
+    ("expected a number, got {value}", "应为数字，实为 {value}"),
+    ("expected a finite number, got {value}", "应为有限的数，实为 {value}"),
+    ("expected a date, got NaT", "应为日期，实为 NaT（缺失的日期）"),
+    ("expected a date, got {value}", "应为日期，实为 {value}"),
+    (
+        "expected a date or a day ordinal (date.toordinal()), got {value}",
+        "应为日期或日序数（date.toordinal()），实为 {value}",
+    ),
+    ("expected a day, got the period {value}", "应为具体的一天，实为期间 {value}"),
+    ("expected one of {allowed}, got {value}", "应为以下之一：{allowed}，实为 {value}"),
+    ("expected {what}, got {value}", "应为{what}，实为 {value}"),
+    ("cannot read actual: {why}", "无法读取实际值：{why}"),
+    ("a plain number", "纯数字"),
+    (
+        "a rank among {place}, but the target ranks among {other}",
+        "在{place}的名次，但指标值是在{other}的名次",
+    ),
+    ("unknown parent node {code}", "未知的上级节点 {code}"),
+    (
+        "items go under 'deduct' nodes; {code} is not one",
+        "扣分项应在 'deduct' 节点之下；{code} 不是",
+    ),
+    ("duplicate code {code}", "重复的编号 {code}"),
+    ("actual given for unknown node {code}", "给了未知节点 {code} 的实际值"),
+    (
+        "node {code} is scored from others; it takes no actual",
+        "节点 {code} 由下级计分，不取实际值",
+    ),
+    ("unknown node {code}", "未知节点 {code}"),
+    ("missing actual value", "缺少实际值"),
+    ("finding for unknown node {code}", "问题记在未知节点 {code} 上"),
+    (
+        "findings go on 'deduct' nodes; {code} is scored otherwise",
+        "问题应记在 'deduct' 节点上；{code} 另有计分方式",
+    ),
+    (
+        "the finding states no points and node {code} sets no per_finding",
+        "该问题没写扣分，节点 {code} 也没设 per_finding",
+    ),
+    (
+        "adjustments apply to scored leaves; {code} is not one",
+        "调整只用于计分的末级指标；{code} 不是",
+    ),
+    ("expected Data or a mapping, got {type}", "应为 Data 或映射，实为 {type}"),
+    (
+        "every node is not applicable: there is nothing to score",
+        "所有节点都不适用：没有可计分的内容",
+    ),
+    # -- reading files (files.py) ---------------------------------------------
+    ("cannot read file: {why}", "无法读取文件：{why}"),
+    ("cannot write: {why}", "无法写入：{why}"),
+    ("No such file or directory", "没有该文件或目录"),
+    ("Permission denied", "没有权限"),
+    ("Is a directory", "是一个目录"),
+    ("Not a directory", "不是目录"),
+    ("File name too long", "文件名太长"),
+    ("No space left on device", "设备上没有剩余空间"),
+    (
+        "file is {size} bytes; at most {limit} are read",
+        "文件有 {size} 字节；至多读取 {limit} 字节",
+    ),
+    (
+        "file is over {size} bytes; at most {limit} are read",
+        "文件超过 {size} 字节；至多读取 {limit} 字节",
+    ),
+    (
+        (
+            "{kind}, not a regular file: perfkpi reads regular files only (the command "
+            "line reads standard input from -)"
+        ),
+        "{kind}，不是普通文件：perfkpi 只读普通文件（命令行用 - 读标准输入）",
+    ),
+    ("a directory", "目录"),
+    ("a FIFO (named pipe)", "FIFO（命名管道）"),
+    ("a character device", "字符设备"),
+    ("a block device", "块设备"),
+    ("a socket", "套接字"),
+    ("not a regular file", "非普通文件"),
+    ("not UTF-8 text (byte {n})", "不是 UTF-8 文本（字节 {n} 处）"),
+    (
+        "unknown file type {suffix}; expected .toml or .json",
+        "未知的文件类型 {suffix}；应为 .toml 或 .json",
+    ),
+    (
+        (
+            "malformed {format}: the string that starts at line {line}, "
+            "column {column} never closes"
+        ),
+        "{format} 格式错误：第 {line} 行第 {column} 列开始的字符串没有结束",
+    ),
+    (
+        "nested {depth} levels deep; at most {limit} are read",
+        "嵌套 {depth} 层；至多读取 {limit} 层",
+    ),
+    ("malformed TOML: nested too deeply", "TOML 格式错误：嵌套过深"),
+    ("malformed TOML: {why}", "TOML 格式错误：{why}"),
+    (
+        (
+            "malformed JSON at line {line}: duplicate key {key} (a key may appear once "
+            "in an object)"
+        ),
+        "JSON 格式错误，第 {line} 行：重复的键 {key}（一个对象里每个键只能出现一次）",
+    ),
+    (
+        "malformed JSON: duplicate key {key} (a key may appear once in an object)",
+        "JSON 格式错误：重复的键 {key}（一个对象里每个键只能出现一次）",
+    ),
+    (
+        "malformed JSON at line {line}, column {column}: {why}",
+        "JSON 格式错误，第 {line} 行第 {column} 列：{why}",
+    ),
+    ("malformed JSON: {why}", "JSON 格式错误：{why}"),
+    ("expected a JSON object at the top level", "顶层应为 JSON 对象"),
+    (
+        (
+            "scheme text is over {size} bytes; a scheme file is at most that "
+            "(MAX_SCHEME_BYTES)"
+        ),
+        "方案文本超过 {size} 字节；方案文件至多这么大（MAX_SCHEME_BYTES）",
+    ),
+    (
+        "invalid scheme {source}: {n} problems, the first {m} by line listed",
+        "方案 {source} 无效：共 {n} 个问题，按行列出前 {m} 个",
+    ),
+    (
+        "invalid data {source}: {n} problems, the first {m} by line listed",
+        "数据 {source} 无效：共 {n} 个问题，按行列出前 {m} 个",
+    ),
+    ("invalid scheme {source}", "方案 {source} 无效"),
+    ("invalid data {source}", "数据 {source} 无效"),
+    ("invalid indicator", "指标无效"),
+    ("{n} problems", "{n} 个问题"),
+    # -- scheme and data file contents (files.py) -------------------------------
+    ("got {value}, a {type}", "实为 {value}，类型 {type}"),
+    ("{key} is required (text)", "缺少 {key}（文本）"),
+    ("{key} must be text ({got})", "{key} 应为文本（{got}）"),
+    ("{key} must be a finite number ({got})", "{key} 应为有限的数（{got}）"),
+    ("{key} must be a whole number ({got})", "{key} 应为整数（{got}）"),
+    ("{key} must be a table ({got})", "{key} 应为表（{got}）"),
+    ("{key} must be a list of text ({got})", "{key} 应为文本的列表（{got}）"),
+    ("{key} must be a list of tables ({got})", "{key} 应为表的列表（{got}）"),
+    ("expected a table ({got})", "应为表（{got}）"),
+    ("expected a list of tables ({got})", "应为表的列表（{got}）"),
+    ("expected a list of [[node]] tables", "应为 [[node]] 表的列表"),
+    (
+        "unknown key {key}; did you mean {close}? (expected one of {allowed})",
+        "未知的键 {key}；是否想写 {close}？（应为以下之一：{allowed}）",
+    ),
+    (
+        "unknown key {key} (expected one of {allowed})",
+        "未知的键 {key}（应为以下之一：{allowed}）",
+    ),
+    (
+        "a [scheme] table with 'id' and 'name' is required",
+        "需要含 'id' 与 'name' 的 [scheme] 表",
+    ),
+    (
+        "the tree is {depth} levels deep here; at most {limit} are read",
+        "此处树深 {depth} 层；至多读取 {limit} 层",
+    ),
+    ("a scheme document is a table ({got})", "方案文档应为表（{got}）"),
+    ("a data document is a table ({got})", "数据文档应为表（{got}）"),
+    ("an indicator is a table ({got})", "指标应为表（{got}）"),
+    (
+        "an input is a number, a percentage text or a list of numbers ({got})",
+        "输入应为数字、百分比文本或数字列表（{got}）",
+    ),
+    (
+        "'direction' must be 'higher', 'lower' or 'qualitative' (got {value})",
+        "'direction' 应为 'higher'、'lower' 或 'qualitative'（实为 {value}）",
+    ),
+    (
+        "'direction' must be 'higher' or 'lower' ({got})",
+        "'direction' 应为 'higher' 或 'lower'（{got}）",
+    ),
+    (
+        "'basis' must be one of {allowed} (got {value})",
+        "'basis' 应为以下之一：{allowed}（实为 {value}）",
+    ),
+    ("formula: {why}", "公式：{why}"),
+    ("rule: {why}", "规则：{why}"),
+    ("target: {why}", "指标值：{why}"),
+    (
+        "a formula gives a number, but the target {target} is a label",
+        "公式得出数字，但指标值 {target} 是等级词",
+    ),
+    (
+        "a formula computes an actual, but the node takes none (no target)",
+        "公式计算实际值，但该节点不取实际值（没有指标值）",
+    ),
+    (
+        (
+            "no indicator {name} in the catalog; did you mean {close}? (give a code or "
+            "name of perfkpi.catalog.indicators(), or a table)"
+        ),
+        (
+            "指标库中没有指标 {name}；是否想写 {close}？"
+            "（给出 perfkpi.catalog.indicators() 中的编号或名称，或一张表）"
+        ),
+    ),
+    (
+        (
+            "no indicator {name} in the catalog (give a code or name of "
+            "perfkpi.catalog.indicators(), or a table)"
+        ),
+        (
+            "指标库中没有指标 {name}"
+            "（给出 perfkpi.catalog.indicators() 中的编号或名称，或一张表）"
+        ),
+    ),
+    (
+        "'grades' must be a scale's name or a table ({got})",
+        "'grades' 应为等级表的名称或一张表（{got}）",
+    ),
+    (
+        "an override is {{node = '…', grade = '…'}} (got {got})",
+        "覆盖项写作 {{node = '…', grade = '…'}}（{got}）",
+    ),
+    (
+        "'not_applicable' must be 'reweight' or 'full' (got {value})",
+        "'not_applicable' 应为 'reweight' 或 'full'（实为 {value}）",
+    ),
+    (
+        "'report_kind' must be one of {allowed} ({got})",
+        "'report_kind' 应为以下之一：{allowed}（{got}）",
+    ),
+    ("cannot write {value}: more than 64 bits", "无法写出 {value}：超过 64 位"),
+    ("cannot write {value}: not a finite number", "无法写出 {value}：不是有限的数"),
+    ("cannot write a {type} ({value})", "无法写出 {type}（{value}）"),
+    # -- scheme structure (scheme.py) -------------------------------------------
+    (
+        "a target must be a Target or its text (got {value})",
+        "指标值应为 Target 或其文本（实为 {value}）",
+    ),
+    (
+        "a node's direction is 'higher', 'lower' or None (got {value})",
+        "节点的 direction 应为 'higher'、'lower' 或 None（实为 {value}）",
+    ),
+    ("points must be a number (got {value})", "分值应为数字（实为 {value}）"),
+    (
+        "a scheme's {field} must be a list (got {value})",
+        "方案的 {field} 应为列表（实为 {value}）",
+    ),
+    (
+        "a scheme's {field} must be text (got {value})",
+        "方案的 {field} 应为文本（实为 {value}）",
+    ),
+    ("a node's code must be text (got {value})", "节点的编号应为文本（实为 {value}）"),
+    (
+        "a node's parent must be a code as text (got {value})",
+        "节点的 parent 应为文本形式的编号（实为 {value}）",
+    ),
+    (
+        "a node's {field} must be text (got {value})",
+        "节点的 {field} 应为文本（实为 {value}）",
+    ),
+    ("node {code} has an empty code", "节点 {code} 的编号为空"),
+    ("unknown parent {code}", "未知的上级 {code}"),
+    (
+        "points must be a finite number >= 0 (got {value})",
+        "分值应为 ≥0 的有限数（实为 {value}）",
+    ),
+    ("a scheme needs at least one node", "方案至少需要一个节点"),
+    ("total points must be > 0 (got {value})", "总分值应 >0（实为 {value}）"),
+    (
+        "node is its own ancestor (a cycle of parents)",
+        "节点是自己的上级（上级关系成环）",
+    ),
+    (
+        "no first-level node (every node has a parent)",
+        "没有一级节点（每个节点都有上级）",
+    ),
+    ("override names unknown node {code}", "覆盖项指向未知节点 {code}"),
+    ("an override's node needs a target", "覆盖项的节点需要指标值"),
+    (
+        "{nodes} have no points, but their parent sums them",
+        "{nodes} 没有分值，但其上级按分值相加",
+    ),
+    (
+        "{children} sum to {total}, not {points}",
+        "{children} 合计 {total}，而不是 {points}",
+    ),
+    (
+        "a node without points is an item and must sit under a 'deduct' node",
+        "没有分值的节点是扣分项，须在 'deduct' 节点之下",
+    ),
+    ("an item needs a target", "扣分项需要指标值"),
+    ("children's points", "下级的分值"),
+    ("an item takes a penalty rule, not {rule}", "扣分项只用扣分规则，而不是 {rule}"),
+    ("an item cannot have children", "扣分项不能有下级"),
+    (
+        "a leaf with points needs a rule (e.g. 'proportional')",
+        "有分值的末级指标需要评分规则（如 'proportional'）",
+    ),
+    (
+        "rule {rule} is for items (nodes without points)",
+        "规则 {rule} 用于扣分项（没有分值的节点）",
+    ),
+    (
+        "rule {rule} scores a leaf, but the node has children",
+        "规则 {rule} 为末级指标计分，但该节点有下级",
+    ),
+    ("rule {rule} needs children", "规则 {rule} 需要下级"),
+    (
+        "a child of 'deduct' node {code} must be an item (no points of its own)",
+        "'deduct' 节点 {code} 的下级须为扣分项（自身没有分值）",
+    ),
+    (
+        "a child of 'mean' node {code} needs points > 0 (its weight)",
+        "'mean' 节点 {code} 的下级需要 >0 的分值（即权重）",
+    ),
+    (
+        "an ordinal node's points must be the top rank {rank}",
+        "序数节点的分值须为最高等次 {rank}",
+    ),
+    (
+        (
+            "code {code} holds invisible or direction-control characters "
+            "({chars}); write it with visible characters only"
+        ),
+        "编号 {code} 含有不可见或方向控制字符（{chars}）；请只用可见字符",
+    ),
+    (
+        (
+            "code {code} looks the same as {other} (they differ only in invisible "
+            "characters, spaces at the ends or character width)"
+        ),
+        "编号 {code} 看起来与 {other} 相同（只差在不可见字符、首尾空格或全半角）",
+    ),
+    (
+        (
+            "code {code} starts with {prefix}, which a batch table reserves for "
+            "its own columns"
+        ),
+        "编号 {code} 以 {prefix} 开头，批量表把它留给自己的列",
+    ),
+    # -- places ---------------------------------------------------------------------
+    ("top level", "顶层"),
+    ("node {code}", "节点 {code}"),
+    ("[scheme] {what}", "[scheme] {what}"),
+    # -- the command line (cli.py) ----------------------------------------------
+    ("only one argument can read standard input", "只能有一个参数读标准输入"),
+    ("there is no standard input to read", "没有可读的标准输入"),
+    (
+        "more than {n} bytes; at most that many are read",
+        "超过 {n} 字节；至多读取这么多",
+    ),
+    ("the scored workbook is written as .xlsx", "评分工作簿写为 .xlsx"),
+    (
+        "give SCHEME and the files or folders to review (or --own)",
+        "请给出 SCHEME 和要复核的文件或文件夹（或用 --own）",
+    ),
+    ("the output would overwrite an input", "输出会覆盖一个输入文件"),
+    (
+        "the review is written as .xlsx (with .html beside) or .html",
+        "复核结果写为 .xlsx（旁附 .html）或 .html",
+    ),
+    ("give SCHEME and STATED, or a workbook", "请给出 SCHEME 和 STATED，或一个工作簿"),
+    ("--check writes text or json", "--check 只输出 text 或 json"),
+    (
+        "--explain, --gap and --what-if write text or json",
+        "--explain、--gap 和 --what-if 只输出 text 或 json",
+    ),
+    ("expected CODE=VALUE, got {pair}", "应为 CODE=VALUE，实为 {pair}"),
+    (
+        (
+            "this is a data file (it gives actuals, findings or inputs), not a scheme: "
+            "give the scheme first, perfkpi validate SCHEME DATA"
+        ),
+        (
+            "这是数据文件（给出实际值、问题或输入），不是方案：请先给出方案，"
+            "perfkpi validate SCHEME DATA"
+        ),
+    ),
+    (
+        "standard output was closed before everything was written",
+        "标准输出在全部写完之前被关闭",
+    ),
+    (
+        (
+            "standard output cannot show {char} in its encoding {encoding}; set "
+            "PYTHONIOENCODING=utf-8 (or LANG to a UTF-8 locale)"
+        ),
+        (
+            "标准输出的编码 {encoding} 无法显示 {char}；请设置 PYTHONIOENCODING=utf-8"
+            "（或把 LANG 设为 UTF-8 区域）"
+        ),
+    ),
+    ("cannot write standard output: {why}", "无法写入标准输出：{why}"),
+    ("interrupted", "已中断"),
+    # -- figures (plot.py) ----------------------------------------------------------
+    (
+        (
+            "figures need matplotlib: install the plot extra with pip install "
+            "'perfkpi[plot]'"
+        ),
+        "作图需要 matplotlib：请用 pip install 'perfkpi[plot]' 安装 plot 附加组件",
+    ),
+)
+"""English templates, as the code writes them, and their Chinese forms."""
+
+_FIELD = re.compile(r"\{(\w+)(?::(\w))?\}")
+_KINDS = {
+    "": ".+?",  # any text
+    "q": r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"",  # a quoted repr
+    "n": r"[0-9][0-9,]*",  # a whole number
+}
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    """Return a pattern matching what *template* produces, a group per field."""
+    parts: list[str] = []
+    pos = 0
+    literal = template.replace("{{", "\x00").replace("}}", "\x01")
+    for match in _FIELD.finditer(literal):
+        parts.append(re.escape(literal[pos : match.start()]))
+        kind = _KINDS[match.group(2) or ""]
+        parts.append(f"(?P<{match.group(1)}>{kind})")
+        pos = match.end()
+    parts.append(re.escape(literal[pos:]))
+    pattern = "".join(parts).replace("\\\x00", "\x00").replace("\\\x01", "\x01")
+    pattern = pattern.replace("\x00", "\\{").replace("\x01", "\\}")
+    return re.compile(pattern, re.DOTALL)
+
+
+def _literal_length(template: str) -> int:
+    return len(_FIELD.sub("", template))
+
+
+@functools.cache
+def _table() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Return the phrases compiled, the most specific (longest literal) first."""
+    ordered = sorted(PHRASES, key=lambda p: -_literal_length(p[0]))
+    return tuple((_compile(en), zh) for en, zh in ordered)
+
+
+@functools.lru_cache(maxsize=4096)
+def phrase(text: str) -> str | None:
+    """Return the Chinese form of an English phrase, or None when none is known.
+
+    The fields a template matches are looked up in turn; a field no template
+    matches is kept as it is (a name, a number, a quoted value), and so is an
+    ``A or B`` list unless every part of it is known.
+    """
+    for pattern, zh in _table():
+        match = pattern.fullmatch(text)
+        if match is not None:
+            fields = {k: _field(v) for k, v in match.groupdict().items()}
+            return zh.format(**fields)
+    return None
+
+
+def _field(value: str) -> str:
+    found = phrase(value)
+    if found is not None:
+        return found
+    parts = value.split(" or ")
+    if len(parts) > 1:
+        known = [phrase(p) for p in parts]
+        if all(k is not None for k in known):
+            return "或".join(k for k in known if k is not None)
+    return value
+
+
+def text(value: object) -> str:
+    """Return *value*'s text in Chinese where known, else its English text."""
+    english = str(value)
+    return phrase(english) or english
+
+
+# -- the frames -------------------------------------------------------------------
+
+
+def _at(text_: str, position: int | None) -> str:
+    if not text_:
+        return ""
+    if position is None:
+        return f"（见于 {text_!r}）"
+    return f"（见于 {text_!r} 字符位置 {position}）"
+
+
+def _place(where: str) -> str:
+    """Translate the description after ``file:line:`` (``node 1.2``, ``top level``)."""
+    head, sep, what = where.rpartition(": ")
+    if sep and what:
+        return f"{head}: {text(what)}"
+    return text(where)
+
+
+def _located(problem: object, where: str) -> str:
+    body = text(problem)
+    return f"{body}（{_place(where)}）" if where else body
+
+
+def _problems(head: str, lines: Sequence[str]) -> str:
+    return "\n".join([f"{head}（{len(lines)} 个问题）", *[f"  - {x}" for x in lines]])
+
+
+def group_line(exc: BaseException) -> str:
+    """Return one problem of a group as the group lists it, in Chinese."""
+    where, problem = getattr(exc, "where", None), getattr(exc, "problem", None)
+    if isinstance(where, str) and problem is not None:
+        return _located(problem, where)
+    return chinese(exc)
+
+
+def _target_syntax(exc: Any) -> str:  # noqa: ANN401 (each class its own)
+    return f"无法读取 {exc.text!r}：字符位置 {exc.position} 处应为{text(exc.expected)}"
+
+
+def _unknown_unit(exc: Any) -> str:  # noqa: ANN401
+    msg = f"未知单位 {exc.symbol!r}{_at(exc.text, exc.position)}"
+    if exc.suggestions:
+        msg += "；是否想写 " + " 或 ".join(repr(s) for s in exc.suggestions) + "？"
+    return msg
+
+
+def _incompatible(exc: Any) -> str:  # noqa: ANN401
+    msg = f"无法比较 {text(exc.given)} 与 {text(exc.expected)}"
+    msg += _at(exc.text, exc.position)
+    if exc.where:
+        msg += f"（{exc.where}）"
+    return msg
+
+
+def _framed(frame: str) -> Callable[[Any], str]:
+    def render(exc: Any) -> str:  # noqa: ANN401
+        return f"{frame}：{_located(exc.problem, exc.where)}"
+
+    return render
+
+
+def _group(exc: Any) -> str:  # noqa: ANN401
+    return _problems(text(exc.message), [group_line(e) for e in exc.exceptions])
+
+
+def _stated(exc: Any) -> str:  # noqa: ANN401
+    head = f"无效的申报数据 {exc.source or '<dict>'}"
+    if len(exc.problems) == 1:
+        return f"{head}：{text(exc.problems[0])}"
+    return _problems(head, [text(p) for p in exc.problems])
+
+
+def _unknown_node(exc: Any) -> str:  # noqa: ANN401
+    return (
+        f"评价中没有节点 {exc.code!r}；应为 'total' 或以下之一：{', '.join(exc.known)}"
+    )
+
+
+def _formula(exc: Any) -> str:  # noqa: ANN401
+    where = "" if exc.position is None else f" 字符位置 {exc.position}"
+    more = f"（{text(exc.detail)}）" if exc.detail else ""
+    return f"公式错误：{text(exc.problem)}（见于 {exc.formula!r}{where}）{more}"
+
+
+def _plain(frame: str) -> Callable[[Any], str]:
+    def render(exc: Any) -> str:  # noqa: ANN401
+        return f"{frame}：{text(exc)}"
+
+    return render
+
+
+# by class name, the most derived first: errors.py cannot import the modules
+# that define their own classes (they import errors.py)
+_FRAMES: Final[tuple[tuple[str, Callable[[Any], str]], ...]] = (
+    ("TargetSyntaxError", _target_syntax),
+    ("UnknownUnitError", _unknown_unit),
+    ("IncompatibleUnitError", _incompatible),
+    ("SchemeValidationError", _group),
+    ("DataValidationError", _group),
+    ("AmbiguousValueError", _framed("数值有歧义")),
+    ("SchemeError", _framed("方案错误")),
+    ("DataError", _framed("数据错误")),
+    ("RuleError", _plain("评分规则错误")),
+    ("StatedError", _stated),
+    ("UnknownNodeError", _unknown_node),
+    ("FormulaZeroDivisionError", _formula),
+    ("FormulaError", _formula),
+    ("ReportError", _plain("报告参数错误")),
+    ("GapError", _plain("无法计算差距")),
+    ("OutputPathError", _plain("输出路径错误")),
+    ("PlotDependencyError", _plain("缺少作图组件")),
+)
+
+
+def chinese(exc: BaseException) -> str:
+    """Return *exc*'s message in Chinese: its class's frame, its parts translated."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    for name, render in _FRAMES:
+        if name in names:
+            return render(exc)
+    return f"错误：{text(exc)}"
