@@ -152,7 +152,13 @@ def test_text_card_total_line(seed: perfkpi.Evaluation) -> None:
 
 
 def test_json_is_to_dict(seed: perfkpi.Evaluation) -> None:
-    assert json.loads(seed.report(format="json")) == seed.to_dict()
+    plain = json.loads(seed.report(format="json"))
+    # what the other formats write besides the data: kind, problems, signature
+    report = plain.pop("report")
+    assert plain == seed.to_dict()
+    assert report["kind"] == "self"
+    assert report["signature"] is None
+    assert len(report["problems"]) == 12  # 6 unmet + 6 findings  # noqa: PLR2004
 
 
 # -- HTML: one self-contained, printable file -----------------------------------------
@@ -465,9 +471,10 @@ def _inline_kinds(tokens: list[Any]) -> set[str]:
 def test_hostile_markdown_stays_text() -> None:
     md = _hostile().report(format="markdown")
     tokens = _markdown_tokens(md)
-    # the report's own headings only: one title, two sections
+    # the report's own headings only: one title, four sections (summary, score
+    # card, indicators, problems)
     headings = [t.tag for t in tokens if t.type == "heading_open"]
-    assert headings == ["h1", "h2", "h2"]
+    assert headings == ["h1", "h2", "h2", "h2", "h2"]
     # no raw HTML, link, image or code span, anywhere
     assert not {t.type for t in tokens} & {"html_block", "html_inline"}
     assert not _inline_kinds(tokens) & {
@@ -477,9 +484,10 @@ def test_hostile_markdown_stays_text() -> None:
         "code_inline",
         "em_open",
     }
-    # one table: a header, two nodes and the total, six cells each
+    # the score card: a header, two nodes and the total, six cells each; the
+    # indicators: a header and the two leaves, nine cells each
     rows = _cells(tokens)
-    assert [len(r) for r in rows] == [6, 6, 6, 6]
+    assert [len(r) for r in rows] == [6, 6, 6, 6, 9, 9, 9]
     assert rows[1][1] == "x # owned"
     assert rows[2][1] == "a | b *bold* [l](http://e) <img src=x onerror=alert(1)>"
     # −1 and the reason, every mark shown as typed, the newline a space
@@ -501,15 +509,16 @@ def test_hostile_markdown_heading_and_opening() -> None:
         "方案 <script>alert(1)</script> # owned — "
         "<script>e</script> | fake | row | 2023 ## h"
     )
-    # after "## 自评结论", the opening is a paragraph, not a heading, though
-    # the period starts its line
-    assert [t.type for t in tokens[3:7]] == [
+    # the kind of evaluation, then "## 自评结论"; the opening is a paragraph,
+    # not a heading, though the period starts its line
+    assert _text_of(tokens[4]) == "评价类型：自评"
+    assert [t.type for t in tokens[6:10]] == [
         "heading_open",
         "inline",
         "heading_close",
         "paragraph_open",
     ]
-    assert _text_of(tokens[7]).startswith(
+    assert _text_of(tokens[10]).startswith(
         "2023 ## h，<script>e</script> | fake | row |绩效自评得分98.90分"
     )
 
@@ -532,18 +541,19 @@ def test_a_name_cannot_start_a_block(name: str, why: str) -> None:
     md = _hostile(name=name, category="", period="", entity="").report(
         format="markdown"
     )
-    kinds = {t.type for t in _markdown_tokens(md)}
+    tokens = _markdown_tokens(md)
+    kinds = {t.type for t in tokens}
+    # one ordered list, the report's own 存在的问题 (the name's 98% is unmet),
+    # each of its items one paragraph of text
+    assert [t.type for t in tokens].count("ordered_list_open") == 1, why
+    # and two bullet lists, the narrative's, one per first-level node
+    assert [t.type for t in tokens].count("bullet_list_open") == 2, why  # noqa: PLR2004
     assert not kinds & {
-        "ordered_list_open",
         "blockquote_open",
         "code_block",
         "fence",
     }, why
-    assert [t.tag for t in _markdown_tokens(md) if t.type == "heading_open"] == [
-        "h1",
-        "h2",
-        "h2",
-    ], why
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2", "h2", "h2"], why
 
 
 def test_hostile_html_is_escaped() -> None:
@@ -579,7 +589,7 @@ def test_any_user_text_is_literal_in_markdown(
         name=name, other=other, reason=reason, entity=entity, period="", category=""
     )
     tokens = _markdown_tokens(ev.report(format="markdown"))
-    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2"]
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2", "h2", "h2"]
     assert not {t.type for t in tokens} & {"html_block", "html_inline", "code_block"}
     assert not _inline_kinds(tokens) & {
         "html_inline",
@@ -588,7 +598,7 @@ def test_any_user_text_is_literal_in_markdown(
         "code_inline",
     }
     rows = _cells(tokens)
-    assert [len(r) for r in rows] == [6, 6, 6, 6]
+    assert [len(r) for r in rows] == [6, 6, 6, 6, 9, 9, 9]
     # what the reader sees is exactly the text, on one line
     assert rows[1][1] == _flat(name)
     assert rows[2][1] == _flat(other)

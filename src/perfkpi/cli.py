@@ -11,6 +11,7 @@ else TOML, or JSON when the text starts with ``{``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -186,6 +187,67 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        msg = f"expected a date as YYYY-MM-DD (got {text!r})"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _add_report(parser: argparse.ArgumentParser) -> None:
+    from perfkpi.report import KINDS  # noqa: PLC0415 (beside FORMATS, imported late)
+
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        default=None,
+        help="who evaluates whom: self (自评), department (部门评价), finance "
+        "(财政评价) or third-party (第三方评价) (default: the scheme's report_kind)",
+    )
+    parser.add_argument(
+        "--sign",
+        action="store_true",
+        help="end the report with a signature block (评价单位, 评价人, 日期), "
+        "its empty fields lines to write on",
+    )
+    parser.add_argument(
+        "--sign-unit", metavar="TEXT", default="", help="评价单位 (implies --sign)"
+    )
+    parser.add_argument(
+        "--sign-evaluator", metavar="TEXT", default="", help="评价人 (implies --sign)"
+    )
+    parser.add_argument(
+        "--sign-date",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        default=None,
+        help="日期 (implies --sign; never today's date unless given)",
+    )
+
+
+def _report(ev: Evaluation, args: argparse.Namespace, inputs: Sequence[str]) -> str:
+    """Return the report the arguments ask for, a workbook's own 偏差原因 kept."""
+    from perfkpi.report import Signature  # noqa: PLC0415 (beside FORMATS)
+
+    signature = None
+    if args.sign or args.sign_unit or args.sign_evaluator or args.sign_date:
+        signature = Signature(args.sign_unit, args.sign_evaluator, args.sign_date)
+    sheets = [f for f in inputs if f != STDIN and _is_workbook(f)]
+    reasons = None
+    if sheets:
+        from perfkpi.excel import read_excel  # noqa: PLC0415 (openpyxl is an extra)
+
+        reasons = read_excel(sheets[-1]).reasons
+    return ev.report(
+        format=args.format,
+        lang=args.lang,
+        kind=args.kind,
+        signature=signature,
+        reasons=reasons,
+    )
+
+
 def _add_strict(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict",
@@ -307,6 +369,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         _DEMO_EPILOG,
     )
     _add_output(demo)
+    _add_report(demo)
     _add_analysis(demo)
     demo.add_argument(
         "--check",
@@ -327,6 +390,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
     )
     ev.add_argument("data", metavar="DATA", help="data file (.toml or .json), or -")
     _add_output(ev)
+    _add_report(ev)
     _add_strict(ev)
     ev.add_argument(
         "-o",
@@ -879,7 +943,7 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0915 (an exit st
             return _check(scheme, DEMO_DATA, args)
         ev = evaluate(scheme, catalog.data(DEMO_DATA))
         if not _analyse(ev, args):
-            sys.stdout.write(ev.report(format=args.format, lang=args.lang))
+            sys.stdout.write(_report(ev, args, []))
     elif command == "evaluate":
         files = [args.scheme, args.data]
         scheme = _scheme(args.scheme, files)
@@ -887,7 +951,7 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0915 (an exit st
         if args.output is not None:
             _write_workbook(ev, args.output, files)
         if not _analyse(ev, args):
-            sys.stdout.write(ev.report(format=args.format, lang=args.lang))
+            sys.stdout.write(_report(ev, args, files))
     elif command == "check":
         if args.stated is None:
             if not _is_workbook(args.scheme):

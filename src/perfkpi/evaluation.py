@@ -42,6 +42,7 @@ from perfkpi.targets import format_number
 
 if TYPE_CHECKING:  # pragma: no cover (the modules import this one)
     import perfkpi.explain
+    import perfkpi.report
     import perfkpi.whatif
 
 __all__ = ["Evaluation", "evaluate"]
@@ -201,8 +202,16 @@ class Evaluation:
             "items": items,
         }
 
-    def report(self, format: str = "text", lang: str = "zh") -> str:  # noqa: A002
-        """Render the score card, the narrative and the deductions.
+    def report(
+        self,
+        format: perfkpi.report.Format = "text",  # noqa: A002
+        lang: perfkpi.report.Lang = "zh",
+        *,
+        kind: perfkpi.report.Kind | None = None,
+        signature: perfkpi.report.Signature | None = None,
+        reasons: Mapping[str, str] | None = None,
+    ) -> str:
+        """Render the score card, the narrative, the indicators and the problems.
 
         Parameters
         ----------
@@ -211,6 +220,20 @@ class Evaluation:
             printable file) or ``"json"``.
         lang
             ``"zh"`` or ``"en"``.
+        kind
+            Who evaluates whom: ``"self"`` (自评), ``"department"`` (部门评价),
+            ``"finance"`` (财政评价) or ``"third-party"`` (第三方评价); by
+            default the scheme's ``report_kind``.
+        signature
+            A :class:`~perfkpi.report.Signature` to end the report with.
+        reasons
+            偏差原因 by node code, kept verbatim.
+
+        Raises
+        ------
+        perfkpi.report.ReportError
+            For an unknown format, language or kind, or a wrong signature or
+            reasons.
 
         See Also
         --------
@@ -218,7 +241,14 @@ class Evaluation:
         """
         from perfkpi.report import render  # noqa: PLC0415 (keeps import light)
 
-        return render(self, format=format, lang=lang)
+        return render(
+            self,
+            format=format,
+            lang=lang,
+            kind=kind,
+            signature=signature,
+            reasons=reasons,
+        )
 
     def explain(self, code: str, lang: str = "zh") -> perfkpi.explain.Explanation:
         """Trace one number: its rule, inputs, formula and rounding.
