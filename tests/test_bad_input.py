@@ -977,7 +977,7 @@ def test_bad_input_on_the_command_line(
     argv: Callable[[Path], list[str]],
     places: list[str],
 ) -> None:
-    assert main(argv(tmp_path)) == 2
+    assert main([*argv(tmp_path), "--lang", "en"]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith("perfkpi: error: ")
     assert "Traceback" not in captured.err

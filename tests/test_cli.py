@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,10 +62,15 @@ def test_validate_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         '[[node]]\ncode = "1"\nname = "a"\npoints = 45\nrule = "deduct"\n',
         encoding="utf-8",
     )
-    assert main(["validate", str(path)]) == 2
+    assert main(["validate", str(path), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert str(path) in err
     assert "first-level points sum to 45, not 50" in err
+    # the same in Chinese, the default
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert "first-level points 合计 45，而不是 50" in err
 
 
 def test_target(capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,8 +86,10 @@ def test_target_unit_mismatch_exits_2(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_target_syntax_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["target", "≥"]) == 2
+    assert main(["target", "≥", "--lang", "en"]) == 2
     assert "character" in capsys.readouterr().err
+    assert main(["target", "≥"]) == 2
+    assert "字符位置" in capsys.readouterr().err
 
 
 def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -178,11 +186,11 @@ def test_stdin_json_with_a_duplicate_key(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _feed(monkeypatch, '{"actuals": {"1": "99%",\n"1": "50%"}}')
-    assert main(["evaluate", _scheme_file(tmp_path), "-"]) == 2
+    assert main(["evaluate", _scheme_file(tmp_path), "-", "--lang", "en"]) == 2
     assert capsys.readouterr().err == (
         "perfkpi: error: invalid data <stdin> (1 problems)\n"
-        "  - malformed JSON at line 2: duplicate key '1' (a key may appear once in "
-        "an object) @ <stdin>:2\n"
+        "<stdin>:2: malformed JSON at line 2: duplicate key '1' (a key may appear "
+        "once in an object)\n"
     )
 
 
@@ -190,9 +198,13 @@ def test_one_argument_reads_stdin(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _feed(monkeypatch, "1\n99\n")
-    assert main(["batch", "-", "-"]) == 2
+    assert main(["batch", "-", "-", "--lang", "en"]) == 2
     assert capsys.readouterr().err == (
         "perfkpi: error: only one argument can read standard input @ <stdin>\n"
+    )
+    assert main(["batch", "-", "-"]) == 2
+    assert capsys.readouterr().err == (
+        "perfkpi: error: 数据错误：只能有一个参数读标准输入（<stdin>）\n"
     )
 
 
@@ -212,7 +224,12 @@ def test_closed_pipe_is_one_line(tmp_path: Path) -> None:
     # 20,000 rows of output, far more than a pipe holds
     table.write_text("1\n" + "99\n" * 20_000, encoding="utf-8")
     process = _perfkpi(
-        "batch", _scheme_file(tmp_path), str(table), stdout=subprocess.PIPE
+        "batch",
+        _scheme_file(tmp_path),
+        str(table),
+        "--lang",
+        "en",
+        stdout=subprocess.PIPE,
     )
     assert process.stdout is not None
     try:
@@ -230,7 +247,7 @@ def test_closed_pipe_is_one_line(tmp_path: Path) -> None:
 
 def test_terminal_that_cannot_show_chinese_is_one_line() -> None:
     env = {**os.environ, "PYTHONIOENCODING": "ascii"}
-    process = _perfkpi("demo", stdout=subprocess.DEVNULL, env=env)
+    process = _perfkpi("demo", "--lang", "en", stdout=subprocess.DEVNULL, env=env)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2
     assert err.decode() == (
@@ -243,7 +260,7 @@ def test_terminal_that_cannot_show_chinese_is_one_line() -> None:
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_full_disk_is_one_line(tmp_path: Path) -> None:
     with Path("/dev/full").open("wb") as full:
-        process = _perfkpi("demo", stdout=full)
+        process = _perfkpi("demo", "--lang", "en", stdout=full)
         _, err = process.communicate(timeout=60)
     assert process.returncode == 2
     assert err.decode() == (
@@ -255,7 +272,7 @@ def test_full_disk_is_one_line(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2
     assert err.decode() == (
-        "perfkpi: error: cannot write: No space left on device @ /dev/full\n"
+        "perfkpi: error: 数据错误：无法写入：设备上没有剩余空间（/dev/full）\n"
     )
 
 
@@ -265,7 +282,7 @@ def test_fifo_argument_is_refused(
 ) -> None:
     fifo = tmp_path / "t.csv"
     os.mkfifo(fifo)
-    assert main(["batch", _scheme_file(tmp_path), str(fifo)]) == 2
+    assert main(["batch", _scheme_file(tmp_path), str(fifo), "--lang", "en"]) == 2
     assert capsys.readouterr().err == (
         "perfkpi: error: a FIFO (named pipe), not a regular file: perfkpi reads "
         f"regular files only (the command line reads standard input from -) @ {fifo}\n"
@@ -309,7 +326,7 @@ def test_json_for_analyses_validate_and_target(
     # 9.98 → 10: the total gains 0.02
     assert json.loads(capsys.readouterr().out)["what_if"]["delta"] == 0.02
     # an analysis is never written as HTML or Markdown without a word
-    assert main(["demo", "--explain", "1.2", "--format", "html"]) == 2
+    assert main(["demo", "--explain", "1.2", "--format", "html", "--lang", "en"]) == 2
     assert "write text or json" in capsys.readouterr().err
     scheme = str(Path(catalog.__file__).parent / "schemes" / "gz-dept-overall.toml")
     assert main(["validate", scheme, "--format", "json"]) == 0
@@ -325,7 +342,96 @@ def test_json_for_analyses_validate_and_target(
 
 def test_validate_given_a_data_file_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     data = Path(catalog.__file__).parent / "data" / "gz-internet-court-2022.toml"
-    assert main(["validate", str(data)]) == 2
+    assert main(["validate", str(data), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "this is a data file" in err
     assert "perfkpi validate SCHEME DATA" in err
+    assert main(["validate", str(data)]) == 2
+    assert "这是数据文件" in capsys.readouterr().err
+
+
+_TWO_TYPOS = """\
+[scheme]
+id = "x"
+name = "X"
+
+[[node]]
+code = "1"
+name = "a"
+points = 10
+rul = "ratio"
+target = "≥90%"
+
+[[node]]
+code = "2"
+name = "b"
+pionts = 5
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_file_problems_as_file_line_message(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+) -> None:
+    # the form editors and CI problem matchers read: one problem a line
+    (tmp_path / "scheme.toml").write_text(_TWO_TYPOS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "scheme.toml", "--lang", lang]) == 2
+    heading, *problems = capsys.readouterr().err.splitlines()
+    assert heading.startswith("perfkpi: error: ")
+    assert len(problems) == 2
+    assert all(re.match(r"^scheme.toml:\d+: ", p) for p in problems), problems
+    # rul is on line 9 of the file, pionts on line 15
+    if lang == "en":
+        assert heading == "perfkpi: error: invalid scheme scheme.toml (2 problems)"
+        assert problems[0].startswith(
+            "scheme.toml:9: node 1: unknown key 'rul'; did you mean 'rule'? "
+        )
+        assert problems[1].startswith(
+            "scheme.toml:15: node 2: unknown key 'pionts'; did you mean 'points'? "
+        )
+    else:
+        assert heading == "perfkpi: error: 方案 scheme.toml 无效（2 个问题）"
+        assert problems[0].startswith(
+            "scheme.toml:9: 节点 1: 未知的键 'rul'；是否想写 'rule'？"
+        )
+        assert problems[1].startswith(
+            "scheme.toml:15: 节点 2: 未知的键 'pionts'；是否想写 'points'？"
+        )
+
+
+def test_malformed_json_gives_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{\n  "scheme": {"id": "x",}\n}\n', encoding="utf-8")
+    assert main(["validate", str(path), "--lang", "en"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    # after the stray comma (column 23) comes "}" at column 24, not a key
+    assert lines[1].startswith(f"{path}:2:24: malformed JSON at line 2, column 24")
+
+
+_COMMANDS = [
+    "demo",
+    "evaluate",
+    "check",
+    "review",
+    "plot",
+    "batch",
+    "validate",
+    "target",
+    "review-targets",
+    "catalog",
+]
+
+
+@pytest.mark.parametrize("command", _COMMANDS)
+def test_every_command_takes_lang(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "--lang {zh,en}" in capsys.readouterr().out

@@ -22,10 +22,13 @@ from typing import Any, Literal
 from perfkpi import catalog
 from perfkpi.deductions import Data
 from perfkpi.errors import (
+    LANGS,
     DataError,
+    Lang,
     PerfKPIError,
     PerfKPIWarning,
     SchemeValidationError,
+    message,
 )
 from perfkpi.evaluation import Evaluation, evaluate
 from perfkpi.files import (
@@ -35,7 +38,7 @@ from perfkpi.files import (
     load_scheme,
     scheme_from_text,
 )
-from perfkpi.report import FORMATS, LANGS
+from perfkpi.report import FORMATS
 from perfkpi.scheme import Scheme
 from perfkpi.targets import parse_target
 
@@ -513,6 +516,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         "--id-column", metavar="NAME", help="a column that labels the rows"
     )
     _add_strict(bat)
+    _add_error_lang(bat)
 
     val = _sub(
         sub,
@@ -529,6 +533,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         help="a data file to check against the scheme too",
     )
     _add_text_or_json(val)
+    _add_error_lang(val)
 
     tgt = _sub(
         sub,
@@ -542,6 +547,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         "actual", metavar="ACTUAL", nargs="?", help='e.g. 99.66 or "45分钟"'
     )
     _add_text_or_json(tgt)
+    _add_error_lang(tgt)
 
     _add_review_targets(sub)
 
@@ -576,6 +582,15 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         help="output format (default: text)",
     )
     return parser
+
+
+def _add_error_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="zh",
+        help="language of the error messages (default: zh)",
+    )
 
 
 def _add_text_or_json(parser: argparse.ArgumentParser) -> None:
@@ -1039,6 +1054,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         # a negative target or actual such as "-5%以下" is a value, not an option
         words = _target_words(words)
+    args: argparse.Namespace | None = None
     try:
         args = _parser().parse_args(words)
         with warnings.catch_warnings():
@@ -1046,38 +1062,112 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = _run(args)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
     except (SchemeValidationError, PerfKPIError) as exc:
-        _error(str(exc))
+        _error(_located(exc, _lang(args)))
         return 2
     except BrokenPipeError:
         _drop_stdout()
-        _error("standard output was closed before everything was written")
+        _error(_say("standard output was closed before everything was written", args))
         return 2
     except UnicodeEncodeError as exc:
         shown = exc.object[exc.start]
         _error(
-            f"standard output cannot show {shown!r} in its encoding "
-            f"{exc.encoding}; set PYTHONIOENCODING=utf-8 (or LANG to a UTF-8 "
-            "locale)"
+            _say(
+                f"standard output cannot show {shown!r} in its encoding "
+                f"{exc.encoding}; set PYTHONIOENCODING=utf-8 (or LANG to a UTF-8 "
+                "locale)",
+                args,
+            )
         )
         return 2
     except OSError as exc:
-        _error(_os_problem(exc))
+        _error(_say(_os_problem(exc), args))
         return 2
     except KeyboardInterrupt:
-        _error("interrupted")
+        _error(_say("interrupted", args))
         return 130
     return status
 
 
+def _lang(args: argparse.Namespace | None) -> Lang:
+    """Return the language of the messages: ``--lang``, else Chinese."""
+    lang = getattr(args, "lang", None)
+    return "en" if lang == "en" else "zh"
+
+
+def _say(text: str, args: argparse.Namespace | None) -> str:
+    """Return one of the command line's own messages in the command's language."""
+    if _lang(args) == "en":
+        return text
+    from perfkpi._messages import text as chinese  # noqa: PLC0415
+
+    return chinese(text)
+
+
+def _located(exc: BaseException, lang: Lang) -> str:
+    """Return *exc*'s message in *lang*; a problem with a line as ``file:line: …``.
+
+    A group of problems is its heading, then one line per problem: those whose
+    file and line are known as ``file:line: place: problem`` (``file:line:col``
+    when the column is known), the form editors and CI problem matchers read.
+    A single error keeps its one line.
+    """
+    text = message(exc, lang)
+    problems = getattr(exc, "exceptions", None)
+    if not isinstance(problems, tuple) or not any(_line_of(e) for e in problems):
+        return text
+    heading = text.splitlines()[0]
+    lines = [heading]
+    for problem in problems:
+        line = _line_of(problem)
+        if line is None:
+            lines.append(f"  - {_unlocated(problem, lang)}")
+        else:
+            lines.append(f"{line}: {_problem_text(problem, lang)}")
+    return "\n".join(lines)
+
+
+def _unlocated(problem: BaseException, lang: Lang) -> str:
+    """Return a problem of a group as the group lists it, in *lang*."""
+    if lang == "en":
+        return str(problem)
+    from perfkpi._messages import group_line  # noqa: PLC0415
+
+    return group_line(problem)
+
+
+def _line_of(problem: BaseException) -> str | None:
+    """Return ``file:line`` (or ``file:line:col``) of *problem*, if known."""
+    file, line = getattr(problem, "file", None), getattr(problem, "line", None)
+    if not file or not isinstance(line, int):
+        return None
+    column = getattr(problem, "column", None)
+    return f"{file}:{line}" + (f":{column}" if isinstance(column, int) else "")
+
+
+def _problem_text(problem: BaseException, lang: Lang) -> str:
+    """Return ``place: problem`` of a located problem, without its file and line."""
+    from perfkpi._messages import text as chinese  # noqa: PLC0415
+
+    where = str(getattr(problem, "where", ""))
+    what = str(getattr(problem, "problem", problem))
+    head = f"{getattr(problem, 'file', '')}:{getattr(problem, 'line', '')}"
+    place = (
+        where.removeprefix(head).removeprefix(": ") if where.startswith(head) else ""
+    )
+    if lang == "zh":
+        what, place = chinese(what), chinese(place) if place else ""
+    return f"{place}: {what}" if place else what
+
+
 def _target_words(words: list[str]) -> list[str]:
-    """Put ``--`` before a target's values, keeping ``--format`` an option."""
+    """Put ``--`` before a target's values, keeping ``--format`` and ``--lang``."""
     options: list[str] = []
     values: list[str] = []
     rest = iter(words[1:])
     for word in rest:
-        if word == "--format":
+        if word in ("--format", "--lang"):
             options += [word, next(rest, "")]
-        elif word.startswith("--format="):
+        elif word.startswith(("--format=", "--lang=")):
             options.append(word)
         else:
             values.append(word)
