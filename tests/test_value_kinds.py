@@ -252,7 +252,14 @@ SAMPLE_TARGETS: dict[str, list[tuple[str, object, object]]] = {
     "date": [("2022年12月31日前", "2022年12月30日", dt.date(2023, 1, 15))],
     "rank": [("全市第一", "第1名", "第3名")],
     "label": [("是", "是", "否")],
+    # prior 80 %: 较上年提高5% is ≥84 % (80 × 1.05), met by 84 %, missed by 83 %;
+    # 较上年下降10% with prior 2 小时 is ≤1.8 小时 (108 分钟)
+    "relative": [
+        ("较上年提高5%", "84%", "83%"),
+        ("较上年下降10%", "108分钟", "2小时"),
+    ],
 }
+PRIOR = {"较上年提高5%": "80%", "较上年下降10%": "2小时"}
 
 
 def test_sample_rules_cover_every_scoring_rule() -> None:
@@ -313,8 +320,9 @@ def test_every_rule_and_value_kind_scores_as_the_table_says(
             continue  # the target is not what these rules score
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            good = evaluate(scheme, {node_code: met}).total
-            bad = evaluate(scheme, {node_code: missed}).total
+            prior = {node_code: PRIOR[target]} if target in PRIOR else {}
+            good = evaluate(scheme, Data({node_code: met}, prior=prior)).total
+            bad = evaluate(scheme, Data({node_code: missed}, prior=prior)).total
         # a met target never scores less than a missed one, and never more
         # than the points
         assert 0 <= bad <= good <= scheme.points

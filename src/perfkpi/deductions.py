@@ -197,6 +197,10 @@ def _actuals(mapping: Mapping[str, object]) -> Mapping[str, object]:
     return _freeze(mapping, "actuals")
 
 
+def _prior(mapping: Mapping[str, object]) -> Mapping[str, object]:
+    return _freeze(mapping, "prior")
+
+
 def _inputs(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return _freeze(mapping, "inputs")
 
@@ -261,11 +265,16 @@ class Data:
         Who is evaluated (``广州互联网法院``).
     period
         The period evaluated (``2022``).
+    prior
+        Prior-year values (上年) by node code: a number or text with its unit
+        (``"80%"``), read by the node's relative target (``较上年提高5%``),
+        which resolves to an absolute target for this entity
+        (:meth:`perfkpi.targets.Target.resolve`).
 
     Raises
     ------
     DataError
-        Naming the field: *actuals* or *inputs* that is not a mapping,
+        Naming the field: *actuals*, *inputs* or *prior* that is not a mapping,
         *findings*, *items* or *adjustments* that is not a list of
         :class:`Finding`, :class:`Item` or :class:`Adjustment`,
         *not_applicable* that is not a list of codes, or an *entity* or
@@ -284,6 +293,9 @@ class Data:
     inputs: Mapping[str, Any] = attrs.field(factory=dict, converter=_inputs, hash=False)
     entity: str = attrs.field(default="", validator=_text)
     period: str = attrs.field(default="", validator=_text)
+    prior: Mapping[str, object] = attrs.field(
+        factory=dict, converter=_prior, hash=False
+    )
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Data:
@@ -291,8 +303,9 @@ class Data:
 
         Either the file form ``{"actuals": {...}, "findings": [...],
         "items": [...], "not_applicable": [...], "adjustments": [...],
-        "inputs": {...}, "entity": ..., "period": ...}`` or a plain mapping of
-        node code to actual value.
+        "inputs": {...}, "prior": {...}, "entity": ..., "period": ...}`` or a
+        plain mapping of node code to actual value.  The prior-year table may
+        also be called ``上年``.
 
         Raises
         ------
@@ -308,6 +321,8 @@ class Data:
             "inputs",
             "entity",
             "period",
+            "prior",
+            "上年",
         }
         if not (set(raw) & (keys - {"entity", "period"})):
             return cls(actuals=raw)
@@ -343,6 +358,13 @@ class Data:
             raise DataError(
                 "inputs", f"expected a table of name = value, got {inputs!r}"
             )
+        if "prior" in raw and "上年" in raw:
+            raise DataError("prior", "give the prior-year table once, as 'prior'")
+        prior = raw.get("prior", raw.get("上年", {}))
+        if not isinstance(prior, Mapping):
+            raise DataError(
+                "prior", f"expected a table of code = prior-year value, got {prior!r}"
+            )
         return cls(
             actuals=actuals,
             findings=findings,
@@ -352,6 +374,7 @@ class Data:
             inputs=inputs,
             entity=str(raw.get("entity", "")),
             period=str(raw.get("period", "")),
+            prior=prior,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -364,6 +387,7 @@ class Data:
             "not_applicable": list(self.not_applicable),
             "adjustments": [attrs.asdict(a) for a in self.adjustments],
             "inputs": dict(self.inputs),
+            "prior": dict(self.prior),
             "items": [
                 {**attrs.asdict(i, recurse=False), "target": str(i.target)}
                 for i in self.items

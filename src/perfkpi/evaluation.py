@@ -33,12 +33,17 @@ import numpy as np
 from perfkpi import _wording
 from perfkpi._frozen import FrozenDict
 from perfkpi.deductions import Data, Deduction, Finding, Item
-from perfkpi.errors import DataError, SchemeValidationError
+from perfkpi.errors import (
+    DataError,
+    IncompatibleUnitError,
+    PerfKPIError,
+    SchemeValidationError,
+)
 from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, compile_plan, effective_rule
 from perfkpi.rules import Deduct, Proportional, RuleBase, Shortfall, _strict
 from perfkpi.scheme import Node, Scheme
-from perfkpi.targets import format_number
+from perfkpi.targets import Target, format_number, parse_quantity
 
 if TYPE_CHECKING:  # pragma: no cover (the modules import this one)
     import perfkpi.explain
@@ -361,6 +366,67 @@ def _with_items(scheme: Scheme, data: Data) -> tuple[Scheme, Data]:
     return merged, attrs.evolve(data, items=items)
 
 
+def _with_prior(scheme: Scheme, data: Data) -> Scheme:
+    """Resolve each relative target (较上年提高5%) with the entity's prior value."""
+    relative = {
+        node.code: node.target.source or node.target
+        for node in scheme.nodes
+        if node.target is not None
+        and (node.target.relative or node.target.source is not None)
+    }
+    for code in data.prior:
+        if code not in scheme:
+            raise DataError("prior", f"prior-year value for unknown node {code!r}")
+        if code not in relative:
+            msg = (
+                f"node {code}'s target {scheme.node(code).target} is not relative "
+                "to the prior year: its prior-year value would not be read"
+            )
+            raise DataError(f"prior.{code}", msg)
+    if not relative:
+        return scheme
+    out: list[Node] = []
+    for node in scheme.nodes:
+        target = relative.get(node.code)
+        if target is None or any(
+            node.code == na or _is_below(scheme, node.code, na)
+            for na in data.not_applicable
+            if na in scheme
+        ):
+            out.append(node)
+            continue
+        unit = node.indicator.unit if node.indicator is not None else ""
+        resolved = target.resolve(
+            data.prior.get(node.code), unit=unit or None, where=node.code
+        )
+        _same_dimension(resolved, data.actuals.get(node.code), node.code)
+        out.append(attrs.evolve(node, target=resolved))
+    try:
+        return attrs.evolve(scheme, nodes=tuple(out))
+    except SchemeValidationError as exc:
+        first = exc.exceptions[0]
+        where, problem = getattr(first, "where", ""), getattr(first, "problem", first)
+        msg = f"the target resolved with the prior-year value: {problem}"
+        raise DataError(where, msg) from None
+
+
+def _same_dimension(target: Target, actual: object, code: str) -> None:
+    """Refuse a prior value in another dimension than the actual, naming both."""
+    prior = target.prior
+    if prior is None or prior.unit is None or not isinstance(actual, str):
+        return
+    try:
+        unit = parse_quantity(actual).unit
+    except PerfKPIError:
+        return  # the actual's own error comes when it is read
+    if unit is not None and unit.dimension != prior.unit.dimension:
+        raise IncompatibleUnitError(
+            f"上年 {prior} ({prior.unit.dimension})",
+            f"the actual {actual} ({unit.dimension})",
+            where=code,
+        )
+
+
 @functools.lru_cache(maxsize=128)
 def _plan(scheme: Scheme) -> Plan:
     return compile_plan(scheme)
@@ -480,9 +546,13 @@ def evaluate(
     ------
     DataError
         For a missing, NaN or infinite actual, an actual or finding for an
-        unknown node, or an actual the target cannot read, naming the node.
+        unknown node, or an actual the target cannot read, naming the node;
+        for a relative target (``较上年提高5%``) without a prior-year value in
+        ``data.prior``, or a prior value for a node whose target is not
+        relative.
     IncompatibleUnitError
-        If an actual's unit measures another dimension than its target's.
+        If an actual's unit measures another dimension than its target's, or a
+        prior-year value's than its change or its actual.
     AmbiguousValueError
         Under ``strict=True``, for a value that reads two ways 100× apart.
 
@@ -523,6 +593,7 @@ def _evaluate(scheme: Scheme, data: Data | Mapping[str, Any]) -> Evaluation:
 
         data = compute_actuals(scheme, data)
     scheme, data = _with_items(scheme, data)
+    scheme = _with_prior(scheme, data)
     plan = _plan(scheme)
     values, na = _inputs(plan, data)
     findings, resolved = _findings(plan, data)

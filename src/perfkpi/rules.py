@@ -144,11 +144,21 @@ def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
 
 # -- value kinds ----------------------------------------------------------------
 
-ValueKind = Literal["positive", "signed", "date", "rank", "label"]
+ValueKind = Literal["positive", "signed", "date", "rank", "label", "relative"]
 """What a target measures, as far as scoring is concerned (see :func:`value_kind`)."""
 
-VALUE_KINDS: tuple[ValueKind, ...] = ("positive", "signed", "date", "rank", "label")
+VALUE_KINDS: tuple[ValueKind, ...] = (
+    "positive",
+    "signed",
+    "date",
+    "rank",
+    "label",
+    "relative",
+)
 """Every value kind, in the order of the documentation's table."""
+
+_ABSOLUTE: frozenset[ValueKind] = frozenset(VALUE_KINDS) - {"relative"}
+"""The kinds a target has on its own, without a prior-year value."""
 
 _KIND_TEXT: dict[ValueKind, str] = {
     "positive": "a quantity above zero (≥95%, ≤1小时)",
@@ -156,6 +166,7 @@ _KIND_TEXT: dict[ValueKind, str] = {
     "date": "a date (2022年12月31日前)",
     "rank": "a rank (全市第一, 前三)",
     "label": "a label or tier (是, 良以上, 达成年度指标)",
+    "relative": "relative to the prior-year value (较上年提高5%, 不低于上年)",
 }
 
 _ADVICE: dict[ValueKind, str] = {
@@ -164,6 +175,10 @@ _ADVICE: dict[ValueKind, str] = {
     "date": "use 'deadline' (逾期扣分) or 'all-or-nothing'",
     "rank": "use 'all-or-nothing', 'per-point' (每下降一名扣x分) or 'bands'",
     "label": "use 'all-or-nothing' or 'qualitative'",
+    "relative": (
+        "use 'proportional', 'all-or-nothing' or 'per-point', which score it "
+        "once the prior-year value resolves it"
+    ),
 }
 
 
@@ -173,6 +188,7 @@ _PROPOSE: dict[ValueKind, str] = {
     "date": "(use `deadline`)",
     "rank": "(use `all-or-nothing`, `per-point`)",
     "label": "(use `all-or-nothing`, `qualitative`)",
+    "relative": "(use `proportional`, `all-or-nothing`)",
 }
 
 
@@ -181,7 +197,10 @@ def value_kind(target: Target) -> ValueKind:
 
     A quantity is ``"positive"`` when every finite end of its interval is above
     zero, so that a ratio ``actual / target`` means something; otherwise
-    ``"signed"``.  Dates, ranks and labels are their own kinds.
+    ``"signed"``.  Dates, ranks and labels are their own kinds, and so is a
+    target relative to the prior-year value (``较上年提高5%``): it is scored
+    as the absolute target it resolves to for each entity, by the rules that
+    read ``"relative"``.
 
     Raises
     ------
@@ -192,8 +211,8 @@ def value_kind(target: Target) -> ValueKind:
     --------
     >>> from perfkpi import parse_target
     >>> [value_kind(parse_target(t)) for t in
-    ...  ("≥95%", "≤0%", "2022年12月31日前", "全市第一", "是")]
-    ['positive', 'signed', 'date', 'rank', 'label']
+    ...  ("≥95%", "≤0%", "2022年12月31日前", "全市第一", "是", "较上年提高5%")]
+    ['positive', 'signed', 'date', 'rank', 'label', 'relative']
     """
     kind = _checks.instance(target, Target, "the target").kind
     if kind != "quantity":
@@ -389,7 +408,7 @@ class RuleBase:
     kind: ClassVar[str]
     role: ClassVar[Role]
     needs_target: ClassVar[bool] = False
-    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(VALUE_KINDS)
+    target_kinds: ClassVar[frozenset[ValueKind]] = _ABSOLUTE
     """The kinds of target the rule can read (see :func:`value_kind`)."""
     actual_text: ClassVar[str] = "a number or text in the target's unit"
     """What the rule reads as an actual, for the documentation's table."""
@@ -406,6 +425,16 @@ class RuleBase:
             kind = value_kind(node.target)
             if kind not in self.target_kinds:
                 yield _kind_misfit(self, node.target, kind)
+
+    def _relative_problems(self, node: Node) -> Iterator[str]:
+        """Yield the misfit of a relative target, for rules that read no kind."""
+        target = node.target
+        if (
+            target is not None
+            and target.relative
+            and "relative" not in self.target_kinds
+        ):
+            yield _kind_misfit(self, target, "relative")
 
     def read(self, actual: object, node: Node, where: str) -> float:
         """Return *actual* as the number this rule's kernel works on.
@@ -490,7 +519,7 @@ class Proportional(RuleBase):
     kind: ClassVar[str] = "proportional"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
-    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive"})
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive", "relative"})
 
     def problems(self, node: Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
@@ -542,7 +571,7 @@ class LowerLinear(RuleBase):
     kind: ClassVar[str] = "lower-linear"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
-    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive"})
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive", "relative"})
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
@@ -574,6 +603,7 @@ class AllOrNothing(RuleBase):
     """
 
     kind: ClassVar[str] = "all-or-nothing"
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(VALUE_KINDS)
     actual_text: ClassVar[str] = "whatever the target reads"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
@@ -673,7 +703,7 @@ class PerPoint(RuleBase):
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
     target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(
-        {"positive", "signed", "rank"}
+        {"positive", "signed", "rank", "relative"}
     )
 
     def describe(self, lang: str = "zh") -> str:
@@ -729,7 +759,7 @@ class PerBlock(RuleBase):
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
     target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(
-        {"positive", "signed", "rank"}
+        {"positive", "signed", "rank", "relative"}
     )
 
     def describe(self, lang: str = "zh") -> str:
@@ -901,6 +931,7 @@ class Bands(RuleBase):
 
     def problems(self, node: Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
+        yield from self._relative_problems(node)
         units = {b.when.unit for b in self.bands}
         if len(units) > 1:
             yield "the bands of one rule must share a unit"
@@ -999,6 +1030,7 @@ class Categorical(RuleBase):
 
     def problems(self, node: Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
+        yield from self._relative_problems(node)
         for label, points in self.scores.items():
             if node.points is not None and points > node.points:
                 yield f"category {label!r} gives more than the node's points"
@@ -1245,7 +1277,9 @@ class Distance(RuleBase):
     kind: ClassVar[str] = "distance"
     role: ClassVar[Role] = "score"
     needs_target: ClassVar[bool] = True
-    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive", "signed"})
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(
+        {"positive", "signed", "relative"}
+    )
 
     def problems(self, node: Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
@@ -1448,6 +1482,7 @@ class PerUnmet(RuleBase):
     points: float = attrs.field(default=1.0, validator=_non_negative)
 
     kind: ClassVar[str] = "per-unmet"
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset(VALUE_KINDS)
     actual_text: ClassVar[str] = "whatever the target reads"
     role: ClassVar[Role] = "penalty"
     needs_target: ClassVar[bool] = True
@@ -1495,7 +1530,7 @@ class Shortfall(RuleBase):
     kind: ClassVar[str] = "shortfall"
     role: ClassVar[Role] = "penalty"
     needs_target: ClassVar[bool] = True
-    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive"})
+    target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive", "relative"})
 
     def problems(self, node: Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
@@ -1785,6 +1820,7 @@ class Grade(RuleBase):
 
     def problems(self, node: Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
+        yield from self._relative_problems(node)
         from perfkpi.grades import ORDINAL_SCALES  # noqa: PLC0415
 
         scale = ORDINAL_SCALES.get(self.scale)
@@ -1920,6 +1956,7 @@ def value_kind_table() -> str:
         "date": "date",
         "rank": "rank",
         "label": "label",
+        "relative": "relative (较上年)",
     }
     lines = [
         "| rule | " + " | ".join(heads[k] for k in VALUE_KINDS) + " | actual |",
@@ -1929,12 +1966,13 @@ def value_kind_table() -> str:
         if cls.role == "aggregate":
             continue
         note = _TARGET_NOTES.get(kind)
+        cells = [
+            "✓" if k in cls.target_kinds else f"✗ {_PROPOSE[k]}" for k in VALUE_KINDS
+        ]
         if note is not None:
-            cells = [f"any ({note})" if i == 0 else "any" for i in range(5)]
-        else:
             cells = [
-                "✓" if k in cls.target_kinds else f"✗ {_PROPOSE[k]}"
-                for k in VALUE_KINDS
+                f"any ({note})" if i == 0 else "any" if k in _ABSOLUTE else cells[i]
+                for i, k in enumerate(VALUE_KINDS)
             ]
         lines.append(f"| `{kind}` | " + " | ".join(cells) + f" | {cls.actual_text} |")
     return "\n".join(lines) + "\n"

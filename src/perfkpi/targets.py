@@ -87,8 +87,8 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from typing import Literal, NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Literal, NamedTuple, TypeVar
 
 import attrs
 import numpy as np
@@ -106,6 +106,7 @@ from perfkpi.units import (
     RANK_UNIT,
     Unit,
     UnitRegistry,
+    _divisible,
     convert,
 )
 
@@ -127,6 +128,7 @@ __all__ = [
 Direction = Literal["higher", "lower"]
 Style = Literal["canonical", "zh", "ascii"]
 Kind = Literal["quantity", "label", "date", "rank"]
+TargetKind = Literal["quantity", "label", "date", "rank", "relative"]
 
 
 class Comparator(enum.StrEnum):
@@ -370,6 +372,12 @@ def _as_float(value: object, where: str) -> float:
     return number
 
 
+def _prior_text(prior: object) -> str:
+    if isinstance(prior, float | int) and not isinstance(prior, bool):
+        return format_number(prior)
+    return f"{prior}"[:60]
+
+
 # -- the target -----------------------------------------------------------------
 
 _MAX_ORDINAL = dt.date.max.toordinal()
@@ -414,6 +422,18 @@ class Target:
         The label scale of a qualitative target.
     qualifier
         For a rank, the place it is among (``全市`` in ``全市第一``).
+    relative
+        Whether the target is relative to the prior-year value (上年):
+        *value* is then the size of the change, ``≥`` a rise and ``≤`` a fall.
+        In a ratio unit (``%``, ``‰``) the change is a share of the prior
+        value (``较上年提高5%``: ≥ prior × 1.05); in any other unit it is added
+        to it (``较上年提高5个百分点``: ≥ prior + 5 points); without a unit and
+        with value 0 it is the prior value itself (``不低于上年``).  Such a
+        target has no bounds until :meth:`resolve` gives it a prior value.
+    source, prior
+        For a target resolved from a relative one: that relative target and
+        the prior-year value it was resolved with; the text says all three
+        (``较上年提高5%（上年80%，即≥84%）``).
 
     Raises
     ------
@@ -426,7 +446,9 @@ class Target:
         If the fields do not make a target: a range without an upper end (or
         another comparator with one), a value that is not finite, an empty
         range, a label rank off its scale, a date or rank that is not a whole
-        day or place, a qualifier on anything but a rank.
+        day or place, a qualifier on anything but a rank; a relative target
+        with a negative change, a range, ``=``, or ``>``/``<`` with a change;
+        a *source* that is not relative or without a *prior*.
     """
 
     comparator: Comparator
@@ -441,6 +463,9 @@ class Target:
     )
     scale: LabelScale | None = None
     qualifier: str = ""
+    relative: bool = False
+    source: Target | None = None
+    prior: Quantity | None = None
 
     def __attrs_post_init__(self) -> None:
         self._check_types()
@@ -500,8 +525,40 @@ class Target:
                 msg = f"a target's {name} must be true or false (got {flag!r:.60})"
                 raise TypeError(msg)
         _checks.text(self.qualifier, "a target's qualifier")
+        relative: object = self.relative
+        if not isinstance(relative, bool):
+            msg = f"a target's relative must be true or false (got {relative!r:.60})"
+            raise TypeError(msg)
+        if self.source is not None:
+            _checks.instance(self.source, Target, "a target's source")
+        if self.prior is not None:
+            _checks.instance(self.prior, Quantity, "a target's prior")
+
+    def _check_relative(self) -> None:
+        if (self.source is None) != (self.prior is None):
+            msg = "a resolved target has both its source and its prior value"
+            raise ValueError(msg)
+        if self.source is not None and (self.relative or not self.source.relative):
+            msg = "a resolved target's source is a relative target, and it is not one"
+            raise ValueError(msg)
+        if not self.relative:
+            return
+        if self.scale is not None or self.qualifier or self.kind != "relative":
+            msg = "a relative target is a change of a quantity"
+            raise ValueError(msg)
+        c = self.comparator
+        if c in (Comparator.RANGE, Comparator.EQ) or self.value < 0:
+            msg = (
+                "a relative target is a rise (≥) or a fall (≤) of zero or more "
+                "(较上年提高5%, 较上年下降10%)"
+            )
+            raise ValueError(msg)
+        if c in (Comparator.GT, Comparator.LT) and (self.value or self.unit):
+            msg = "'>' and '<' relative targets compare with the prior value itself"
+            raise ValueError(msg)
 
     def _check_kind(self) -> None:
+        self._check_relative()
         ends = (self.value,) if self.upper is None else (self.value, self.upper)
         if self.scale is not None:
             if self.unit is not None:
@@ -529,8 +586,14 @@ class Target:
             raise ValueError(msg)
 
     @property
-    def kind(self) -> Kind:
-        """What the target measures: ``quantity``, ``label``, ``date`` or ``rank``."""
+    def kind(self) -> TargetKind:
+        """What the target measures: ``quantity``, ``label``, ``date`` or ``rank``.
+
+        A target relative to the prior-year value is ``relative`` until it is
+        resolved (:meth:`resolve`).
+        """
+        if self.relative:
+            return "relative"
         if self.scale is not None:
             return "label"
         if self.unit is not None and self.unit.dimension in ("date", "rank"):
@@ -565,6 +628,8 @@ class Target:
         3.0
         """
         kind = self.kind
+        if kind == "relative":
+            raise DataError(where, self._unresolved())
         if kind == "label":
             return self._label_value(actual, where)
         if isinstance(actual, str):
@@ -575,6 +640,13 @@ class Target:
             given = f"{actual} (date)"
             raise IncompatibleUnitError(given, self._unit_text(), where=where)
         return _as_float(actual, where)
+
+    def _unresolved(self) -> str:
+        return (
+            f"the target {self} is relative to the prior-year value (上年): "
+            "give the prior value (Data(prior={code: value}), a 'prior' table "
+            "in a data file) to score it"
+        )
 
     def _unit_text(self) -> str:
         if self.unit is None:
@@ -677,7 +749,13 @@ class Target:
         return lo_ok and hi_ok
 
     def met(self, values: np.ndarray) -> np.ndarray:
-        """Return a boolean array: which *values* (in this target's unit) meet it."""
+        """Return a boolean array: which *values* (in this target's unit) meet it.
+
+        Raises
+        ------
+        ValueError
+            If the target is relative and not yet resolved (see :meth:`bounds`).
+        """
         lo, hi = self.bounds()
         lo_ok = values >= lo if self.lower_closed else values > lo
         hi_ok = values <= hi if self.upper_closed else values < hi
@@ -689,7 +767,15 @@ class Target:
 
         Whether each end is included is given by the fields ``lower_closed``
         and ``upper_closed``.
+
+        Raises
+        ------
+        ValueError
+            If the target is relative to the prior-year value: it has bounds
+            only once resolved (:meth:`resolve`), never silently its change.
         """
+        if self.relative:
+            raise ValueError(self._unresolved())
         c = self.comparator
         if c in (Comparator.GE, Comparator.GT):
             return (self.value, math.inf)
@@ -704,6 +790,162 @@ class Target:
     def higher_is_better(self) -> bool:
         """Whether meeting the target means reaching *at least* a value."""
         return self.comparator in (Comparator.GE, Comparator.GT)
+
+    # -- relative targets -------------------------------------------------------
+    def resolve(
+        self,
+        prior: object,
+        *,
+        unit: str | Unit | None = None,
+        where: str = "",
+        units: UnitRegistry = DEFAULT_UNITS,
+    ) -> Target:
+        """Return the absolute target a relative one means for a prior-year value.
+
+        ``较上年提高5%`` with prior 80 % is ``≥84%`` (80 × 1.05);
+        ``较上年提高5个百分点`` is ``≥85%`` (80 + 5 points); ``较上年下降10%``
+        with prior 200 万元 is ``≤180万元``; ``不低于上年`` is ``≥`` the prior.
+        The result keeps this target as its ``source`` and the prior value,
+        and its text says all three (``较上年提高5%（上年80%，即≥84%）``).
+
+        Parameters
+        ----------
+        prior
+            The prior-year value: a number, or text with its unit (``"80%"``).
+            A plain number is in *unit* if given, else in the unit of the
+            change when that is added (个百分点 changes a rate in ``%``), else
+            unitless.
+        unit
+            The indicator's unit: a plain prior is read in it, and a prior in
+            another dimension is an error.
+        where
+            The place named in errors (the node's code).
+        units
+            The registry the prior's unit is read from.
+
+        Raises
+        ------
+        ValueError
+            If this target is not relative.
+        DataError
+            If *prior* is missing (``None``), not a finite number or its
+            text, or zero or negative under a change in per cent (a share of
+            nothing); naming *where*.
+        IncompatibleUnitError
+            If the prior's unit does not go with the change (个百分点 changes a
+            rate; 万元 is added to money) or with *unit*.
+        UnknownUnitError
+            If *unit* is not in *units*.
+        TypeError
+            If *unit* is neither text nor a :class:`~perfkpi.units.Unit`,
+            *where* is not text or *units* is not a registry.
+
+        Examples
+        --------
+        >>> from perfkpi import parse_target
+        >>> target = parse_target("较上年提高5%").resolve("80%")
+        >>> target
+        Target('较上年提高5%（上年80%，即≥84%）')
+        >>> target.value, target.is_met("83%")
+        (84.0, False)
+        >>> parse_target("较上年提高5个百分点").resolve(80)
+        Target('较上年提高5个百分点（上年80%，即≥85%）')
+        >>> parse_target("不低于上年").resolve("1200人次")
+        Target('不低于上年（上年1200人次，即≥1200人次）')
+        """
+        if not self.relative:
+            msg = f"only a relative target is resolved (got {self})"
+            raise ValueError(msg)
+        _checks.text(where, "the place")
+        _checks.instance(units, UnitRegistry, "the unit registry")
+        context: Unit | None = None
+        if isinstance(unit, str):
+            context = units.get(unit)
+        elif unit is not None:
+            context = _checks.instance(unit, Unit, "the indicator's unit")
+        value, prior_unit = self._prior(prior, context, where, units)
+        change = self.unit
+        sign = 1 if self.comparator in (Comparator.GE, Comparator.GT) else -1
+        x, d = decimal.Decimal(repr(value)), decimal.Decimal(repr(self.value))
+        if change is not None and change.dimension == "ratio":
+            if value <= 0:
+                msg = (
+                    f"a change in per cent ({self}) is a share of the prior-year "
+                    f"value, which must be above zero (got {_prior_text(prior)})"
+                )
+                raise DataError(where, msg)
+            share = d * decimal.Decimal(repr(change.factor))
+            resolved = float(x * (1 + sign * share))
+        else:
+            if change is not None:
+                d = decimal.Decimal(repr(self._in(prior_unit, where, units)))
+            resolved = float(x + sign * d)
+        if not math.isfinite(resolved):
+            raise DataError(where, f"the prior value {prior!r:.60} is too large")
+        quantity = Quantity(value, prior_unit)
+        return Target(
+            self.comparator, resolved, prior_unit, source=self, prior=quantity
+        )
+
+    def _prior(
+        self, prior: object, context: Unit | None, where: str, units: UnitRegistry
+    ) -> tuple[float, Unit | None]:
+        """Return the prior value and its unit, checked against the change."""
+        if prior is None:
+            msg = f"missing prior-year value (上年) for the relative target {self}"
+            raise DataError(where, msg)
+        change = self.unit
+        if isinstance(prior, Quantity):
+            value, unit = prior.value, prior.unit
+        elif isinstance(prior, str):
+            try:
+                quantity = parse_quantity(prior, units=units)
+            except (TargetSyntaxError, UnknownUnitError) as exc:
+                msg = f"cannot read the prior-year value (上年): {exc}"
+                raise DataError(where, msg) from None
+            value, unit = quantity.value, quantity.unit
+        else:
+            value, unit = _as_float(prior, where), None
+        if not math.isfinite(value):
+            raise DataError(where, f"expected a finite prior value, got {prior!r:.60}")
+        if unit is None:
+            if context is not None:
+                unit = context
+            elif change is not None and change.dimension == "percentage-point":
+                unit = units.find("%")
+            elif change is not None and change.dimension != "ratio":
+                unit = change
+        given = f"上年 {_prior_text(prior)}"
+        if (
+            unit is not None
+            and context is not None
+            and unit.dimension != context.dimension
+        ):
+            expected = f"{context.symbol} ({context.dimension}), the indicator's unit"
+            raise IncompatibleUnitError(given, expected, where=where)
+        if change is None or change.dimension == "ratio":
+            return value, unit
+        points = change.dimension == "percentage-point"
+        if unit is None or unit.dimension != ("ratio" if points else change.dimension):
+            expected = (
+                f"a rate (%), which {change.symbol} changes"
+                if points
+                else f"{change.symbol} ({change.dimension}), the change's unit"
+            )
+            raise IncompatibleUnitError(given, expected, where=where)
+        return value, unit
+
+    def _in(self, unit: Unit | None, where: str, units: UnitRegistry) -> float:
+        """Return the change in *unit* (a point of a rate is 1 % of it)."""
+        change = self.unit
+        assert change is not None  # noqa: S101 (only for a change with a unit)
+        assert unit is not None  # noqa: S101 (checked by _prior)
+        if change.dimension == "percentage-point":
+            percent = units.find("%")
+            if percent is None:  # pragma: no cover (a registry without %)
+                raise DataError(where, "the unit % is not in the registry")
+            return convert(self.value, percent, unit)
+        return convert(self.value, change, unit)
 
     # -- text ---------------------------------------------------------------
     def __str__(self) -> str:
@@ -1467,6 +1709,28 @@ def _end_of(value: _Value, *, lower: bool, closed: bool) -> float:
 
 # -- the parser ----------------------------------------------------------------------
 
+_T = TypeVar("_T")
+
+_RELATIVE_HINT = re.compile("上一?年|去年|同比")
+_RELATIVE_BASE = "(?:上一?年度?|去年)(?:同期)?(?:水平)?"
+_RISES = frozenset(("提高", "增长", "增加", "上升", "提升"))
+_RELATIVE_CHANGE = re.compile(
+    rf"(?:(?:较|比|相比|与){_RELATIVE_BASE}(?:相比)?|同比)(?:有所)?"
+    "(?P<verb>提高|增长|增加|上升|提升|下降|降低|减少|压减)"
+    "(?P<at>不低于|不少于|至少)?"
+)
+_RELATIVE_COMPARATORS = {
+    **dict.fromkeys(("不低于", "不少于", "不小于", ">=", "≥"), Comparator.GE),
+    **dict.fromkeys(("不高于", "不超过", "不多于", "不大于", "<=", "≤"), Comparator.LE),
+    **dict.fromkeys(("高于", "超过", "多于", "大于", ">"), Comparator.GT),
+    **dict.fromkeys(("低于", "少于", "小于", "<"), Comparator.LT),
+}
+_RELATIVE_LEVEL = re.compile(
+    "(?P<word>"
+    + "|".join(sorted(map(re.escape, _RELATIVE_COMPARATORS), key=len, reverse=True))
+    + f"){_RELATIVE_BASE}"
+)
+
 _TWO_WAYS = {"块": "元"}
 """Unit words with two readings: money in speech, a count as a measure word."""
 
@@ -1501,10 +1765,14 @@ class _Parser:
         self.extra = extra
 
     # -- the whole target ------------------------------------------------------
-    def target(self) -> Target:
+    def target(self, *, nested: bool = False) -> Target:
         s = self.s
         if not s:
             raise _Fail(0, "a target such as '≥99%', '3秒内' or '达成年度指标'")
+        if _RELATIVE_HINT.search(s):
+            relative = self._relative(nested=nested)
+            if relative is not None:
+                return relative
         label = self.syntax._labels.get(s)  # noqa: SLF001
         if label is not None:
             return self._make(Comparator.GE, label[1], scale=label[0])
@@ -1523,6 +1791,82 @@ class _Parser:
             except _Fail as fail:
                 failures.append(fail)
         raise max(failures, key=lambda f: f.priority)
+
+    # -- relative to the prior year: 较上年提高5%, 不低于上年 -----------------------
+    def _relative(self, *, nested: bool) -> Target | None:
+        s = self.s
+        if s.endswith(")") and not nested:  # one level: no (上年…) inside (上年…)
+            start = s.rfind("(上年")
+            if start > 0:
+                return self._resolved(start)
+        if m := _RELATIVE_LEVEL.fullmatch(s):
+            comparator = _RELATIVE_COMPARATORS[m["word"]]
+            return self._make(comparator, 0.0, None, relative=True)
+        m = _RELATIVE_CHANGE.match(s)
+        if m is None:
+            return None
+        up = m["verb"] in _RISES
+        a, b = m.end(), len(s)
+        for word in ("及以上", "或以上", "以上"):
+            if s.endswith(word, a, b):
+                b -= len(word)
+                break
+        if a == b:
+            if m["at"]:
+                raise _Fail(a, f"the size of the change after {m['at']!r}")
+            # 较上年有所提高: above the prior value, by any amount
+            return self._make(
+                Comparator.GT if up else Comparator.LT, 0.0, None, relative=True
+            )
+        value = self._quantity(a, b)
+        if value.lo < 0:
+            raise _Fail(a, f"the size of the change after {m['verb']!r}, 0 or more")
+        if value.unit is not None and not _divisible(value.unit):
+            raise _Fail(a, "a change in a unit of quantity (5%, 5个百分点, 100万元)")
+        comparator = Comparator.GE if up else Comparator.LE
+        return self._make(comparator, value.lo, value.unit, relative=True)
+
+    def _resolved(self, start: int) -> Target:
+        """Read ``较上年提高5%（上年80%，即≥84%）``: the three must agree."""
+        s = self.s
+        middle = s.find(",即", start)
+        if middle < 0:
+            raise _Fail(start, "(上年<prior value>,即<target>) after a relative target")
+        source = self._within(0, start, _Parser.nested_target)
+        if not source.relative:
+            raise _Fail(0, "a relative target (较上年提高5%) before (上年…)")
+        prior = self._within(start + 3, middle, _Parser.whole_quantity)
+        stated = self._within(middle + 2, len(s) - 1, _Parser.nested_target)
+        try:
+            resolved = source.resolve(Quantity(prior.lo, prior.unit))
+        except (DataError, IncompatibleUnitError) as exc:
+            raise _Fail(start + 3, f"a prior value for {source} ({exc})") from None
+        plain = attrs.evolve(resolved, source=None, prior=None)
+        if plain != stated:
+            raise _Fail(
+                middle + 2,
+                f"{plain}, what {source} gives with 上年{s[start + 3 : middle]}",
+            )
+        return resolved
+
+    def _within(self, a: int, b: int, read: Callable[[_Parser], _T]) -> _T:
+        """Read ``s[a:b]`` alone; a failure is placed in the whole text."""
+        part = _Parser(
+            self.text, self.s[a:b], self.syntax, self.direction, self.year, self.extra
+        )
+        try:
+            return read(part)
+        except _Fail as fail:
+            fail.pos += a
+            raise
+
+    def nested_target(self) -> Target:
+        return self.target(nested=True)
+
+    def whole_quantity(self) -> _Value:
+        if not self.s:
+            raise _Fail(0, "a number with an optional unit")
+        return self._quantity(0, len(self.s))
 
     def _one(self, clause: _Clause) -> Target:
         c, v = clause
@@ -2349,7 +2693,44 @@ def _value_text(
     return format_number(x) + text
 
 
-def format_target(target: Target, style: Style = "canonical") -> str:
+_RELATIVE_WORDS = {
+    Comparator.GE: ("较上年提高", "不低于上年"),
+    Comparator.GT: ("", "高于上年"),
+    Comparator.LE: ("较上年下降", "不高于上年"),
+    Comparator.LT: ("", "低于上年"),
+}
+
+
+def _relative_text(target: Target, style: Style) -> str:
+    change, level = _RELATIVE_WORDS[target.comparator]
+    if target.value == 0 and target.unit is None:
+        return level
+    unit = target.unit
+    text = (
+        "" if unit is None else unit.ascii_symbol if style == "ascii" else unit.symbol
+    )
+    return change + format_number(target.value) + text
+
+
+def _resolved_text(
+    target: Target, source: Target, prior: Quantity, style: Style
+) -> str:
+    plain = attrs.evolve(target, source=None, prior=None)
+    if prior.unit is None:
+        prior_text = format_number(prior.value)
+    else:
+        prior_text = _value_text(
+            attrs.evolve(plain, unit=prior.unit), prior.value, style
+        )
+    absolute = format_target(plain, style)
+    if style == "ascii":
+        return f"{_relative_text(source, style)}(上年{prior_text},即{absolute})"
+    return f"{_relative_text(source, style)}（上年{prior_text}，即{absolute}）"
+
+
+def format_target(  # noqa: PLR0911 (one return per form of target)
+    target: Target, style: Style = "canonical"
+) -> str:
     """Write *target* as text that :func:`parse_target` reads back as an equal target.
 
     Parameters
@@ -2388,6 +2769,10 @@ def format_target(target: Target, style: Style = "canonical") -> str:
     if not isinstance(style, str) or style not in ("canonical", "zh", "ascii"):
         msg = f"style must be 'canonical', 'zh' or 'ascii' (got {style!r:.60})"
         raise ValueError(msg)
+    if target.relative:
+        return _relative_text(target, style)
+    if target.source is not None and target.prior is not None:
+        return _resolved_text(target, target.source, target.prior, style)
     if style == "zh" and any(
         target.qualifier.startswith(word) for word in DEFAULT_SYNTAX.prefix_words()
     ):
