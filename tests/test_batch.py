@@ -1124,9 +1124,9 @@ def test_cli_batch_to_stdout_and_raise(
     scheme, table = str(_scheme_file(tmp_path)), str(_table_file(tmp_path))
     assert main(["batch", scheme, table]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "total,grade,reason,1,2"
-    assert main(["batch", scheme, table, "--errors", "raise"]) == 2
+    assert main(["batch", scheme, table, "--errors", "raise", "--lang", "en"]) == 2
     assert "cannot read actual" in capsys.readouterr().err
-    assert main(["batch", scheme, str(tmp_path / "none.csv")]) == 2
+    assert main(["batch", scheme, str(tmp_path / "none.csv"), "--lang", "en"]) == 2
     assert "cannot read file" in capsys.readouterr().err
 
 

@@ -414,7 +414,7 @@ def test_cli_check_bad_file_exits_2(
     path = tmp_path / "stated.toml"
     path.write_text('[[score]]\nnode = "9"\nvalue = 1\n', encoding="utf-8")
     scheme = str(perfkpi.catalog.scheme_path("gz-dept-overall"))
-    assert main(["check", scheme, str(path)]) == 2
+    assert main(["check", scheme, str(path), "--lang", "en"]) == 2
     assert "node '9' is not in scheme" in capsys.readouterr().err
 
 
@@ -424,7 +424,7 @@ def test_cli_two_stdin_arguments_exit_2(
     monkeypatch.setattr(
         sys, "stdin", io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8")
     )
-    assert main(["check", "-", "-"]) == 2
+    assert main(["check", "-", "-", "--lang", "en"]) == 2
     assert "only one argument can read standard input" in capsys.readouterr().err
 
 

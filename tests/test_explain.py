@@ -255,7 +255,7 @@ def test_cli_explain_evaluate(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_explain_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--explain", "9.9"]) == 2
+    assert main(["demo", "--explain", "9.9", "--lang", "en"]) == 2
     assert "no node '9.9'" in capsys.readouterr().err
 
 

@@ -539,7 +539,7 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ),
     # -- places ---------------------------------------------------------------------
     ("top level", "顶层"),
-    ("node {code}", "节点 {code}"),
+    ("node {code:w}", "节点 {code}"),
     ("[scheme] {what}", "[scheme] {what}"),
     # -- the command line (cli.py) ----------------------------------------------
     ("only one argument can read standard input", "只能有一个参数读标准输入"),
@@ -607,6 +607,7 @@ _KINDS = {
     "": ".+?",  # any text
     "q": r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"",  # a quoted repr
     "n": r"[0-9][0-9,]*",  # a whole number
+    "w": r"\S+",  # one word
 }
 
 
@@ -738,7 +739,7 @@ def _group(exc: Any) -> str:  # noqa: ANN401
 
 
 def _stated(exc: Any) -> str:  # noqa: ANN401
-    head = f"无效的申报数据 {exc.source or '<dict>'}"
+    head = f"申报数据 {exc.source or '<dict>'} 无效"
     if len(exc.problems) == 1:
         return f"{head}：{text(exc.problems[0])}"
     return _problems(head, [text(p) for p in exc.problems])
