@@ -1406,6 +1406,18 @@ _PREPARED: list[tuple[Scheme, _Prepared]] = []
 _PREPARED_KEPT = 8
 
 
+def _refuse_relative(scheme: Scheme) -> None:
+    """Refuse targets relative to the prior year: each entity has its own."""
+    for node in scheme.nodes:
+        if node.target is not None and node.target.relative:
+            msg = (
+                f"the target {node.target} is relative to the prior-year value, "
+                "which differs from entity to entity: score such a scheme one "
+                "entity at a time with evaluate(scheme, Data(prior={code: value}))"
+            )
+            raise DataError(node.code, msg)
+
+
 def _prepare(scheme: Scheme) -> _Prepared:
     """Return the prepared plan of *scheme*, from a small cache by identity.
 
@@ -1415,6 +1427,7 @@ def _prepare(scheme: Scheme) -> _Prepared:
     for known, prepared in _PREPARED:
         if known is scheme:
             return prepared
+    _refuse_relative(scheme)
     plan = _plan(scheme)
     rules = []
     for code in plan.inputs:
@@ -1545,7 +1558,10 @@ def evaluate_batch(
     Raises
     ------
     DataError
-        Up front, for a missing input column, a column of a node that takes no
+        Up front, for a scheme with a target relative to the prior year
+        (``较上年提高5%``: score it one entity at a time with
+        :func:`~perfkpi.evaluation.evaluate`), a missing input column, a
+        column of a node that takes no
         actual, a ``findings:``, ``na:`` or ``adjust:`` column of the wrong
         node, or an unreadable table (not a regular file, too large, not
         UTF-8 CSV); with ``errors="raise"``, for the first bad row (a CSV row
