@@ -20,6 +20,12 @@ The columns of the table:
   does not apply.
 - ``adjust:<code>``, optional: a manual adjustment of scored leaf *code*, in
   points; an empty cell adjusts nothing.
+- ``input:<name>`` and ``input:<code>:<name>``, optional: the raw inputs of
+  formula nodes (:attr:`perfkpi.Data.inputs`), by name for every formula node
+  or by node code, then name, for one node only.  A formula node computes its
+  actual from them as :func:`~perfkpi.formulas.compute_actuals` does for that
+  row, with the same reasons (a division by zero, a missing input); an empty
+  cell is an input not given.
 
 Other columns (an entity's name, a year) are ignored and listed in
 :attr:`BatchResult.ignored`; one of them may label the rows (``id_column``).
@@ -73,6 +79,16 @@ from perfkpi import _checks
 from perfkpi._safe import csv_text
 from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.evaluation import _plan
+from perfkpi.formulas import (
+    _ABSENT,
+    Formula,
+    FormulaError,
+    _name_form,
+    _node_actual,
+    _scaled_array,
+    formula_of,
+    reading_unit,
+)
 from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, effective_rule
 from perfkpi.rules import (
@@ -91,6 +107,7 @@ from perfkpi.scheme import Scheme
 __all__ = [
     "ADJUST",
     "FINDINGS",
+    "INPUT",
     "MAX_RAGGED_LISTED",
     "MAX_TABLE_BYTES",
     "NOT_APPLICABLE",
@@ -105,6 +122,9 @@ NOT_APPLICABLE = "na:"
 """The prefix of a not-applicable column: ``na:1.3`` is true where 1.3 is N/A."""
 ADJUST = "adjust:"
 """The prefix of an adjustment column: ``adjust:1.2`` adds points to leaf 1.2."""
+INPUT = "input:"
+"""The prefix of an input column: ``input:预算数`` for every formula node,
+``input:1.2:预算数`` for node 1.2 only."""
 
 MAX_TABLE_BYTES = 512 * 1024 * 1024
 """A CSV table larger than this (in bytes read) is refused: read it with pandas."""
@@ -121,7 +141,14 @@ _BLOCK_CELLS = 1 << 18
 """Rows are scored in blocks of about this many scores, to stay in cache."""
 _MISSING = "missing actual value"
 _FIXED_COLUMNS = ("total", "grade", "reason")
-_DATA_KEYS = ("actuals", "findings", "items", "not_applicable", "adjustments")
+_DATA_KEYS = (
+    "actuals",
+    "findings",
+    "items",
+    "not_applicable",
+    "adjustments",
+    "inputs",
+)
 
 
 # -- the result ---------------------------------------------------------------
@@ -1323,6 +1350,8 @@ class _Layout:
     na: tuple[tuple[str, str], ...]  # (node code, table column)
     adjust: tuple[tuple[int, str], ...]  # (scores column, table column)
     ignored: tuple[str, ...]
+    formulas: tuple[_FormulaNode, ...] = ()
+    """The formula nodes that take inputs, in the order evaluate() computes them."""
 
 
 def _layout(plan: Plan, table: _Table, id_column: str | None) -> _Layout:
@@ -1332,10 +1361,12 @@ def _layout(plan: Plan, table: _Table, id_column: str | None) -> _Layout:
     scored = {plan.codes[int(i)] for i in plan.scored_leaves}
     inputs = {code: j for j, code in enumerate(plan.inputs)}
     actuals: dict[int, str] = {}
-    findings, na, adjust, ignored = [], [], [], []
+    findings, na, adjust, ignored, inputs_given = [], [], [], [], []
     for name in table.columns:
         code = name.partition(":")[2]
-        if name.startswith(FINDINGS):
+        if name.startswith(INPUT):
+            inputs_given.append(name)
+        elif name.startswith(FINDINGS):
             if code not in plan.deduct_codes:
                 what = "an unknown node" if code not in scheme else "scored otherwise"
                 msg = f"findings go on 'deduct' nodes; {code!r} is {what}"
@@ -1359,6 +1390,8 @@ def _layout(plan: Plan, table: _Table, id_column: str | None) -> _Layout:
             ignored.append(name)
     if id_column is not None and id_column not in table.columns:
         raise DataError(id_column, f"no column {id_column!r} to label the rows")
+    formulas, unused = _formula_layout(plan, inputs_given, actuals)
+    ignored += unused
     covered = {code for code, _ in na}
     missing = [
         code
@@ -1368,7 +1401,9 @@ def _layout(plan: Plan, table: _Table, id_column: str | None) -> _Layout:
     if missing:
         names = ", ".join(map(repr, missing))
         raise DataError("table", f"missing columns {names} (one per input node)")
-    return _Layout(actuals, tuple(findings), tuple(na), tuple(adjust), tuple(ignored))
+    return _Layout(
+        actuals, tuple(findings), tuple(na), tuple(adjust), tuple(ignored), formulas
+    )
 
 
 def _covered(scheme: Scheme, code: str, ancestors: set[str]) -> bool:
@@ -1387,6 +1422,337 @@ def _below(plan: Plan, code: str) -> np.ndarray:
         [i for i, c in enumerate(plan.codes) if _covered(plan.scheme, c, {code})],
         dtype=np.intp,
     )
+
+
+# -- formula inputs -----------------------------------------------------------
+
+
+@attrs.frozen
+class _FormulaNode:
+    """A formula node that takes inputs from the table."""
+
+    j: int
+    """Its input position in the plan."""
+    code: str
+    formula: Formula
+    factor: float | None
+    """The factor of the ratio unit it reads its actual in (``None``: no ratio)."""
+    names: tuple[tuple[str | None, str | None], ...]
+    """For each name of the formula, its own column and the shared one."""
+    own: tuple[str, ...]
+    """Every column of the node's own inputs (a name of its formula or not)."""
+    actual: str | None
+    """The table's column of its actual, if there is one."""
+
+
+def _formula_layout(
+    plan: Plan, columns: Sequence[str], actuals: dict[int, str]
+) -> tuple[tuple[_FormulaNode, ...], list[str]]:
+    """Match the input columns to the formula nodes, up front.
+
+    A formula node whose actual the inputs may compute reads its actual from a
+    column of its own code, made by :func:`_formula_columns`; *actuals* is
+    updated to say so.  Returns the formula nodes, in the order
+    :func:`~perfkpi.formulas.compute_actuals` computes them, and the shared
+    input columns no formula reads.
+    """
+    if not columns:
+        return (), []
+    scheme = plan.scheme
+    shared: dict[str, str] = {}
+    own: dict[str, dict[str, str]] = {}
+    for column in columns:
+        code, sep, name = column[len(INPUT) :].partition(":")
+        if not sep:
+            code, name = "", code
+        if not "".join(name.split()):
+            raise DataError(column, "expected input:<name> or input:<code>:<name>")
+        if sep and code not in scheme:
+            raise DataError(column, f"inputs for unknown node {code!r}")
+        key = _name_form(name)
+        known = own.setdefault(code, {}) if sep else shared
+        if key in known:
+            msg = f"input {key!r} is given twice (also as {known[key]!r})"
+            raise DataError(column, msg)
+        known[key] = column
+    position = {code: j for j, code in enumerate(plan.inputs)}
+    out: list[_FormulaNode] = []
+    read: set[str] = set()
+    for node in scheme.nodes:  # the order compute_actuals computes them in
+        code = node.code
+        try:
+            formula = formula_of(node)
+        except FormulaError as exc:
+            raise DataError(code, f"formula: {exc}") from None
+        mine = own.get(code, {})
+        if formula is None:
+            if mine:
+                column = next(iter(mine.values()))
+                raise DataError(column, f"node {code} has no formula to take inputs")
+            continue
+        read.update(shared[n] for n in formula.names if n in shared)
+        if not mine and not any(n in shared for n in formula.names):
+            continue
+        j = position.get(code)
+        if j is None:
+            msg = f"node {code} is scored from others; it takes no actual"
+            raise DataError(code, msg)
+        unit = reading_unit(scheme, code)
+        ratio = unit is not None and unit.dimension == "ratio"
+        factor = unit.factor if unit is not None and ratio else None
+        names = tuple((mine.get(n), shared.get(n)) for n in formula.names)
+        given = actuals.get(j)
+        actuals[j] = code
+        out.append(
+            _FormulaNode(j, code, formula, factor, names, tuple(mine.values()), given)
+        )
+    unused = [column for column in shared.values() if column not in read]
+    return tuple(out), unused
+
+
+@attrs.frozen
+class _InputCells:
+    """A column of inputs read as numbers, or a column of actuals' presence."""
+
+    raw: np.ndarray
+    values: np.ndarray
+    given: np.ndarray
+    """Which cells are given (not empty)."""
+    odd: np.ndarray | None
+    """Which given cells are not plain numbers (read one by one, as evaluate())."""
+
+
+def _input_cells(raw: np.ndarray) -> _InputCells:
+    """Read an input column: numbers as floats; empty cells not given."""
+    rows = raw.size
+    if raw.dtype.kind in "iuf":
+        values = raw.astype(np.float64, copy=False)
+        return _InputCells(raw, values, np.ones(rows, dtype=bool), None)
+    values = np.zeros(rows)
+    given = np.ones(rows, dtype=bool)
+    odd = np.zeros(rows, dtype=bool)
+    for i, value in enumerate(raw.tolist()):
+        kind = type(value)
+        if kind is float or kind is int:
+            try:
+                values[i] = value
+            except OverflowError:  # an int too large for a float
+                odd[i] = True
+        elif value is None:
+            given[i] = False
+        else:
+            odd[i] = True
+    return _InputCells(raw, values, given, odd if odd.any() else None)
+
+
+def _formula_columns(
+    run: _Run,
+) -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Compute the formula nodes' actuals for every row, as evaluate() would.
+
+    Returns, by node code, the column of actuals the plan reads (computed
+    where the row's inputs compute it, the table's actual elsewhere), and for
+    each formula node the rows whose computation fails, their problem ids and
+    the scores columns they blank, in the order evaluate() meets them.
+    """
+    columns: dict[str, np.ndarray] = {}
+    failed = []
+    cache: dict[str, _InputCells] = {}
+
+    def cells(name: str) -> _InputCells:
+        if name not in cache:
+            cache[name] = _input_cells(run.table.columns[name])
+        return cache[name]
+
+    for node in run.layout.formulas:
+        column, rows, ids = _formula_column(run, node, cells)
+        columns[node.code] = column
+        if rows.size:
+            failed.append((rows, ids, run.prepared.above[node.code]))
+    return columns, failed
+
+
+def _formula_column(  # noqa: PLR0915 (one pass over a node's cases)
+    run: _Run, node: _FormulaNode, cells: Callable[[str], _InputCells]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return one formula node's column of actuals, its failed rows and their ids.
+
+    A row computes its actual when it gives the node inputs of its own, or
+    gives one of the formula's names as a shared input and no actual; as in
+    :func:`~perfkpi.formulas.compute_actuals`.  Rows of plain numbers are
+    computed at once by :meth:`~perfkpi.formulas.Formula.evaluate_batch`; a row
+    that fails there is given the error evaluate() raises for it (one
+    computation of a row per distinct reason).  Rows with a cell that is not
+    a plain number, and rows that give both an actual and inputs of their
+    own, are computed one by one, as evaluate() computes them.
+    """
+    rows = run.table.rows
+    code = node.code
+    none = np.zeros(rows, dtype=bool)
+    own_any = none.copy()
+    for column in node.own:
+        own_any |= cells(column).given
+    actual = None if node.actual is None else run.table.columns[node.actual]
+    if actual is None:
+        actual_given = none
+    elif actual.dtype.kind in "iuf":
+        actual_given = ~none
+    else:
+        actual_given = np.fromiter((v is not None for v in actual.tolist()), bool, rows)
+    values: dict[str, np.ndarray] = {}
+    given: list[np.ndarray] = []
+    odd = none.copy()
+    sources: list[tuple[_InputCells | None, _InputCells | None]] = []
+    for name, (mine, shared) in zip(node.formula.names, node.names, strict=True):
+        a = None if mine is None else cells(mine)
+        b = None if shared is None else cells(shared)
+        sources.append((a, b))
+        if a is not None and b is not None:
+            values[name] = np.where(a.given, a.values, b.values)
+            given.append(a.given | b.given)
+            for cell, used in ((a, a.given), (b, ~a.given)):
+                if cell.odd is not None:
+                    odd |= cell.odd & used
+        elif a is not None or b is not None:
+            only = a if a is not None else b
+            assert only is not None  # noqa: S101 (one of them is)
+            values[name] = only.values
+            given.append(only.given)
+            if only.odd is not None:
+                odd |= only.odd
+        else:
+            values[name] = np.zeros(rows)
+            given.append(none)
+    present = np.logical_or.reduce(given) if given else none
+    complete = np.logical_and.reduce(given) if given else ~none
+    active = own_any | (present & ~actual_given)
+    missing = active & ~complete
+    one_by_one = active & complete & (odd | (own_any & actual_given))
+    fast = active & complete & ~one_by_one
+    errors: list[tuple[np.ndarray, PerfKPIError]] = []
+    done_rows: list[np.ndarray] = []
+    done_values: list[np.ndarray] = []
+
+    def where(row: int) -> str:
+        return f"inputs.{code}" if own_any[row] else code
+
+    def one(row: int) -> float | DataError:
+        table: dict[str, object] = {}
+        for name, (a, b) in zip(node.formula.names, sources, strict=True):
+            for x in (a, b):
+                if x is not None and x.given[row]:
+                    table[name] = (
+                        x.raw[row].item() if x.raw.dtype.kind in "iufb" else x.raw[row]
+                    )
+                    break
+        given_actual: object = _ABSENT
+        if actual is not None and actual_given[row]:
+            given_actual = (
+                actual[row].item() if actual.dtype.kind in "iuf" else actual[row]
+            )
+        try:
+            out = _node_actual(
+                run.plan.scheme,
+                code,
+                node.formula,
+                table,
+                own=bool(own_any[row]),
+                where=where(row),
+                actual=given_actual,
+            )
+        except DataError as exc:
+            return exc
+        assert out is not None  # noqa: S101 (an active row computes)
+        return out
+
+    if missing.any():
+        at = np.flatnonzero(missing)
+        lacks = np.stack([~mask[at] for mask in given] + [own_any[at]], axis=1)
+        kinds, which = np.unique(lacks, axis=0, return_inverse=True)
+        for k in range(kinds.shape[0]):
+            part = at[which.reshape(-1) == k]
+            row = int(part[0])
+            lacking = [
+                n
+                for n, mask in zip(node.formula.names, given, strict=True)
+                if not mask[row]
+            ]
+            names = ", ".join(map(repr, lacking))
+            msg = f"missing input {names} for {node.formula.text!r}"
+            errors.append((part, DataError(where(row), msg)))
+    if fast.any():
+        every = bool(fast.all())
+        at = np.arange(rows) if every else np.flatnonzero(fast)
+        inputs = values if every else {k: v[at] for k, v in values.items()}
+        result = node.formula.evaluate_batch(inputs)
+        good = result.codes == 0
+        computed = result.values
+        if not good.all():
+            bad = at[~good]
+            kinds, which = np.unique(
+                result.codes[~good].astype(np.int64) * 2 + own_any[bad],
+                return_inverse=True,
+            )
+            for k in range(kinds.size):
+                part = bad[which.reshape(-1) == k]
+                error = one(int(part[0]))
+                if isinstance(error, DataError):
+                    errors.append((part, error))
+                else:  # not expected: each row then says for itself
+                    for row in part.tolist():
+                        out = one(row)
+                        if isinstance(out, DataError):
+                            errors.append((np.array([row]), out))
+                        else:
+                            done_rows.append(np.array([row]))
+                            done_values.append(np.array([out]))
+            at = at[good]
+            computed = computed[good]
+        if node.factor is not None:
+            computed = _scaled_array(computed, node.factor)
+        done_rows.append(at)
+        done_values.append(computed)
+    for row in np.flatnonzero(one_by_one).tolist():
+        out = one(row)
+        if isinstance(out, DataError):
+            errors.append((np.array([row]), out))
+        else:
+            done_rows.append(np.array([row]))
+            done_values.append(np.array([out]))
+    failed = np.concatenate([part for part, _ in errors]) if errors else _EMPTY
+    ids = (
+        np.concatenate(
+            [
+                np.full(part.size, run.problems.add(None, _NO_VALUE, error))
+                for part, error in errors
+            ]
+        )
+        if errors
+        else _EMPTY
+    )
+    order = np.argsort(failed, kind="stable")
+    failed, ids = failed[order], ids[order]
+    # the plan reads this column as the node's actuals
+    everywhere = bool(active.all())
+    if (actual is None and not everywhere) or (
+        actual is not None and actual.dtype.kind not in "iuf"
+    ):
+        reading = (
+            np.full(rows, None, dtype=object)
+            if actual is None
+            else actual.astype(object)
+        )
+        for part, numbers in zip(done_rows, done_values, strict=True):
+            reading[part] = numbers.tolist()
+    else:
+        reading = np.zeros(rows) if actual is None else actual.astype(np.float64)
+        if len(done_rows) == 1 and done_rows[0].size == rows:
+            reading = done_values[0]
+        else:
+            for part, numbers in zip(done_rows, done_values, strict=True):
+                reading[part] = numbers
+    reading[failed] = 0.0  # the row is bad: the reading is never used
+    return reading, failed, ids
 
 
 @attrs.frozen
@@ -1471,6 +1837,10 @@ class _Run:
     adjust: list[_Reader] = attrs.field(factory=list)
     plain: frozenset[int] = frozenset()
     """Inputs whose column holds numbers that are read as themselves if finite."""
+    computed: dict[str, np.ndarray] = attrs.field(factory=dict)
+    """The formula nodes' columns of actuals, by code (see :func:`_formula_columns`)."""
+    failed: list[Bad] = attrs.field(factory=list)
+    """Per formula node, the rows whose computation fails (whole-table rows)."""
 
     @property
     def plan(self) -> Plan:
@@ -1479,6 +1849,8 @@ class _Run:
 
     def __attrs_post_init__(self) -> None:
         layout, problems = self.layout, self.problems
+        if layout.formulas:
+            self.computed, self.failed = _formula_columns(self)
         self.actuals = {
             j: _actual_reader(self.prepared, j, column, problems)
             for j, column in layout.actuals.items()
@@ -1487,7 +1859,7 @@ class _Run:
             j
             for j, reader in self.actuals.items()
             if reader.check is _finite
-            and self.table.columns[layout.actuals[j]].dtype.kind in "iuf"
+            and self.full(layout.actuals[j]).dtype.kind in "iuf"
         )
         self.flags = [_flag_reader(c, problems) for _, c in layout.na]
         self.findings = [
@@ -1497,8 +1869,13 @@ class _Run:
             _points_reader(c, problems, signed=True) for _, c in layout.adjust
         ]
 
+    def full(self, name: str) -> np.ndarray:
+        """Return the whole column *name*: a formula node's actuals, or the table's."""
+        computed = self.computed.get(name)
+        return self.table.columns[name] if computed is None else computed
+
     def column(self, name: str, lo: int, hi: int) -> np.ndarray:
-        out: np.ndarray = self.table.columns[name][lo:hi]
+        out: np.ndarray = self.full(name)[lo:hi]
         return out
 
 
@@ -1754,6 +2131,10 @@ def _block(
     """
     block = _Block(hi - lo, len(run.plan.codes))
     _read_flags(run, block, lo, hi)
+    for rows, ids, above in run.failed:  # evaluate() computes formulas first
+        start, stop = np.searchsorted(rows, (lo, hi))
+        if stop > start:
+            block.bad.append((rows[start:stop] - lo, ids[start:stop], above))
     values = _read_actuals(run, spare, block, lo, hi)
     findings, adjust = _read_points(run, spare, block, lo, hi)
     met, na = _run_plan(run, values.T, findings, block.na, adjust, out, block.bad)

@@ -80,6 +80,7 @@ __all__ = [
     "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "PLACES",
     "Formula",
     "FormulaError",
     "FormulaResult",
@@ -1168,7 +1169,10 @@ def as_actual(value: float, unit: Unit | None) -> float:
     """Express a formula's result in the unit its node reads actuals in.
 
     A ratio unit (``%``, ``‰``) reads the result as a fraction: 0.998 is
-    99.8 %.  Any other unit takes the number as it is.
+    99.8 %.  The fraction is read in the unit exactly, in decimal, and rounded
+    to :data:`PLACES` decimal places of it (half to even), so that 0.285 is
+    28.5 % and not 28.499999999999996 %, and 20/21 is 95.2380952381 %.  Any
+    other unit takes the number as it is.
 
     Raises
     ------
@@ -1182,7 +1186,101 @@ def as_actual(value: float, unit: Unit | None) -> float:
     _checks.instance(unit, Unit, "the unit")
     if unit.dimension != "ratio":
         return value
-    return float(exact / decimal.Decimal(repr(unit.factor)))
+    return _scaled(float(exact), unit.factor)
+
+
+PLACES = 10
+"""The decimal places of its unit a formula's result is read to, in a ratio unit."""
+
+_POWERS = 10.0 ** np.arange(23)
+"""The powers of ten that a float holds exactly."""
+_PLACES = decimal.Decimal(1).scaleb(-PLACES)
+
+
+def _scaled(value: float, factor: float) -> float:
+    """Return *value* divided by *factor*, rounded to :data:`PLACES` places.
+
+    The float's exact value is divided in decimal and rounded half to even;
+    :func:`_scaled_array` gives the same numbers for an array.
+    """
+    if not math.isfinite(value):
+        return value
+    context = decimal.Context(prec=1000, rounding=decimal.ROUND_HALF_EVEN)
+    exact = context.divide(decimal.Decimal(value), decimal.Decimal(repr(factor)))
+    return float(exact.quantize(_PLACES, context=context))
+
+
+def _decimal_shift(factor: float) -> int | None:
+    """Return *k* where *factor* is written ``10**-k`` (k + PLACES <= 22), else None."""
+    exact = decimal.Decimal(repr(factor)).normalize()
+    sign, digits, exponent = exact.as_tuple()
+    if sign or digits != (1,) or not isinstance(exponent, int):
+        return None
+    return -exponent if 0 <= -exponent <= 22 - PLACES else None
+
+
+_EXACT_INTEGERS = 2.0**52
+"""Below this, a float's fraction is a multiple of 1/2 or finer."""
+
+
+def _scaled_array(values: np.ndarray, factor: float) -> np.ndarray:
+    """Return :func:`_scaled` of each element of *values*, in a few array passes.
+
+    For a factor of ``10**-k``, ``x = v × 10**(k + PLACES)`` is a product of
+    two floats, the float nearest the exact product; below 2**52 its rounding
+    to an integer *m* is the exact product's, except where *x* lands on a
+    half, where the product's rounding error (Dekker's exact product) says
+    which way.  ``m / 10**PLACES`` is then one correctly rounded division of
+    exact operands: the float nearest the decimal result, as :func:`_scaled`
+    computes it.  Every other element (too large, or a factor that is no
+    power of ten) is computed by :func:`_scaled`.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    shift = _decimal_shift(factor)
+    if shift is None:
+        out = np.array(values, dtype=np.float64)
+        slow = np.flatnonzero(np.isfinite(values))
+    else:
+        power = _POWERS[shift + PLACES]
+        with np.errstate(all="ignore"):
+            x = values * power
+            m = np.rint(x)
+            half = np.flatnonzero(np.abs(x - m) == 0.5)  # noqa: PLR2004
+            if half.size:
+                m[half] = _settle_halves(values[half], power, x[half])
+            out = np.divide(m, _POWERS[PLACES], out=m)
+            large = np.abs(x) >= _EXACT_INTEGERS  # and NaN: left as it is
+        slow = np.flatnonzero(large)
+        if slow.size:
+            out[slow] = values[slow]
+            slow = slow[np.isfinite(values[slow])]
+    for i in slow.tolist():
+        out[i] = _scaled(float(values[i]), factor)
+    return out
+
+
+def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split floats into high and low halves of 26 bits (Dekker)."""
+    c = 134217729.0 * a  # 2**27 + 1
+    high = c - (c - a)
+    return high, a - high
+
+
+def _settle_halves(a: np.ndarray, b: float, x: np.ndarray) -> np.ndarray:
+    """Round the exact products ``a × b``, whose float product *x* ends in .5.
+
+    The exact product is ``x + error`` (Dekker's two-product); its sign says
+    whether the exact product is above or below the half; none rounds to even.
+    A zero keeps the product's sign, as the decimal division does.
+    """
+    ah, al = _split(a)
+    bh, bl = _split(np.broadcast_to(b, a.shape))
+    error = ((ah * bh - x) + ah * bl + al * bh) + al * bl
+    out: np.ndarray = np.where(
+        error > 0, np.floor(x) + 1.0, np.where(error < 0, np.floor(x), np.rint(x))
+    )
+    signed: np.ndarray = np.copysign(out, x)
+    return signed
 
 
 def _node_inputs(
@@ -1200,6 +1298,55 @@ def _node_inputs(
         else:
             shared[key] = value
     return shared, per_node
+
+
+_ABSENT = object()
+
+
+def _node_actual(
+    scheme: Scheme,
+    code: str,
+    formula: Formula,
+    table: Mapping[str, object],
+    *,
+    own: bool,
+    where: str,
+    actual: object = _ABSENT,
+) -> float | None:
+    """Return node *code*'s actual computed from *table*, as :func:`compute_actuals`.
+
+    *table* holds the inputs by normalised name (the node's own over the
+    shared), *own* whether the node has inputs of its own, *actual* the
+    actual given for it, if any.  ``None``: the node's actual comes as given.
+
+    Raises
+    ------
+    DataError
+        At *where*, as :func:`compute_actuals` does.
+    """
+    present = [n for n in formula.names if n in table]
+    if not own and (not present or actual is not _ABSENT):
+        return None  # no inputs for this node: its actual comes as given
+    missing = [n for n in formula.names if n not in table]
+    if missing:
+        msg = f"missing input {', '.join(map(repr, missing))} for {formula.text!r}"
+        raise DataError(where, msg)
+    try:
+        value = formula.evaluate(table)
+    except FormulaError as exc:
+        raise DataError(where, str(exc)) from None
+    if isinstance(value, np.ndarray):
+        msg = (
+            f"{formula.text!r} gives {value.size} values, not one "
+            "(reduce a list with sum, mean, min or max)"
+        )
+        raise DataError(where, msg)
+    computed = as_actual(value, reading_unit(scheme, code))
+    if actual is not _ABSENT and actual != computed:
+        # the same inputs computed again agree: compute_actuals is idempotent
+        msg = f"both an actual ({actual!r}) and inputs giving {computed!r}; give one"
+        raise DataError(where, msg)
+    return computed
 
 
 def compute_actuals(scheme: Scheme, data: Data) -> Data:
@@ -1262,30 +1409,10 @@ def compute_actuals(scheme: Scheme, data: Data) -> Data:
         own = per_node.get(code, {})
         table = {normalise_name(k): v for k, v in shared.items()}
         table.update({normalise_name(k): v for k, v in own.items()})
-        present = [n for n in formula.names if n in table]
-        if not own and (not present or code in actuals):
-            continue  # no inputs for this node: its actual comes as given
-        missing = [n for n in formula.names if n not in table]
-        if missing:
-            msg = f"missing input {', '.join(map(repr, missing))} for {formula.text!r}"
-            raise DataError(where, msg)
-        try:
-            value = formula.evaluate(table)
-        except FormulaError as exc:
-            raise DataError(where, str(exc)) from None
-        if isinstance(value, np.ndarray):
-            msg = (
-                f"{formula.text!r} gives {value.size} values, not one "
-                "(reduce a list with sum, mean, min or max)"
-            )
-            raise DataError(where, msg)
-        computed = as_actual(value, reading_unit(scheme, code))
-        if code in actuals and actuals[code] != computed:
-            # the same inputs computed again agree: compute_actuals is idempotent
-            msg = (
-                f"both an actual ({actuals[code]!r}) and inputs giving "
-                f"{computed!r}; give one"
-            )
-            raise DataError(where, msg)
-        actuals[code] = computed
+        given = actuals.get(code, _ABSENT)
+        computed = _node_actual(
+            scheme, code, formula, table, own=bool(own), where=where, actual=given
+        )
+        if computed is not None:
+            actuals[code] = computed
     return attrs.evolve(data, actuals=actuals)
