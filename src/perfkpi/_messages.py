@@ -144,10 +144,7 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ("a non-negative tolerance after ±", "± 之后的非负容差"),
     ("a finite range", "有限的区间"),
     ("one dimension", "两端量纲相同"),
-    ("both ends a numbers", "两端都是数字"),
-    ("both ends a labels", "两端都是等级词"),
-    ("both ends a dates", "两端都是日期"),
-    ("both ends a ranks", "两端都是名次"),
+    ("both ends {kind}s", "两端都是{kind}"),
     ("both labels from one scale", "两个等级词出自同一等级表"),
     ("one place name for both ranks", "两个名次的范围相同"),
     (
@@ -248,6 +245,73 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (
         "every node is not applicable: there is nothing to score",
         "所有节点都不适用：没有可计分的内容",
+    ),
+    # -- relative targets and prior-year values ------------------------------------
+    ("prior-year value for unknown node {code}", "给了未知节点 {code} 的上年值"),
+    (
+        (
+            "node {code}'s target {target} is not relative to the prior year: its "
+            "prior-year value would not be read"
+        ),
+        "节点 {code} 的指标值 {target} 不是相对上年的：它的上年值不会被读取",
+    ),
+    (
+        "the target resolved with the prior-year value: {why}",
+        "用上年值推出的指标值：{why}",
+    ),
+    ("give the prior-year table once, as 'prior'", "上年值表只给一次，写作 'prior'"),
+    (
+        "a prior-year value is a number or text with its unit ({got})",
+        "上年值应为数字或带单位的文本（{got}）",
+    ),
+    ("the prior value {value} is too large", "上年值 {value} 太大"),
+    (
+        (
+            "a change in per cent ({change}) is a share of the prior-year value, which "
+            "must be above zero (got {value})"
+        ),
+        "以百分比表示的变化（{change}）是上年值的比例，上年值须大于零（实为 {value}）",
+    ),
+    (
+        "missing prior-year value (上年) for the relative target {target}",
+        "相对指标值 {target} 缺少上年值（上年）",
+    ),
+    ("cannot read the prior-year value (上年): {why}", "无法读取上年值（上年）：{why}"),
+    (
+        "the size of the change after {word}, 0 or more",
+        "{word} 之后的变化幅度，0 或以上",
+    ),
+    ("the size of the change after {word}", "{word} 之后的变化幅度"),
+    (
+        "a change in a unit of quantity (5%, 5个百分点, 100万元)",
+        "以数量单位表示的变化（5%、5个百分点、100万元）",
+    ),
+    (
+        "(上年<prior value>,即<target>) after a relative target",
+        "相对指标值之后的 (上年<上年值>,即<指标值>)",
+    ),
+    (
+        "a relative target (较上年提高5%) before (上年…)",
+        "(上年…) 之前的相对指标值（较上年提高5%）",
+    ),
+    (
+        "{target}, what {relative} gives with 上年{prior}",
+        "{target}，即 {relative} 按上年{prior}推出的值",
+    ),
+    ("a prior value for {what} ({why})", "{what} 的上年值（{why}）"),
+    (
+        (
+            "a unit with one reading: {word} is {unit} in speech (5{w2}钱) and a "
+            "count of plots or boards (5{w3}地); write {money} (or {w4}钱) for "
+            "money, or give the "
+            "indicator's unit (unit='{u1}' or unit='{u2}')"
+        ),
+        (
+            "只有一种读法的单位：{word} 口语里是 {unit}（5{w2}钱），"
+            "也是地块或板块的数量"
+            "（5{w3}地）；金额请写 {money}（或 {w4}钱），或给出指标的单位"
+            "（unit='{u1}' 或 unit='{u2}'）"
+        ),
     ),
     # -- reading files (files.py) ---------------------------------------------
     ("cannot read file: {why}", "无法读取文件：{why}"),
@@ -447,6 +511,50 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (
         "a scheme's {field} must be text (got {value})",
         "方案的 {field} 应为文本（实为 {value}）",
+    ),
+    (
+        "a scheme's not_applicable must be 'reweight' or 'full' (got {value})",
+        "方案的 not_applicable 应为 'reweight' 或 'full'（实为 {value}）",
+    ),
+    (
+        "a scheme's report_kind must be one of {allowed} (got {value})",
+        "方案的 report_kind 应为以下之一：{allowed}（实为 {value}）",
+    ),
+    (
+        "a scheme's {field} must be a {type} (got {value})",
+        "方案的 {field} 应为 {type}（实为 {value}）",
+    ),
+    (
+        "a node's rule must be a rule such as Proportional() (got {value})",
+        "节点的 rule 应为评分规则，如 Proportional()（实为 {value}）",
+    ),
+    (
+        "a node's indicator must be an Indicator (got {value})",
+        "节点的 indicator 应为 Indicator（实为 {value}）",
+    ),
+    (
+        (
+            "the first-level nodes {codes} are ordinal grades (A = 4 … D = 1), but the "
+            "total is graded on the default scale 优/良/中/差 (优 ≥ 90 points), so "
+            "every "
+            "entity would be 差: set grades = 'pefa', or name the scale meant"
+        ),
+        (
+            "一级节点 {codes} 是序数等次（A = 4 … D = 1），但总分按默认等级 优/良/中/差"
+            "（优 ≥ 90 分）评定，每个对象都会是差："
+            "请设 grades = 'pefa'，或写明所用的等级表"
+        ),
+    ),
+    (
+        (
+            "a child of {kind} node {code} must be graded (rule 'grade', "
+            "'weakest-link' "
+            "or 'grade-table')"
+        ),
+        (
+            "{kind} 节点 {code} 的下级须评等次（规则 'grade'、'weakest-link' 或 "
+            "'grade-table'）"
+        ),
     ),
     ("a node's code must be text (got {value})", "节点的编号应为文本（实为 {value}）"),
     (
