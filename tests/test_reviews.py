@@ -184,7 +184,7 @@ def test_the_workbook_has_summary_discrepancies_warnings_and_scored_sheets(
     result.to_excel(out)
     wb = openpyxl.load_workbook(out)
     scored = [e.department for e in result.entries if e.evaluation is not None]
-    assert wb.sheetnames == ["汇总", "差异明细", "提示", *scored]
+    assert wb.sheetnames == ["汇总", "差异明细", "提示", "目标审核", *scored]
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert summary[0][:5] == ("序号", "部门", "申报总分", "复核总分", "差额")
     assert [row[1] for row in summary[1:]] == [e.department for e in result.entries]

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
-from openpyxl.utils.cell import get_column_letter
 
 from perfkpi.errors import DataError, PerfKPIError, SchemeValidationError
 from perfkpi.targets import Target, format_number, parse_target
@@ -86,6 +85,15 @@ _NATURES = {
     "=": "=", "＝": "=", ">": ">", "<": "<",
     "定性": "定性", "定性指标": "定性",
 }  # fmt: skip
+
+
+def _column_letter(column: int) -> str:
+    """Return a column's letters (1 → A, 27 → AA), as Excel names it."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _norm(value: object) -> str:
@@ -336,7 +344,7 @@ def _cell(ws: Sheet, row: int, column: int) -> str:
 
 
 def _where(ws: Sheet, row: int, column: int) -> str:
-    return f"{ws.title}!{get_column_letter(column)}{row}"
+    return f"{ws.title}!{_column_letter(column)}{row}"
 
 
 def _block(ws: Sheet, header: int) -> dict[str, str]:
@@ -404,7 +412,7 @@ def _check_hidden(
         raise DataError(f"{path}: {ws.title}", msg)
     hidden = sorted(c for c in columns.values() if c in ws.hidden_columns)
     if hidden:
-        letters = ", ".join(get_column_letter(c) for c in hidden)
+        letters = ", ".join(_column_letter(c) for c in hidden)
         msg = f"the table's column {letters} is hidden: unhide it"
         raise DataError(f"{path}: {ws.title}", msg)
 
@@ -421,7 +429,7 @@ def _check_merges(
         if covered and (
             spans_rows or len([c for c in columns.values() if c1 <= c <= c2]) > 1
         ):
-            where = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+            where = f"{_column_letter(c1)}{r1}:{_column_letter(c2)}{r2}"
             msg = (
                 f"the merged range {where} spans "
                 + ("several indicator rows" if spans_rows else "several columns")

@@ -61,6 +61,7 @@ from perfkpi._safe import write_atomic
 from perfkpi.errors import DataError, PerfKPIError, SchemeError, SchemeValidationError
 from perfkpi.evaluation import Evaluation, evaluate
 from perfkpi.scheme import Scheme
+from perfkpi.targetreview import TargetFinding, TargetReview, review_targets
 from perfkpi.targets import format_number
 
 __all__ = [
@@ -171,12 +172,19 @@ class ReviewEntry:
         a stated-figures file or an error).
     reasons
         The workbook's own 偏差原因, by node code, kept in its scored sheet.
+    targets
+        The review (:func:`perfkpi.targetreview.review_targets`) of the
+        indicators and targets the workbook declares — its own 指标值, as
+        the department wrote them — or ``None`` for a stated-figures file,
+        an error, or a set that could not be reviewed (the reason is a
+        warning).
 
     Raises
     ------
     TypeError
-        When *discrepancies* does not hold :class:`Discrepancy` values or
-        *warnings* texts.
+        When *discrepancies* does not hold :class:`Discrepancy` values,
+        *warnings* texts, or *targets* is not a
+        :class:`~perfkpi.targetreview.TargetReview`.
     """
 
     file: str
@@ -193,6 +201,12 @@ class ReviewEntry:
     evaluation: Evaluation | None = attrs.field(default=None, eq=False, repr=False)
     reasons: Mapping[str, str] = attrs.field(
         factory=dict, eq=False, repr=False, hash=False
+    )
+    targets: TargetReview | None = attrs.field(
+        default=None,
+        eq=False,
+        repr=False,
+        validator=attrs.validators.optional(attrs.validators.instance_of(TargetReview)),
     )
 
     @property
@@ -263,6 +277,13 @@ _WORDS = {
         "summary_sheet": "汇总",
         "discrepancy_sheet": "差异明细",
         "warning_sheet": "提示",
+        "target_sheet": "目标审核",
+        "dimension": "审核维度",
+        "check": "检查",
+        "check_name": "问题",
+        "indicator": "指标",
+        "scheme_row": "评价方案 {id}",
+        "no_finding": "未发现问题。",
         "discrepancies": "差异明细",
         "files": "共复核{n}个文件：{ok}个全部相符，{bad}个有差异，{err}个无法复核。",
         "skipped": "未读取的文件（不是工作簿或数据文件）：{files}",
@@ -291,6 +312,13 @@ _WORDS = {
         "summary_sheet": "Summary",
         "discrepancy_sheet": "Discrepancies",
         "warning_sheet": "Warnings",
+        "target_sheet": "Target review",
+        "dimension": "Dimension",
+        "check": "Check",
+        "check_name": "Problem",
+        "indicator": "Indicator",
+        "scheme_row": "Scheme {id}",
+        "no_finding": "Nothing flagged.",
         "discrepancies": "Discrepancies",
         "files": "{n} files reviewed: {ok} agree in every figure, {bad} differ, "
         "{err} could not be reviewed.",
@@ -361,6 +389,39 @@ class Review:
             "entries": [e.to_dict() for e in self.entries],
             "skipped": list(self.skipped),
         }
+
+    def target_findings(self) -> list[tuple[str, str, TargetFinding]]:
+        """Return the target review's findings: (department, file, finding).
+
+        The scheme's own targets are reviewed first (department ``""``,
+        file ``""``): every department is scored by them, so a finding on
+        them is the bureau's, and is listed once.  Then each workbook's
+        declared targets (:attr:`ReviewEntry.targets`), in the entries'
+        order: only the findings the scheme's own review does not hold, so a
+        department that declared the scheme's targets adds none.
+
+        Raises
+        ------
+        DataError, SchemeValidationError
+            Never for a review :func:`review` made; for a hand-made one
+            whose scheme cannot be reviewed, as
+            :func:`~perfkpi.targetreview.review_targets`.
+        """
+        out: list[tuple[str, str, TargetFinding]] = []
+        known: set[tuple[str, str, str, str]] = set()
+        if self.scheme is not None:
+            for f in review_targets(self.scheme).findings:
+                out.append(("", "", f))
+                known.add((f.check, f.code, f.name, f.reason_zh))
+        for e in self.entries:
+            if e.targets is None:
+                continue
+            out.extend(
+                (e.department, e.file, f)
+                for f in e.targets.findings
+                if (f.check, f.code, f.name, f.reason_zh) not in known
+            )
+        return out
 
     # -- text --------------------------------------------------------------------
 
@@ -513,9 +574,13 @@ class Review:
 
         Sheets: the summary (汇总: one row per department, largest
         discrepancy first), every discrepancy (差异明细), every warning (提示,
-        when there is one) and one scored sheet per department that could be
-        scored, named after it (as :func:`perfkpi.excel.write_excel` writes
-        its score card, the department's own 偏差原因 kept).  Text from the
+        when there is one), the target review (目标审核: the findings of
+        :func:`perfkpi.targetreview.review_targets` on the scheme's own
+        targets, then, department by department, those its declared targets
+        add; see :meth:`target_findings`) and one scored sheet per department
+        that could be scored, named after it (as
+        :func:`perfkpi.excel.write_excel` writes its score card, the
+        department's own 偏差原因 kept).  Text from the
         submissions is always written as text, never as a formula.
 
         Parameters
@@ -783,7 +848,15 @@ def _review_workbook(path: Path, scheme: Scheme | None, *, strict: bool) -> Revi
         # the rows that differ from the scheme are why: keep them with the error
         error = f"cannot be recomputed by the scheme {scheme.id!r}: {exc}"
         return ReviewEntry(
-            str(path), department, sheet.total, None, "", "", found, error=error
+            str(path),
+            department,
+            sheet.total,
+            None,
+            "",
+            "",
+            found,
+            error=error,
+            targets=_declared_targets(sheet),  # its own indicators are declared too
         )
     found += [
         Discrepancy(
@@ -816,7 +889,17 @@ def _review_workbook(path: Path, scheme: Scheme | None, *, strict: bool) -> Revi
         found,
         evaluation=ev,
         reasons=dict(sheet.reasons),
+        targets=_declared_targets(sheet),
     )
+
+
+def _declared_targets(sheet: Any) -> TargetReview | None:  # noqa: ANN401 (a SelfEvaluation)
+    """Review the targets a workbook declares; a failure is a warning."""
+    try:
+        return review_targets(sheet.scheme, sheet.data)
+    except (PerfKPIError, KeyError, ValueError) as exc:
+        warnings.warn(f"targets not reviewed: {exc}", UserWarning, stacklevel=2)
+        return None
 
 
 def _against_scheme(
@@ -1079,6 +1162,37 @@ def _html_page(review: Review, words: Mapping[str, str], lang: str) -> str:
 _SHEET_BAD = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 
+def _target_rows(
+    review: Review, words: Mapping[str, str]
+) -> tuple[list[str], list[list[str]]]:
+    """Return the 目标审核 sheet's headers and rows."""
+    from perfkpi.targetreview import CHECKS  # noqa: PLC0415
+
+    zh = words is _WORDS["zh"]
+    names = {c.code: c.zh if zh else c.code for c in CHECKS}
+    dims = {"completeness": "完整性", "relevance": "相关性",
+            "appropriateness": "适当性", "feasibility": "可行性"}  # fmt: skip
+    keys = ("department", "file", "dimension", "check", "check_name", "node")
+    headers = [*(words[k] for k in keys), words["indicator"], words["reason"]]
+    scheme_id = review.scheme.id if review.scheme is not None else ""
+    rows = [
+        [
+            department or words["scheme_row"].format(id=scheme_id),
+            file,
+            dims[f.dimension] if zh else f.dimension,
+            f.check,
+            names[f.check],
+            f.code,
+            f.name,
+            f.reason("zh" if zh else "en"),
+        ]
+        for department, file, f in review.target_findings()
+    ]
+    if not rows:
+        rows = [["", "", "", "", "", "", "", words["no_finding"]]]
+    return headers, rows
+
+
 def _sheet_name(name: str, taken: set[str]) -> str:
     """Return a unique, legal sheet name (≤ 31 characters) for *name*."""
     base = (name.translate(_SHEET_BAD).strip("' ") or "Sheet")[:31]
@@ -1162,6 +1276,7 @@ def _write_workbook(review: Review, path: Path, words: Mapping[str, str]) -> Non
     if warned:
         headers = [words["department"], words["file"], words["warning"]]
         sheet(wb.create_sheet(), words["warning_sheet"], headers, warned)
+    sheet(wb.create_sheet(), words["target_sheet"], *_target_rows(review, words))
     for entry in review.entries:
         if entry.evaluation is None:
             continue

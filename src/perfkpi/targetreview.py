@@ -173,6 +173,7 @@ CHECKS: tuple[Check, ...] = (
 
 _CHECK = {c.code: c for c in CHECKS}
 
+_NAMED_CLASSES = 2  # first-level classes a set must name to choose its taxonomy
 _MONEY_CLASSES = frozenset({("过程", "预算执行"), ("过程", "资金管理")})
 _MONEY_NAME = re.compile(
     "(预算|资金|经费|支出|支付).*(执行|支出|到位|完成|控制|支付|进度)率"
@@ -629,8 +630,18 @@ def _classify(
     if taxonomy is None:
         counts = Counter(rec.taxonomy for rec in records if rec is not None)
         order = catalog.taxonomies()
-        best = max(counts.values(), default=0)
-        taxonomy = next((t for t in order if best and counts[t] == best), "")
+        # the classes the set names itself (产出指标, 效益指标 …) come first:
+        # one library indicator must not pull the set into another framework
+        texts = [t for r in raws for t in r.context]
+        named = {
+            t: sum(1 for c in catalog.taxonomy(t).classes if any(c in x for x in texts))
+            for t in order
+        }
+        key = {
+            t: (named[t] if named[t] >= _NAMED_CLASSES else 0, counts[t]) for t in order
+        }
+        best = max(key.values(), default=(0, 0))
+        taxonomy = next((t for t in order if best != (0, 0) and key[t] == best), "")
     firsts = tuple(catalog.taxonomy(taxonomy).classes) if taxonomy else ()
     classes: list[tuple[str, ...]] = []
     money: list[bool] = []
@@ -1002,8 +1013,12 @@ def review_targets(
         The department's duties (主要职能), each with the names (or node
         codes) of the indicators that serve it.
     taxonomy
-        The taxonomy whose first-level classes are required; by default the
-        one most of the library indicators in the set come from.
+        The taxonomy whose first-level classes are required.  By default:
+        for a 申报表, the one whose classes its 一级指标 column names most;
+        else the one whose classes the nodes above the indicators name most
+        (产出指标, 效益指标 …; two classes at least), ties going to the one
+        most library indicators of the set come from; else the one most
+        library indicators come from.
 
     Returns
     -------
