@@ -29,6 +29,12 @@ findings column.  In one run it measures:
   core), best of three interleaved runs; and the ``csv`` module reader, which
   perfkpi falls back to, once.  Goal: at most 2× pyarrow.
 
+- A batch whose formula nodes take raw inputs: the same scheme with its
+  proportional, per-block, distance and all-or-nothing leaves computing their
+  actual as ``实际支出 / 预算数`` from two ``input:CODE:NAME`` columns each,
+  against the same batch given the rates those inputs compute, at 10^5 and
+  10^6 rows (10^5 only with ``--quick``).  Goal: at most 1.5×.
+
 - the peers, when installed (``pip install '.[bench]'``): pymcdm's ``WSM``
   and scikit-criteria's ``WeightedSumModel`` on the leaves' matrix (a flat
   weighted sum, no subtotals), as ratios to the same floor.
@@ -36,14 +42,17 @@ findings column.  In one run it measures:
 The last line printed is a JSON object with the keys ``entities``, ``leaves``,
 ``ratio_vs_numpy_floor``, ``speedup_vs_scalar_loop``, ``peak_memory_ratio``,
 ``csv_ratio_vs_pyarrow`` (``null`` without pyarrow), ``ratio_pymcdm`` and
-``ratio_skcriteria`` (``null`` when not installed) and
-``formula_ratio_vs_numpy`` (from ``benchmarks/formulas.py``).
+``ratio_skcriteria`` (``null`` when not installed),
+``formula_ratio_vs_numpy`` (from ``benchmarks/formulas.py``) and
+``formula_inputs_ratio`` (the formula-input batch against the rates, at the
+largest size measured).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import gc
 import importlib.util
 import io
@@ -54,15 +63,20 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 
 from perfkpi import Deduct, Node, Proportional, Scheme, Shortfall, Sum, evaluate
 from perfkpi import evaluate_batch as batch_fn
 from perfkpi.batch import _read_csv_stdlib, _read_table
+from perfkpi.errors import AmbiguousValueWarning
+from perfkpi.formulas import _scaled_array
+from perfkpi.indicators import Indicator
 from perfkpi.rules import (
     AllOrNothing,
     Bands,
@@ -164,6 +178,85 @@ def build_table(
         table[code] = np.round(rng.uniform(low, high, n), places)
     table["findings:4.3"] = rng.choice(np.array([0.0, 0.0, 0.5, 1.0]), n)
     return table
+
+
+# -- formula inputs -------------------------------------------------------------
+
+RATE = Indicator("rate", "预算执行率", unit="%", formula="实际支出 / 预算数")
+FORMULA_KINDS = ("proportional", "per-block", "distance", "all-or-nothing")
+
+
+def formula_tables(
+    scheme: Scheme, leaves: list[tuple[str, str, str]], n: int
+) -> tuple[Scheme, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Return the scheme with formula leaves, its input table and its rate table.
+
+    The formula leaves compute 实际支出 / 预算数 from their own two input
+    columns; the rate table gives the same rows with each formula leaf's rate
+    (the fraction read in %, as the batch reads it) in its actual column.
+    """
+    codes = [code for code, _, kind in leaves if kind in FORMULA_KINDS]
+    nodes = [
+        attrs.evolve(node, indicator=RATE) if node.code in codes else node
+        for node in scheme.nodes
+    ]
+    with_formulas = Scheme.from_nodes(
+        "bench-formulas", "benchmark", nodes, points=scheme.points
+    )
+    rates = build_table(leaves, n, seed=3)
+    inputs = dict(rates)
+    rng = np.random.default_rng(4)
+    for code in codes:
+        budget = np.round(rng.uniform(1_000, 50_000, n), 2)
+        spent = np.round(budget * rates[code] / 100, 2)
+        del inputs[code]
+        inputs[f"input:{code}:实际支出"] = spent
+        inputs[f"input:{code}:预算数"] = budget
+        rates[code] = _scaled_array(spent / budget, 0.01)
+    return with_formulas, inputs, rates
+
+
+def formula_comparison(
+    scheme: Scheme, leaves: list[tuple[str, str, str]], sizes: tuple[int, ...]
+) -> dict[int, tuple[float, float]]:
+    """Time the formula-input batch and the rate batch at each size."""
+    out: dict[int, tuple[float, float]] = {}
+    for n in sizes:
+        with_formulas, inputs, rates = formula_tables(scheme, leaves, n)
+        a = batch_fn(with_formulas, inputs)
+        b = batch_fn(with_formulas, rates)
+        if a != b:
+            msg = "the formula inputs and their rates score differently"
+            raise AssertionError(msg)
+        reps = 5 if n <= MAIN_N else 3
+        t_rates, t_inputs = best_of(
+            reps,
+            functools.partial(batch_fn, with_formulas, rates),
+            functools.partial(batch_fn, with_formulas, inputs),
+        )
+        out[n] = (t_rates, t_inputs)
+        del inputs, rates, a, b
+        gc.collect()
+    return out
+
+
+def print_formulas(
+    scheme: Scheme, leaves: list[tuple[str, str, str]], sizes: tuple[int, ...]
+) -> float:
+    """Print the formula-input comparison; return the ratio at the largest size."""
+    with warnings.catch_warnings():
+        # the lower-linear leaves' small plain numbers, on both sides alike
+        warnings.simplefilter("ignore", AmbiguousValueWarning)
+        formulas = formula_comparison(scheme, leaves, sizes)
+    count = sum(kind in FORMULA_KINDS for _, _, kind in leaves)
+    for n, (t_rates, t_inputs) in formulas.items():
+        print(
+            f"formula inputs, N={n:,} ({count} leaves from 实际支出 / 预算数): "
+            f"rates {t_rates * 1e3:.1f} ms, inputs {t_inputs * 1e3:.1f} ms, "
+            f"ratio {t_inputs / t_rates:.2f} (goal ≤ 1.5)"
+        )
+    t_rates, t_inputs = formulas[max(formulas)]
+    return round(t_inputs / t_rates, 3)
 
 
 # -- the hand-written floor -----------------------------------------------------
@@ -465,6 +558,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.figure is not None:
         draw(rows, per_row, args.figure)
 
+    # a batch of raw inputs against the same batch given the rates
+    print()
+    inputs_ratio = print_formulas(
+        scheme, leaves, (MAIN_N,) if args.quick else (MAIN_N, 1_000_000)
+    )
+
     # reading the table from CSV
     print()
     reading = csv_comparison(leaves, CSV_N // 10 if args.quick else CSV_N)
@@ -491,6 +590,7 @@ def main(argv: list[str] | None = None) -> None:
                 "csv_ratio_vs_pyarrow": reading.get("ratio"),
                 **others,
                 "formula_ratio_vs_numpy": formula_ratio(),
+                "formula_inputs_ratio": inputs_ratio,
             }
         )
     )
