@@ -252,6 +252,8 @@ def _book(path: Path) -> Book:
     except SchemeValidationError as exc:
         problems = "; ".join(getattr(e, "problem", str(e)) for e in exc.exceptions)
         raise DataError(str(path), problems) from None
+    except ValueError as exc:  # a path the system refuses (a NUL byte)
+        raise DataError(str(path), f"cannot read file: {exc}") from None
 
 
 def _sheet(path: Path, book: Book, name: str) -> Sheet:

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -395,15 +396,23 @@ class TargetReview:
 
 
 def _record_of(name: str, indicator: Indicator | None) -> Any:  # noqa: ANN401 (a catalog Record)
+    for key in (indicator.code if indicator else "", name):
+        found = _exact_record(key) if key else None
+        if found is not None:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_record(key: str) -> Any:  # noqa: ANN401 (a catalog Record)
+    """Return the library record of *key* (code, name or alias), or ``None``.
+
+    An exact look-up: ``catalog.record`` would work out suggestions for every
+    name that is not in the library, which costs more than the review.
+    """
     from perfkpi import catalog  # noqa: PLC0415 (the catalog loads files)
 
-    for key in (indicator.code if indicator else "", name):
-        if key:
-            try:
-                return catalog.record(key)
-            except KeyError:
-                continue
-    return None
+    return catalog._library().index.get(catalog._key(key))  # noqa: SLF001
 
 
 def _placeholder(text: str) -> str | None:
