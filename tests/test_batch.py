@@ -1431,7 +1431,7 @@ def test_evaluate_dask_takes_a_dask_frame() -> None:
     with pytest.raises(
         TypeError, match=r"^frame must be a Dask DataFrame \(got '1'\)$"
     ):
-        evaluate_dask(_two_level(), "1")
+        evaluate_dask(_two_level(), "1")  # type: ignore[arg-type]
 
 
 def test_batch_result_checks_its_arrays() -> None:

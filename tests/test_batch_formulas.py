@@ -467,3 +467,24 @@ def test_scaled_by_hand() -> None:
     assert _scaled(20 / 21, 0.01) == 95.2380952381
     # a half at the eleventh place goes to even: 0.5e-12 is 0.5e-10 %
     assert _scaled_array(np.array([0.07, 1e300]), 0.01).tolist() == [7.0, 1e302]
+
+
+# -- the frame of a result -------------------------------------------------------
+
+
+def test_pandas_frame_of_a_result() -> None:
+    pd = pytest.importorskip("pandas")
+    batch = evaluate_batch(
+        _rates(), {"input:实际支出": [95.0, 1.0], "input:预算数": [100.0, 0.0]}
+    )
+    frame = batch.to_frame("pandas")
+    assert isinstance(frame, pd.DataFrame)
+    # the 2020 scale grades the total itself: 19.5 is below 60, 差; the bad
+    # row has no grade
+    assert frame["grade"].tolist() == ["差", ""]
+    assert frame["grade"].cat.categories.tolist() == ["", "优", "良", "中", "差"]
+    assert frame["total"].iloc[0] == 19.5
+    assert frame["reason"].iloc[0] == ""
+    # the frame's scores are its own: changing them leaves the result alone
+    frame.loc[0, "total"] = 0.0
+    assert batch.total[0] == 19.5

@@ -70,7 +70,7 @@ import types
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, TextIO, cast
+from typing import Any, BinaryIO, Literal, Protocol, TextIO, cast
 
 import attrs
 import numpy as np
@@ -135,6 +135,41 @@ The rows past these are bad rows all the same, with a reason that counts them.
 """
 
 Errors = Literal["nan", "raise"]
+FrameBackend = Literal["pandas", "polars", "pyarrow"]
+"""The DataFrame libraries :meth:`BatchResult.to_frame` writes to."""
+
+
+class _Frame(Protocol):
+    """What every frame :meth:`BatchResult.to_frame` returns has.
+
+    pandas and polars DataFrames and pyarrow Tables alike: a shape (rows,
+    columns), a length in rows, and a column by name.
+    """
+
+    @property
+    def shape(self) -> tuple[int, int]: ...  # pragma: no cover
+
+    def __getitem__(self, name: str, /) -> Any: ...  # noqa: ANN401  # pragma: no cover
+
+    def __len__(self) -> int: ...  # pragma: no cover
+
+
+class _LazyFrame(Protocol):
+    """A Dask DataFrame, as :func:`evaluate_dask` takes and returns one."""
+
+    @property
+    def _meta(self) -> Any: ...  # noqa: ANN401  # pragma: no cover
+
+    def map_partitions(
+        self,
+        func: Callable[..., Any],
+        *args: Any,  # noqa: ANN401
+        **kwargs: Any,  # noqa: ANN401
+    ) -> Any: ...  # noqa: ANN401  # pragma: no cover
+
+    def compute(self, **kwargs: Any) -> Any: ...  # noqa: ANN401  # pragma: no cover
+
+
 Progress = Callable[[int, int], object]
 
 _BLOCK_CELLS = 1 << 18
@@ -314,22 +349,33 @@ class BatchResult:
         ``total``, ``grade``, ``reason`` (``""`` for a good row) and one per
         node code.  A node whose code is one of those names is written
         ``node:<code>``; an id column named like a fixed column is ``id``.
+        The scores are views of :attr:`array` (read-only).
         """
+        return self._columns(self.array)
+
+    def _columns(self, array: np.ndarray) -> dict[str, np.ndarray]:
+        """Return :meth:`to_columns`, the scores being views of *array*."""
         out: dict[str, np.ndarray] = {}
         if self.ids is not None:
             name = self.id_column or "id"
             out["id" if name in _FIXED_COLUMNS else name] = self.ids
-        out["total"] = self.total
+        out["total"] = array[:, -1]
         out["grade"] = self.grades
         texts = np.array(["", *self.reason_texts], dtype=object)
         out["reason"] = texts[self.reason_ids + 1]
         for i, code in enumerate(self.codes):
             name = f"node:{code}" if code in out or code in _FIXED_COLUMNS else code
-            out[name] = self.array[:, i]
+            out[name] = array[:, i]
         return out
 
-    def to_frame(self, backend: str | None = None) -> Any:  # noqa: ANN401
+    def to_frame(self, backend: FrameBackend | None = None) -> _Frame:
         """Return the result as a DataFrame (columns as :meth:`to_columns`).
+
+        A pandas frame holds the scores as float columns of one copy of
+        :attr:`array` (made at once, never column by column) and the grades
+        as a categorical column whose categories are the scheme's grades, ``""``
+        first: the same categories for every batch of one scheme, so that the
+        frames of Dask partitions concatenate as they are.
 
         Parameters
         ----------
@@ -338,25 +384,50 @@ class BatchResult:
             the table came from, else pandas if it is installed, else polars,
             else pyarrow.
 
+        Returns
+        -------
+        pandas.DataFrame, polars.DataFrame or pyarrow.Table
+
         Raises
         ------
         ImportError
             If none of them is installed (use :meth:`to_columns` then).
         """
-        columns = self.to_columns()
         names = [backend] if backend else [self.backend, "pandas", "polars", "pyarrow"]
         for name in names:
             if name in ("pandas", "polars", "pyarrow") and _has(name):
                 module = importlib.import_module(name)
                 if name == "pandas":
-                    return module.DataFrame(columns)
-                plain = {k: _plain(v) for k, v in columns.items()}
-                return (
-                    module.DataFrame(plain) if name == "polars" else module.table(plain)
+                    return cast("_Frame", self._pandas(module))
+                plain = {k: _plain(v) for k, v in self.to_columns().items()}
+                return cast(
+                    "_Frame",
+                    module.DataFrame(plain)
+                    if name == "polars"
+                    else module.table(plain),
                 )
         wanted = backend or "pandas, polars or pyarrow"
         msg = f"to_frame() needs {wanted}; to_columns() gives plain numpy arrays"
         raise ImportError(msg)
+
+    def _pandas(self, pd: types.ModuleType) -> object:
+        """Return the pandas frame of :meth:`to_frame`, without copying by column."""
+        columns = self._columns(np.array(self.array))  # one writable copy
+        labels = list(
+            dict.fromkeys(
+                [
+                    "",
+                    *self.scheme.grades.labels,
+                    *(o.grade for o in self.scheme.overrides),
+                ]
+            )
+        )
+        codes = np.full(len(self), -1, dtype=np.int16)
+        for k, label in enumerate(labels):
+            codes[self.grades == label] = k
+        if (codes >= 0).all():
+            columns["grade"] = pd.Categorical.from_codes(codes, categories=labels)
+        return pd.DataFrame(columns, copy=False)
 
     def to_csv(self, path: str | os.PathLike[str] | TextIO) -> None:
         """Write the result as CSV (UTF-8, columns as :meth:`to_columns`).
@@ -2307,11 +2378,11 @@ def _grade(
 
 def evaluate_dask(
     scheme: Scheme,
-    frame: Any,  # noqa: ANN401 (a dask DataFrame; dask is an optional extra)
+    frame: _LazyFrame,
     *,
     errors: Errors = "nan",
     id_column: str | None = None,
-) -> Any:  # noqa: ANN401
+) -> _LazyFrame:
     """Score a Dask DataFrame partition by partition, lazily.
 
     Each partition (a pandas DataFrame) is scored by :func:`evaluate_batch` and
@@ -2359,9 +2430,10 @@ def evaluate_dask(
         msg = f"frame must be a Dask DataFrame (got {frame!r:.60})"
         raise TypeError(msg)
     meta = _partition(frame._meta, scheme, errors, id_column)  # noqa: SLF001
-    return frame.map_partitions(
+    out: _LazyFrame = frame.map_partitions(
         _partition, scheme, errors, id_column, meta=meta, align_dataframes=False
     )
+    return out
 
 
 def _partition(
@@ -2371,6 +2443,6 @@ def _partition(
     id_column: str | None,
 ) -> Any:  # noqa: ANN401
     result = evaluate_batch(scheme, part, errors=errors, id_column=id_column)
-    out = result.to_frame(backend="pandas")
+    out: Any = result._pandas(importlib.import_module("pandas"))  # noqa: SLF001
     out.index = part.index
     return out
