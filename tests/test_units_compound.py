@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfkpi.errors import IncompatibleUnitError, TargetSyntaxError, UnknownUnitError
+from perfkpi.errors import IncompatibleUnitError, UnknownUnitError
 from perfkpi.targets import parse_quantity, parse_target
 from perfkpi.units import DEFAULT_UNITS, Unit, compound
 
@@ -136,17 +136,21 @@ def test_kuai_is_a_count_in_a_count_context() -> None:
     assert not target.is_met("2块")
 
 
-def test_kuai_without_a_context_names_both_readings() -> None:
-    for text in ("≤5块", "5块以下", "≤5万块"):
-        with pytest.raises(TargetSyntaxError) as caught:
-            parse_target(text)
-        message = str(caught.value)
-        assert "元" in message
-        assert "count" in message
-    with pytest.raises(TargetSyntaxError, match="count"):
-        parse_quantity("5块")
-    with pytest.raises(TargetSyntaxError, match="count"):
-        parse_target("≤5块", unit="小时")  # neither money nor a count
+def test_kuai_without_a_money_context_is_the_registry_count() -> None:
+    # the registry's reading: a count (5块 示范田); a plain number compares the
+    # same either way (块 and 元 are both 1 of their base), and an actual in 元
+    # against it is an error, not a silent reading
+    for text in ("≤5块", "5块以下"):
+        target = parse_target(text)
+        assert target.unit == DEFAULT_UNITS.get("块")
+        assert str(target) == "≤5块"
+        assert parse_target(str(target)) == target
+    assert parse_quantity("5块").unit == DEFAULT_UNITS.get("块")
+    assert parse_target("≤5块").is_met(4)
+    with pytest.raises(IncompatibleUnitError, match=r"4元 \(money\).*块 \(count\)"):
+        parse_target("≤5块").is_met("4元")
+    # a context of another dimension leaves the count, and the units then differ
+    assert parse_target("≤5块", unit="小时").unit == DEFAULT_UNITS.get("块")
 
 
 def test_a_registry_may_give_kuai_one_meaning() -> None:

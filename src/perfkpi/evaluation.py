@@ -366,8 +366,13 @@ def _with_items(scheme: Scheme, data: Data) -> tuple[Scheme, Data]:
     return merged, attrs.evolve(data, items=items)
 
 
-def _with_prior(scheme: Scheme, data: Data) -> Scheme:
-    """Resolve each relative target (较上年提高5%) with the entity's prior value."""
+def _with_prior(scheme: Scheme, data: Data) -> tuple[Scheme, Scheme]:
+    """Resolve each relative target (较上年提高5%) with the entity's prior value.
+
+    Return the scheme to score and the scheme to show: a node that does not
+    apply keeps its relative target in the second, and is scored (as not
+    applicable) with a stand-in prior of 1 in the first.
+    """
     relative = {
         node.code: node.target.source or node.target
         for node in scheme.nodes
@@ -384,25 +389,36 @@ def _with_prior(scheme: Scheme, data: Data) -> Scheme:
             )
             raise DataError(f"prior.{code}", msg)
     if not relative:
-        return scheme
-    out: list[Node] = []
+        return scheme, scheme
+    scored: list[Node] = []
+    shown: list[Node] = []
     for node in scheme.nodes:
         target = relative.get(node.code)
-        if target is None or any(
+        if target is None:
+            scored.append(node)
+            shown.append(node)
+            continue
+        unit = node.indicator.unit if node.indicator is not None else ""
+        if node.code not in data.prior and any(
             node.code == na or _is_below(scheme, node.code, na)
             for na in data.not_applicable
             if na in scheme
         ):
-            out.append(node)
+            stand_in = target.resolve(1, where=node.code)
+            scored.append(attrs.evolve(node, target=stand_in))
+            shown.append(attrs.evolve(node, target=target))
             continue
-        unit = node.indicator.unit if node.indicator is not None else ""
         resolved = target.resolve(
             data.prior.get(node.code), unit=unit or None, where=node.code
         )
         _same_dimension(resolved, data.actuals.get(node.code), node.code)
-        out.append(attrs.evolve(node, target=resolved))
+        scored.append(attrs.evolve(node, target=resolved))
+        shown.append(scored[-1])
     try:
-        return attrs.evolve(scheme, nodes=tuple(out))
+        return (
+            attrs.evolve(scheme, nodes=tuple(scored)),
+            attrs.evolve(scheme, nodes=tuple(shown)),
+        )
     except SchemeValidationError as exc:
         first = exc.exceptions[0]
         where, problem = getattr(first, "where", ""), getattr(first, "problem", first)
@@ -593,8 +609,8 @@ def _evaluate(scheme: Scheme, data: Data | Mapping[str, Any]) -> Evaluation:
 
         data = compute_actuals(scheme, data)
     scheme, data = _with_items(scheme, data)
-    scheme = _with_prior(scheme, data)
-    plan = _plan(scheme)
+    scored, scheme = _with_prior(scheme, data)
+    plan = _plan(scored)
     values, na = _inputs(plan, data)
     findings, resolved = _findings(plan, data)
     data = attrs.evolve(data, findings=resolved)

@@ -167,6 +167,8 @@ _DATA_KEYS = (
     "findings",
     "items",
     "adjustments",
+    "prior",
+    "上年",
 )
 _HINTS = {
     "weight": "points",
@@ -1474,9 +1476,21 @@ def _check_data_entries(doc: Mapping[str, Any], problems: _Problems) -> None:
     for key in ("entity", "period", "scheme"):
         if key in doc and not isinstance(doc[key], str | int):
             problems.add((key,), key, f"{key!r} must be text ({_got(doc[key])})")
-    for key in ("actuals", "inputs"):
+    for key in ("actuals", "inputs", "prior", "上年"):
         if key in doc and not isinstance(doc[key], Mapping):
             problems.add((key,), key, f"expected a table ({_got(doc[key])})")
+    if "prior" in doc and "上年" in doc:
+        problems.add(("上年",), "上年", "give the prior-year table once, as 'prior'")
+    for key in ("prior", "上年"):
+        prior = doc.get(key, {})
+        for code, value in prior.items() if isinstance(prior, Mapping) else ():
+            if not (_number(value) or isinstance(value, str)):
+                problems.add(
+                    (key, code),
+                    f"{key}.{code}",
+                    "a prior-year value is a number or text with its unit "
+                    f"({_got(value)})",
+                )
     for section in ("findings", "items", "adjustments"):
         entries = doc.get(section, [])
         if not isinstance(entries, list):
@@ -1540,6 +1554,15 @@ def _check_against(scheme: Scheme, doc: Mapping[str, Any], problems: _Problems) 
                 problems.add(
                     (section, i, key), f"{section}[{i}]", f"unknown node {code!r}"
                 )
+    for key in ("prior", "上年"):
+        prior = doc.get(key, {})
+        for code in prior if isinstance(prior, Mapping) else ():
+            if code not in scheme:
+                problems.add(
+                    (key, code),
+                    f"{key}.{code}",
+                    f"prior-year value for unknown node {code!r}",
+                )
     codes = doc.get("not_applicable", [])
     for code in codes if isinstance(codes, list) else []:
         if isinstance(code, str) and code not in scheme:
@@ -1577,7 +1600,16 @@ def data_from_dict(
     return _build_data(doc, scheme, source, _Locator())
 
 
-_SECTIONS = ("actuals", "inputs", "not_applicable", "findings", "items", "adjustments")
+_SECTIONS = (
+    "actuals",
+    "inputs",
+    "not_applicable",
+    "findings",
+    "items",
+    "adjustments",
+    "prior",
+    "上年",
+)
 
 
 def _build_data(

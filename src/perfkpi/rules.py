@@ -157,7 +157,8 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
 )
 """Every value kind, in the order of the documentation's table."""
 
-_ABSOLUTE: frozenset[ValueKind] = frozenset(VALUE_KINDS) - {"relative"}
+_ABSOLUTE_ORDER = tuple(k for k in VALUE_KINDS if k != "relative")
+_ABSOLUTE: frozenset[ValueKind] = frozenset(_ABSOLUTE_ORDER)
 """The kinds a target has on its own, without a prior-year value."""
 
 _KIND_TEXT: dict[ValueKind, str] = {
@@ -222,7 +223,9 @@ def value_kind(target: Target) -> ValueKind:
 
 
 def _kind_misfit(rule: RuleBase, target: Target, kind: ValueKind) -> str:
-    reads = " or ".join(_KIND_TEXT[k] for k in VALUE_KINDS if k in rule.target_kinds)
+    reads = " or ".join(
+        _KIND_TEXT[k] for k in _ABSOLUTE_ORDER if k in rule.target_kinds
+    )
     why = ""
     if rule.target_kinds == {"positive"}:
         why = "a ratio to it has no meaning; " if kind == "signed" else ""

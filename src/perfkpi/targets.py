@@ -106,7 +106,6 @@ from perfkpi.units import (
     RANK_UNIT,
     Unit,
     UnitRegistry,
-    _divisible,
     convert,
 )
 
@@ -1821,7 +1820,7 @@ class _Parser:
         value = self._quantity(a, b)
         if value.lo < 0:
             raise _Fail(a, f"the size of the change after {m['verb']!r}, 0 or more")
-        if value.unit is not None and not _divisible(value.unit):
+        if value.unit is not None and value.unit.dimension in ("date", "rank"):
             raise _Fail(a, "a change in a unit of quantity (5%, 5个百分点, 100万元)")
         comparator = Comparator.GE if up else Comparator.LE
         return self._make(comparator, value.lo, value.unit, relative=True)
@@ -2083,7 +2082,7 @@ class _Parser:
         value = float(number)
         unit: Unit | None = None
         if p < b:
-            rest = self._two_way(s[p:b], p)
+            rest = self._two_way(s[p:b])
             unit = units.find(rest)
             if unit is None and rest[0] == "个" and len(rest) > 1:
                 unit = units.find(rest[1:])
@@ -2103,7 +2102,7 @@ class _Parser:
         units = self.syntax.units
         for word, factor in _MULTIPLIERS:
             if rest.startswith(word):
-                tail = self._two_way(rest[len(word) :], p + len(word))
+                tail = self._two_way(rest[len(word) :])
                 unit = units.find(tail) if tail else None
                 if tail and unit is None:
                     continue
@@ -2116,43 +2115,33 @@ class _Parser:
             raise _Fail(p, "a unit such as % or 小时 after the number")
         raise _Fail(p, "a known unit", unit=rest, suggestions=units.suggest(rest))
 
-    def _two_way(self, rest: str, p: int) -> str:
-        """Read a unit word that means two things (块) by its context, or refuse.
+    def _two_way(self, rest: str) -> str:
+        """Read a unit word that means two things (块) by its context.
 
         块 is 元 in speech (5块钱) and a measure word of plots and boards (5块
-        地); the unit of the target (for an actual) or of the indicator (the
-        ``unit`` of :func:`parse_target`) decides, and without one the text is
-        refused, naming both readings.
+        地), which is the registry's reading.  A money context reads it as 元:
+        the unit of the target, for an actual, or the indicator's unit (the
+        ``unit`` of :func:`parse_target`), for a target.
         """
         parts = rest.split("/")
-        if not any(part in _TWO_WAYS for part in parts):
+        if not any(part in _TWO_WAYS for part in parts) or self.extra is None:
             return rest
         units = self.syntax.units
-        context = self.extra.dimension.split("/") if self.extra else []
+        context = self.extra.dimension.split("/")
+        if len(context) != len(parts):
+            return rest
         read: list[str] = []
-        for i, part in enumerate(parts):
-            money = _TWO_WAYS.get(part)
-            if money is None:
-                read.append(part)
-                continue
-            other = units.find(part)
-            money_unit = units.find(money)
-            if money_unit is None or (other is not None and other.dimension == "money"):
-                read.append(part)  # a registry that gives the word one meaning
-                continue
-            dimension = context[i] if len(context) == len(parts) else ""
-            if dimension == money_unit.dimension:
-                read.append(money)
-            elif other is not None and dimension == other.dimension:
-                read.append(part)
+        for part, dimension in zip(parts, context, strict=True):
+            money = units.find(_TWO_WAYS.get(part, ""))
+            known = units.find(part)
+            if (
+                money is not None
+                and dimension == money.dimension
+                and (known is None or known.dimension != money.dimension)
+            ):
+                read.append(money.symbol)
             else:
-                raise _Fail(
-                    p,
-                    f"a unit with one reading: {part!r} is {money} in speech "
-                    f"(5{part}钱) and a count of plots or boards (5{part}地); "
-                    f"write {money} (or {part}钱) for money, or give the "
-                    f"indicator's unit (unit='{money}' or unit='{part}')",
-                )
+                read.append(part)
         return "/".join(read)
 
     def _rank(self, a: int, b: int) -> _Value | None:
@@ -2553,9 +2542,9 @@ def parse_target(
     unit
         The indicator's unit (计量单位), as a symbol or a
         :class:`~perfkpi.units.Unit`: the context that decides a unit word
-        with two readings.  ``块`` is 元 where the unit is money (``≤5块`` with
-        ``unit="元"`` is ``≤5元``) and a count where it is a count; without
-        a context ``5块`` is refused, naming both readings.
+        with two readings: ``块`` is 元 where the unit is money (``≤5块`` with
+        ``unit="元"`` is ``≤5元``), and otherwise the registry's count (5块
+        of plots or boards).
 
     Returns
     -------
