@@ -312,3 +312,22 @@ def test_a_named_sheet(tmp_path: Path) -> None:
         read_declaration(path, sheet="其他")
     with pytest.raises(DataError, match="no sheet '无'"):
         read_declaration(path, sheet="无")
+
+
+def test_a_declaration_read_from_a_named_sheet_is_reviewed(tmp_path: Path) -> None:
+    path, wb, _ = _form(tmp_path, GOOD)
+    other = wb.create_sheet("副本")
+    rows: list[Row] = [list(HEADER), *GOOD[:1]]
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            other.cell(r, c, value)
+    wb.save(path)
+    with pytest.raises(DataError, match="several sheets hold an indicator table"):
+        review_targets(path)
+    form = read_declaration(path, sheet="表")
+    # the four rows of 表, all sound
+    review = review_targets(form)
+    assert len(review.indicators) == 4
+    assert review.ok
+    both = review_targets(catalog.scheme("cn-project-2020"), form)
+    assert both.indicators[-1].code == "表!E7"

@@ -8,7 +8,7 @@ indicator table — 一级指标, 二级指标, 三级指标 (or 指标内容 / 
 指标值, and often 指标性质 (≥, ≤, =, 定性) and 度量单位.  The class columns
 are merged down over the indicators they hold.
 
-:func:`read_declaration` reads such a sheet through :mod:`perfkpi._xlsx` (the
+:func:`read_declaration` reads such a sheet through ``perfkpi._xlsx`` (the
 ``.xls`` form through xlrd, the ``xls`` extra):
 
 - the table's header row is found by its labels, wherever it is;
@@ -32,7 +32,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 import attrs
 
@@ -200,7 +200,7 @@ class Declaration:
         return self.unit or self.department or self.project
 
 
-def is_declaration(value: object) -> bool:
+def is_declaration(value: object) -> TypeGuard[str | Path]:
     """Whether *value* is a path whose suffix marks a declaration form."""
     return isinstance(value, str | Path) and Path(value).suffix.lower() in (
         DECLARATION_SUFFIXES

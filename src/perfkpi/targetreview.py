@@ -987,8 +987,8 @@ def _check_names(
 
 
 def review_targets(
-    scheme: Scheme | str | Path,
-    data: Data | Mapping[str, Any] | str | Path | None = None,
+    scheme: Scheme | Declaration | str | Path,
+    data: Data | Declaration | Mapping[str, Any] | str | Path | None = None,
     *,
     history: Mapping[str, Sequence[float | str]] | None = None,
     standards: Mapping[str, float | str] | None = None,
@@ -1005,7 +1005,9 @@ def review_targets(
         declared indicators.  A 绩效目标申报表 workbook (``.xlsx``, or
         ``.xls`` with the ``xls`` extra) is the whole declared set: its
         indicator table's rows, each weighing one point (see
-        :doc:`/target-review`).
+        :doc:`/target-review`), or the
+        :class:`~perfkpi._declaration.Declaration`
+        :func:`~perfkpi._declaration.read_declaration` read from one.
     data
         A data file (path), its plain mapping or a :class:`~perfkpi.deductions.Data`:
         its ``items`` are declared indicators too; or a 申报表 workbook, whose
@@ -1069,25 +1071,25 @@ def review_targets(
     given: object = scheme  # callers without mypy may pass anything
     raws: list[_Raw] = []
     entity = period = scheme_id = ""
-    if is_declaration(given):
+    if is_declaration(given) or isinstance(given, Declaration):
         if data is not None:
             msg = "a 申报表 is the whole declared set: give no data beside it"
             raise DataError("data", msg)
-        form = read_declaration(Path(str(given)))
+        form = given if isinstance(given, Declaration) else read_declaration(given)
         raws, entity, period = _form_raws(form), form.entity, form.period
     elif not isinstance(scheme, Scheme):
         if not isinstance(given, str | Path):
             msg = f"expected a Scheme or a scheme file's path, got {scheme!r:.60}"
             raise DataError("scheme", msg)
-        scheme = load_scheme(scheme)
+        scheme = load_scheme(given)
     if isinstance(scheme, Scheme):
         scheme_id = scheme.id
         raws = _scheme_raws(scheme)
     if taxonomy is not None:
         catalog.taxonomy(taxonomy)
     if data is not None and isinstance(scheme, Scheme):
-        if is_declaration(data):
-            form = read_declaration(Path(str(data)))
+        if is_declaration(data) or isinstance(data, Declaration):
+            form = data if isinstance(data, Declaration) else read_declaration(data)
             raws += _form_raws(form)
             entity, period = form.entity, form.period
         else:
