@@ -40,14 +40,29 @@ from __future__ import annotations
 import decimal
 import enum
 import math
-from typing import overload
+from typing import Literal, overload
 
 import attrs
 import numpy as np
+from numpy.typing import ArrayLike
 
 from perfkpi import _checks
 
-__all__ = ["MAX_PLACES", "NOISE_ULPS", "Rounding", "RoundingMode", "RoundingStage"]
+__all__ = [
+    "MAX_PLACES",
+    "NOISE_ULPS",
+    "ModeName",
+    "Rounding",
+    "RoundingMode",
+    "RoundingStage",
+    "StageName",
+]
+
+ModeName = Literal["half-up", "half-even", "truncate", "up"]
+"""The rounding modes by name, as a scheme file writes them."""
+
+StageName = Literal["each-node", "each-leaf", "total"]
+"""The rounding stages by name, as a scheme file writes them."""
 
 
 class RoundingMode(enum.StrEnum):
@@ -255,11 +270,11 @@ def _check_places(_: object, __: attrs.Attribute[int] | None, value: int) -> Non
         raise ValueError(msg)
 
 
-def _mode(value: RoundingMode | str) -> RoundingMode:
+def _mode(value: RoundingMode | ModeName) -> RoundingMode:
     return _checks.choice(value, RoundingMode, "a rounding mode")
 
 
-def _stage(value: RoundingStage | str) -> RoundingStage:
+def _stage(value: RoundingStage | StageName) -> RoundingStage:
     return _checks.choice(value, RoundingStage, "a rounding stage")
 
 
@@ -295,12 +310,35 @@ class Rounding:
     @overload
     def round(self, value: float) -> float: ...
     @overload
-    def round(self, value: np.ndarray) -> np.ndarray: ...
-    def round(self, value: float | np.ndarray) -> float | np.ndarray:
-        """Round a number or an array by this policy."""
-        if isinstance(value, np.ndarray):
-            return round_array(value, self.places, self.mode)
-        return float(round_array(np.array([value]), self.places, self.mode)[0])
+    def round(self, value: ArrayLike) -> np.ndarray: ...
+    def round(self, value: ArrayLike) -> float | np.ndarray:
+        """Round a number, or any array-like, by this policy.
+
+        A single number (a Python or numpy scalar) gives a ``float``; anything
+        else an array, as numpy functions do: an array, a list, a pandas
+        Series all give a ``float64`` array of their shape.
+
+        Raises
+        ------
+        TypeError
+            If *value* holds something that is not a number.
+
+        Examples
+        --------
+        >>> from perfkpi.rounding import Rounding
+        >>> Rounding().round(2.675)
+        2.68
+        >>> Rounding(places=1).round([0.25, 0.35])
+        array([0.3, 0.4])
+        """
+        x = np.asarray(value)
+        if x.dtype.kind not in "biuf":
+            msg = f"value must be numbers, not {type(value).__name__} of {x.dtype}"
+            raise TypeError(msg)
+        out = round_array(x.astype(np.float64).reshape(-1), self.places, self.mode)
+        if x.ndim == 0:
+            return float(out[0])
+        return out.reshape(x.shape)
 
     def at_leaves(self, values: np.ndarray) -> np.ndarray:
         """Round leaf scores if this policy rounds leaves, else return them."""

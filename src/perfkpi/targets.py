@@ -88,10 +88,11 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from typing import Literal, NamedTuple, TypeVar
+from typing import Literal, NamedTuple, TypeVar, overload
 
 import attrs
 import numpy as np
+from numpy.typing import ArrayLike
 
 from perfkpi import _checks
 from perfkpi.errors import (
@@ -747,19 +748,44 @@ class Target:
         hi_ok = value <= hi if self.upper_closed else value < hi
         return lo_ok and hi_ok
 
-    def met(self, values: np.ndarray) -> np.ndarray:
-        """Return a boolean array: which *values* (in this target's unit) meet it.
+    @overload
+    def met(self, values: float) -> bool: ...
+    @overload
+    def met(self, values: ArrayLike) -> np.ndarray: ...
+    def met(self, values: ArrayLike) -> bool | np.ndarray:
+        """Return which *values* (numbers in this target's unit) meet it.
+
+        Any array-like is taken, as numpy functions take one: an array, a
+        list, a pandas Series.  A single number gives a ``bool``; anything
+        else a boolean array of its shape.
 
         Raises
         ------
         ValueError
             If the target is relative and not yet resolved (see :meth:`bounds`).
+        TypeError
+            If *values* are not numbers (text is read by :meth:`is_met`).
+
+        Examples
+        --------
+        >>> from perfkpi import parse_target
+        >>> parse_target("≥95%").met([94.9, 95, 99.5])
+        array([False,  True,  True])
+        >>> parse_target("≥95%").met(95)
+        True
         """
         lo, hi = self.bounds()
-        lo_ok = values >= lo if self.lower_closed else values > lo
-        hi_ok = values <= hi if self.upper_closed else values < hi
+        x = np.asarray(values)
+        if x.dtype.kind not in "biuf":
+            msg = (
+                "values must be numbers in the target's unit, not "
+                f"{type(values).__name__} of {x.dtype}"
+            )
+            raise TypeError(msg)
+        lo_ok = x >= lo if self.lower_closed else x > lo
+        hi_ok = x <= hi if self.upper_closed else x < hi
         out: np.ndarray = lo_ok & hi_ok
-        return out
+        return bool(out) if out.ndim == 0 else out
 
     def bounds(self) -> tuple[float, float]:
         """Return the interval of values that meet the target.
