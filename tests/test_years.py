@@ -132,3 +132,35 @@ def test_a_ragged_csv_row_is_an_error(tmp_path: Path) -> None:
     path.write_text("id,year,1,2\n甲,2022,90%,90%\n甲,2023,100%\n", encoding="utf-8")
     with pytest.raises(DataError, match="every row must be read to line the years up"):
         compare_years(SCHEME, path, id_column="id", year_column="year")
+
+
+def test_a_frame_is_read_once_and_kept_as_its_library() -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("narwhals")
+    frame = pd.DataFrame(
+        {
+            "单位": ["甲", "甲"],
+            "年度": [2022, 2023],
+            "1": [90.0, 100.0],
+            "2": [72.0, 90.0],
+            "备注": ["a", "b"],  # read by nothing
+        }
+    )
+    years = compare_years(SCHEME, frame, id_column="单位", year_column="年度")
+    # 2022: 40 × 0.9 + 60 × 72/90 = 84; 2023: 100; the change 16
+    assert years.total.tolist() == [84, 100]
+    assert years.change().tolist()[1] == 16
+    # the batch scored the frame as read, not a copy of its columns
+    assert years.result.backend == "pandas"
+    assert years.result.ignored == ("年度", "备注")
+
+
+def test_compare_years_checks_the_batch_options() -> None:
+    with pytest.raises(ValueError, match="errors must be 'nan' or 'raise'"):
+        compare_years(
+            SCHEME,
+            {"单位": ["甲"], "年度": [2023], "1": [1.0], "2": [1.0]},
+            id_column="单位",
+            year_column="年度",
+            errors="x",  # type: ignore[arg-type]
+        )

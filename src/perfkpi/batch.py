@@ -2034,8 +2034,26 @@ def evaluate_batch(
     """
     _check_options(scheme, columns, errors, id_column, progress, strict)
     prepared = _prepare(scheme)
-    plan = prepared.plan
     data = _read_table(table, columns, errors, id_column)
+    return _evaluate_table(prepared, data, errors, id_column, progress, strict=strict)
+
+
+def _evaluate_table(
+    prepared: _Prepared,
+    data: _Table,
+    errors: Errors,
+    id_column: str | None,
+    progress: Progress | None,
+    *,
+    strict: bool,
+) -> BatchResult:
+    """Score a table already read (:func:`evaluate_batch` checks the options).
+
+    :func:`~perfkpi.years.compare_years` reads the table once and scores it
+    here, reading no column twice.
+    """
+    scheme = prepared.plan.scheme
+    plan = prepared.plan
     layout = _layout(plan, data, id_column)
     run = _Run(prepared, data, layout, errors)
     with _strict(strict), _collecting() as ambiguous:

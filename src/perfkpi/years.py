@@ -43,7 +43,15 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
-from perfkpi.batch import BatchResult, Errors, Progress, _read_table, evaluate_batch
+from perfkpi.batch import (
+    BatchResult,
+    Errors,
+    Progress,
+    _check_options,
+    _evaluate_table,
+    _prepare,
+    _read_table,
+)
 from perfkpi.errors import DataError
 from perfkpi.scheme import Scheme
 
@@ -195,6 +203,8 @@ def compare_years(
         if not isinstance(column, str):
             msg = f"{name} must be a column name (got {type(column).__name__})"  # type: ignore[unreachable]
             raise TypeError(msg)
+    _check_options(scheme, columns, errors, id_column, progress, strict)
+    prepared = _prepare(scheme)
     data = _read_table(table, columns, errors, id_column)
     if data.bad is not None and len(data.bad):
         first = int(data.bad.rows[0])
@@ -206,17 +216,11 @@ def compare_years(
     for column in (id_column, year_column):
         if column not in data.columns:
             raise DataError(column, "no such column in the table")
-    ids = np.asarray(data.columns[id_column]).astype(str)
+    ids = _text(data.columns[id_column])
     years = _years(data.columns[year_column], year_column)
     prior = _prior(ids, years, id_column)
-    result = evaluate_batch(
-        scheme,
-        dict(data.columns),
-        errors=errors,
-        id_column=id_column,
-        progress=progress,
-        strict=strict,
-    )
+    # the table as read: evaluate_batch would read it again
+    result = _evaluate_table(prepared, data, errors, id_column, progress, strict=strict)
     return YearComparison(result, ids, years, prior)
 
 
@@ -238,9 +242,16 @@ def _years(values: object, column: str) -> np.ndarray:
     return out
 
 
+def _text(values: np.ndarray) -> np.ndarray:
+    """Return the ids as a numpy text array (no copy when they are one)."""
+    raw = np.asarray(values)
+    return raw if raw.dtype.kind == "U" else raw.astype(str)
+
+
 def _prior(ids: np.ndarray, years: np.ndarray, id_column: str) -> np.ndarray:
     """Return, for each row, the row of the same id and year − 1, or −1."""
     _, entity = np.unique(ids, return_inverse=True)
+    entity = entity.reshape(-1)
     span = int(years.max() - years.min()) + 2 if len(years) else 1
     keys = entity.astype(np.int64) * span + (years - (years.min() if len(years) else 0))
     order = np.argsort(keys, kind="stable")
