@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfkpi import Rounding
-from perfkpi.rounding import MAX_PLACES, RoundingMode, round_array
+from perfkpi.rounding import MAX_PLACES, ModeName, RoundingMode, round_array
 from perfkpi.targets import Comparator, Target
 
 # (value, places, mode, expected) — the expected value is what a person writing
@@ -41,7 +41,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("value", "places", "mode", "expected"), CASES)
-def test_round_cases(value: float, places: int, mode: str, expected: float) -> None:
+def test_round_cases(
+    value: float, places: int, mode: ModeName, expected: float
+) -> None:
     assert Rounding(places=places, mode=mode).round(value) == expected
 
 
@@ -68,7 +70,7 @@ def _digits(number: decimal.Decimal) -> int:
     return 0 if not number else len(number.normalize(_WIDE).as_tuple().digits)
 
 
-def _reference(value: float, places: int, mode: str) -> float:
+def _reference(value: float, places: int, mode: ModeName) -> float:
     """Round the number as written, with :mod:`decimal`.
 
     The written number is ``repr(value)``.  A value whose shortest form has
@@ -98,7 +100,7 @@ def _reference(value: float, places: int, mode: str) -> float:
     st.integers(min_value=0, max_value=3),
 )
 def test_agrees_with_decimal_on_four_decimal_places(
-    units: int, mode: str, places: int
+    units: int, mode: ModeName, places: int
 ) -> None:
     value = units / 10_000  # every number with up to 4 decimal places
     assert Rounding(places=places, mode=mode).round(value) == _reference(
@@ -111,7 +113,9 @@ def test_agrees_with_decimal_on_four_decimal_places(
     st.sampled_from(MODES),
     st.integers(min_value=0, max_value=MAX_PLACES),
 )
-def test_agrees_with_decimal_on_any_float(value: float, mode: str, places: int) -> None:
+def test_agrees_with_decimal_on_any_float(
+    value: float, mode: ModeName, places: int
+) -> None:
     expected = _reference(value, places, mode)
     rounding = Rounding(places=places, mode=mode)
     assert rounding.round(value) == expected
@@ -126,7 +130,7 @@ def test_agrees_with_decimal_on_any_float(value: float, mode: str, places: int) 
     st.booleans(),
 )
 def test_agrees_with_decimal_at_every_magnitude(
-    digits: int, exponent: int, mode: str, places: int, negative: bool
+    digits: int, exponent: int, mode: ModeName, places: int, negative: bool
 ) -> None:
     # a decimal of up to 17 digits anywhere from 1e-330 (subnormal, or 0) to 1e317
     value = float(decimal.Decimal(digits).scaleb(exponent))
@@ -149,7 +153,7 @@ def test_agrees_with_decimal_at_every_magnitude(
     st.sampled_from(MODES),
 )
 def test_a_number_written_to_the_places_kept_is_unchanged(
-    case: tuple[int, int, int], mode: str
+    case: tuple[int, int, int], mode: ModeName
 ) -> None:
     # a value with at most 15 significant digits and no more decimals than the
     # places kept is already rounded, whatever its size: no mode may move it
@@ -204,7 +208,7 @@ MAGNITUDES = [
 
 @pytest.mark.parametrize(("value", "places", "mode", "expected"), MAGNITUDES)
 def test_round_at_every_magnitude(
-    value: float, places: int, mode: str, expected: float
+    value: float, places: int, mode: ModeName, expected: float
 ) -> None:
     assert Rounding(places=places, mode=mode).round(value) == expected
     assert round_array(np.array([value]), places, RoundingMode(mode))[0] == expected
@@ -237,7 +241,7 @@ def test_array_equals_scalar(units: list[int]) -> None:
 
 def test_rejects_unknown_mode() -> None:
     with pytest.raises(ValueError, match="banker"):
-        Rounding(mode="banker")
+        Rounding(mode="banker")  # type: ignore[arg-type]
 
 
 def test_unknown_mode_and_stage_name_the_choices() -> None:
@@ -245,6 +249,6 @@ def test_unknown_mode_and_stage_name_the_choices() -> None:
         ValueError,
         match=r"a rounding mode must be one of 'half-up', .* \(got 'banker'\)",
     ):
-        Rounding(mode="banker")
+        Rounding(mode="banker")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"a rounding stage must be one of .*'total'"):
         Rounding(stage=["total"])  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ performance evaluations (预算绩效评价) do.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from perfkpi import catalog
 from perfkpi.batch import BatchResult, evaluate_batch
@@ -156,7 +156,19 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 (module attribute hook)
+if TYPE_CHECKING:
+    __version__: str
+    """The installed version of perfkpi (read from its metadata when asked)."""
+
+
+def __getattr__(name: str) -> str:
+    """Return ``__version__``, read from the installed metadata on first use.
+
+    Raises
+    ------
+    AttributeError
+        For any other name.
+    """
     if name == "__version__":
         from importlib.metadata import version  # noqa: PLC0415
 

@@ -36,6 +36,7 @@ from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import (
     DataError,
     IncompatibleUnitError,
+    Lang,
     PerfKPIError,
     SchemeValidationError,
 )
@@ -255,7 +256,7 @@ class Evaluation:
             reasons=reasons,
         )
 
-    def explain(self, code: str, lang: str = "zh") -> perfkpi.explain.Explanation:
+    def explain(self, code: str, lang: Lang = "zh") -> perfkpi.explain.Explanation:
         """Trace one number: its rule, inputs, formula and rounding.
 
         *code* is a node code or ``"total"``; see :func:`perfkpi.explain.explain`.
