@@ -195,6 +195,8 @@ def compare_years(
         When *scheme* is not a Scheme or a column name is not text; or what
         :func:`~perfkpi.batch.evaluate_batch` raises for a table it cannot
         take.
+    ValueError
+        If *errors* is neither ``"nan"`` nor ``"raise"``.
     """
     if not isinstance(scheme, Scheme):
         msg = f"scheme must be a Scheme (got {type(scheme).__name__})"  # type: ignore[unreachable]
