@@ -331,3 +331,20 @@ def test_a_declaration_read_from_a_named_sheet_is_reviewed(tmp_path: Path) -> No
     assert review.ok
     both = review_targets(catalog.scheme("cn-project-2020"), form)
     assert both.indicators[-1].code == "表!E7"
+
+
+def test_a_hidden_column_of_the_table_is_refused(tmp_path: Path) -> None:
+    path, wb, ws = _form(tmp_path, GOOD)
+    ws.column_dimensions["F"].hidden = True  # 度量单位
+    wb.save(path)
+    with pytest.raises(DataError, match="the table's column F is hidden"):
+        read_declaration(path)
+
+
+def test_a_merge_across_name_and_value_is_refused(tmp_path: Path) -> None:
+    path, wb, ws = _form(tmp_path, GOOD)
+    ws.merge_cells("C5:E5")  # 培训合格率's name, nature and value in one cell
+    wb.save(path)
+    with pytest.raises(DataError, match="several columns") as caught:
+        read_declaration(path)
+    assert caught.value.where == f"{path}: 表!C5:E5"
