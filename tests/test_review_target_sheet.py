@@ -178,6 +178,15 @@ def test_the_schemes_own_finding_is_listed_once(tmp_path: Path) -> None:
     )
     # 20 of the 100 points at stake
     assert "(20%)" in str(rows[1][7])
+    # the text and the JSON carry it too
+    assert (
+        "  ! 评价方案 train-2025: [spending-heavy] 1 预算执行率: " in result.summary()
+    )
+    targets = result.to_dict()["targets"]
+    assert isinstance(targets, list)
+    assert [(t["department"], t["check"], t["code"]) for t in targets] == [
+        ("", "spending-heavy", "1")
+    ]
 
 
 def test_nothing_flagged_says_so(tmp_path: Path) -> None:

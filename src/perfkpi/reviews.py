@@ -388,6 +388,10 @@ class Review:
             "files": len(self.entries),
             "entries": [e.to_dict() for e in self.entries],
             "skipped": list(self.skipped),
+            "targets": [
+                {"department": d, "file": f, **finding.to_dict()}
+                for d, f, finding in self.target_findings()
+            ],
         }
 
     def target_findings(self) -> list[tuple[str, str, TargetFinding]]:
@@ -475,7 +479,8 @@ class Review:
         lang
             ``"zh"`` or ``"en"``.
         details
-            Also list every discrepancy, warning and error under the table.
+            Also list every discrepancy, warning and error under the table,
+            and the target review's findings (:meth:`target_findings`).
 
         Returns
         -------
@@ -510,6 +515,15 @@ class Review:
                     for d in e.discrepancies
                 ]
                 lines += [f"  ! {w}" for w in e.warnings]
+        found = self.target_findings() if details else []
+        if found:
+            lines += ["", words["target_sheet"]]
+            scheme_id = self.scheme.id if self.scheme is not None else ""
+            for department, _, f in found:
+                who = department or words["scheme_row"].format(id=scheme_id)
+                what = " ".join(x for x in (f.code, f.name) if x)
+                why = f.reason("zh" if words is _WORDS["zh"] else "en")
+                lines.append(f"  ! {who}: [{f.check}] {what}: {why}")
         if self.ok and self.entries:
             lines += ["", words["none"]]
         return "\n".join(lines) + "\n"
