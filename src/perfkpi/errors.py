@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, Literal, Self, cast
 
+# the languages messages are written in (perfkpi.report documents the same type)
 Lang = Literal["zh", "en"]
-"""A language messages are written in: Chinese or English."""
 
 LANGS: Final[tuple[Lang, ...]] = ("zh", "en")
-"""The languages of :data:`Lang`, Chinese first (the default)."""
+"""The languages messages are written in, Chinese first (the default)."""
 
 __all__ = [
     "LANGS",
@@ -30,7 +30,6 @@ __all__ = [
     "DataError",
     "DataValidationError",
     "IncompatibleUnitError",
-    "Lang",
     "PerfKPIError",
     "PerfKPIWarning",
     "RuleError",
