@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import perfkpi
 from perfkpi import Data, Deduct, Finding, Node, Proportional, Scheme, evaluate
 from perfkpi.cli import main
-from perfkpi.report import FORMATS, ReportError, narrative, render
+from perfkpi.report import FORMATS, Lang, ReportError, narrative, render
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,7 @@ def test_json_is_to_dict(seed: perfkpi.Evaluation) -> None:
     assert plain == seed.to_dict()
     assert report["kind"] == "self"
     assert report["signature"] is None
-    assert len(report["problems"]) == 12  # 6 unmet + 6 findings  # noqa: PLR2004
+    assert len(report["problems"]) == 12  # 6 unmet + 6 findings
 
 
 # -- HTML: one self-contained, printable file -----------------------------------------
@@ -195,7 +195,7 @@ def _parse(page: str) -> _TagBalance:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_html_is_self_contained(seed: perfkpi.Evaluation, lang: str) -> None:
+def test_html_is_self_contained(seed: perfkpi.Evaluation, lang: Lang) -> None:
     page = seed.report(format="html", lang=lang)
     parsed = _parse(page)
     assert parsed.problems == []
@@ -287,7 +287,7 @@ def test_unknown_format_or_language(
     seed: perfkpi.Evaluation, kwargs: dict[str, str], message: str
 ) -> None:
     with pytest.raises(ReportError, match=message):
-        render(seed, **kwargs)
+        render(seed, **kwargs)  # type: ignore[arg-type]
 
 
 def test_formats_listed() -> None:
@@ -547,13 +547,19 @@ def test_a_name_cannot_start_a_block(name: str, why: str) -> None:
     # each of its items one paragraph of text
     assert [t.type for t in tokens].count("ordered_list_open") == 1, why
     # and two bullet lists, the narrative's, one per first-level node
-    assert [t.type for t in tokens].count("bullet_list_open") == 2, why  # noqa: PLR2004
+    assert [t.type for t in tokens].count("bullet_list_open") == 2, why
     assert not kinds & {
         "blockquote_open",
         "code_block",
         "fence",
     }, why
-    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2", "h2", "h2"], why
+    assert [t.tag for t in tokens if t.type == "heading_open"] == [
+        "h1",
+        "h2",
+        "h2",
+        "h2",
+        "h2",
+    ], why
 
 
 def test_hostile_html_is_escaped() -> None:
@@ -589,7 +595,13 @@ def test_any_user_text_is_literal_in_markdown(
         name=name, other=other, reason=reason, entity=entity, period="", category=""
     )
     tokens = _markdown_tokens(ev.report(format="markdown"))
-    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2", "h2", "h2"]
+    assert [t.tag for t in tokens if t.type == "heading_open"] == [
+        "h1",
+        "h2",
+        "h2",
+        "h2",
+        "h2",
+    ]
     assert not {t.type for t in tokens} & {"html_block", "html_inline", "code_block"}
     assert not _inline_kinds(tokens) & {
         "html_inline",

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import perfkpi
 from perfkpi import Data, Evaluation, Node, Proportional, Scheme, catalog, evaluate
 from perfkpi.plan import effective_rule
-from perfkpi.report import FORMATS, LANGS, render
+from perfkpi.report import FORMATS, LANGS, Format, Kind, Signature, render
 from perfkpi.rules import (
     RULE_KINDS,
     AllOrNothing,
@@ -69,7 +69,7 @@ def _strings(value: object) -> Iterator[str]:
 def _user_text(ev: Evaluation) -> list[str]:
     """Every text of the scheme and the data, longest first."""
     scheme, data = ev.scheme, ev.data
-    found = {scheme.name, data.entity, data.period, ev.grade}
+    found = {scheme.id, scheme.name, data.entity, data.period, ev.grade}
     found |= {b.label for b in scheme.grades.bands} | {scheme.grades.below}
     for node in scheme.nodes:
         found |= {node.name, node.category, node.note}
@@ -126,11 +126,17 @@ def _json_prose(page: str) -> str:
     """The sentences of a JSON report: reasons and actuals (targets are data)."""
     plain = json.loads(page)
     lines = [str(i["actual"]) for i in plain["items"]]
+    lines += plain["report"]["problems"]
     for node in plain["nodes"]:
         lines += [d["reason"] for d in node["deductions"]]
         if "actual" in node:
             lines.append(str(node["actual"]))
     return "\n".join(lines)
+
+
+# every kind of report; the others signed with a date and lines to write on
+KINDS: tuple[Kind, ...] = ("self", "department", "finance", "third-party")
+SIGNED = Signature(date=dt.date(2023, 5, 31))
 
 
 def _texts(ev: Evaluation) -> Iterator[tuple[str, str]]:
@@ -139,6 +145,12 @@ def _texts(ev: Evaluation) -> Iterator[tuple[str, str]]:
         for format in FORMATS:  # noqa: A001 (the report's own word)
             page = render(ev, format=format, lang=lang)
             yield f"{format} {lang}", _json_prose(page) if format == "json" else page
+        # the other kinds word the opening, the scores and the kind line
+        # differently (Markdown and JSON share the text's sentences), signed
+        for kind in KINDS[1:]:
+            for format in ("text", "html"):  # noqa: A001
+                page = render(ev, format=format, lang=lang, kind=kind, signature=SIGNED)
+                yield f"{format} {lang} {kind}", page
         for node in ev.scheme.ordered():
             yield f"explain {node.code} {lang}", str(ev.explain(node.code, lang=lang))
         yield f"explain total {lang}", str(ev.explain("total", lang=lang))
@@ -158,7 +170,8 @@ def _reprs(ev: Evaluation) -> list[str]:
 
 def _chinese_in_english(ev: Evaluation) -> list[str]:
     """Return the lines of *ev*'s English texts with Chinese that perfkpi wrote."""
-    texts = [render(ev, format=f, lang="en") for f in ("text", "markdown")]
+    texts = [render(ev, format=f, lang="en") for f in ("text", "markdown", "html")]
+    texts += [render(ev, lang="en", kind=k, signature=SIGNED) for k in KINDS[1:]]
     texts += [str(ev.explain(n.code, lang="en")) for n in ev.scheme.ordered()]
     texts.append(str(ev.explain("total", lang="en")))
     return [
@@ -379,7 +392,7 @@ def seed() -> Evaluation:
 @pytest.mark.parametrize("format", ["text", "markdown", "html", "json"])
 def test_english_seed_report_has_no_chinese_of_its_own(
     seed: Evaluation,
-    format: str,  # noqa: A002 (the report's own word)
+    format: Format,  # noqa: A002 (the report's own word)
 ) -> None:
     page = render(seed, format=format, lang="en")
     if format == "json":

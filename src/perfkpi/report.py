@@ -106,7 +106,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "conclusion": "评价结论",
         "kind": "评价类型",
         "problems": "存在的问题",
-        "no_problems": "各项指标均达到指标值，未发现扣分事项。",
+        "no_problems": "各项指标均达到指标值，未发现问题。",
         "deviation": "偏差原因",
         "unit": "评价单位",
         "evaluator": "评价人",
@@ -138,8 +138,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "conclusion": "Summary",
         "kind": "Evaluation",
         "problems": "Problems found",
-        "no_problems": "None: every indicator met its target and nothing was found "
-        "wrong.",
+        "no_problems": "No problems: every indicator met its target and nothing "
+        "was found wrong.",
         "deviation": "Reason for the deviation",
         "unit": "Evaluating body",
         "evaluator": "Evaluator",
@@ -727,39 +727,56 @@ def _leaves(ev: Evaluation, ask: _Ask) -> list[_Leaf]:
     return out
 
 
-def _problems(ev: Evaluation, ask: _Ask) -> list[str]:
-    """Return the problems found: each unmet indicator, then each finding.
+def _short(leaf: _Leaf) -> bool:
+    """Say whether a leaf is a problem: its target missed, or points lost by its rule.
 
-    An unmet indicator names what was expected and what was achieved, the
-    points it cost and the sheet's own 偏差原因 if there is one; a finding is
-    its reason, verbatim, under its category.
+    Points a leaf loses to findings alone are listed with the findings.
+    """
+    if not leaf.applicable:
+        return False
+    if leaf.met is not None:
+        return not leaf.met
+    computed = any(d.kind != "finding" for d in leaf.deductions)
+    return bool(leaf.lost) and (computed or not leaf.deductions)
+
+
+def _problem(leaf: _Leaf, own: str, lang: Lang) -> str:
+    """Word one indicator that fell short: expected, achieved, points lost, why."""
+    name = leaf.node.name
+    lost = _num(leaf.lost)
+    if lang == "zh":
+        actual = leaf.actual or "未填报"
+        if leaf.target:
+            text = f"{name}未达到指标值：指标值{leaf.target}，实际完成值{actual}"
+        else:
+            text = f"{name}未得满分：实际完成值{actual}"
+        text += f"，扣{lost}分" if leaf.lost else ""
+        text += f"。偏差原因：{_strip(own)}" if own else ""
+        return _line(text + "。")
+    actual = leaf.actual or "not given"
+    if leaf.target:
+        text = f"{name} did not meet its target: target {leaf.target}, actual {actual}"
+    else:
+        text = f"{name} did not score full points: actual {actual}"
+    text += f"; {lost} {_points_word(leaf.lost)} off" if leaf.lost else ""
+    text += f". Reason given: {_strip(own)}" if own else ""
+    return _line(text + ".")
+
+
+def _problems(ev: Evaluation, ask: _Ask) -> list[str]:
+    """Return the problems found: each indicator that fell short, then each finding.
+
+    An indicator that missed its target (or lost points by its rule) names
+    what was expected and what was achieved, the points it cost and the
+    sheet's own 偏差原因 if there is one; a finding is its reason, verbatim,
+    under its category.
     """
     zh = ask.lang == "zh"
-    out = []
-    for leaf in _leaves(ev, ask):
-        if leaf.met is not False:
-            continue
-        actual = leaf.actual or ("未填报" if zh else "not given")
-        own = ask.reasons.get(leaf.node.code, "").strip()
-        if zh:
-            text = (
-                f"{leaf.node.name}未达到指标值：指标值{leaf.target}，实际完成值{actual}"
-            )
-            text += f"，扣{_num(leaf.lost)}分" if leaf.lost else ""
-            text += f"。偏差原因：{_strip(own)}" if own else ""
-            out.append(_line(text + "。"))
-        else:
-            text = (
-                f"{leaf.node.name} did not meet its target: target {leaf.target}, "
-                f"actual {actual}"
-            )
-            text += (
-                f"; {_num(leaf.lost)} {_points_word(leaf.lost)} off"
-                if leaf.lost
-                else ""
-            )
-            text += f". Reason given: {_strip(own)}" if own else ""
-            out.append(_line(text + "."))
+    out = [
+        _problem(leaf, ask.reasons.get(leaf.node.code, "").strip(), ask.lang)
+        for leaf in _leaves(ev, ask)
+        if _short(leaf)
+    ]
     for d in ev.deductions:
         if d.kind != "finding":
             continue
@@ -1062,6 +1079,7 @@ td.num, th.num { text-align: right; white-space: nowrap;
 tr.level-1 td.name, tr.level-1 td.num { font-weight: 700; }
 td.code { white-space: nowrap; }
 td.name { min-width: 12em; }
+td.value { white-space: nowrap; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 td.lost { color: var(--bad); }
 td.bar { width: 7rem; }
@@ -1205,9 +1223,11 @@ def _html(ev: Evaluation, ask: _Ask) -> str:
         cells = _leaf_cells(leaf, places, lang)
         style = "na" if leaf.met is None else "met" if leaf.met else "unmet"
         out.append(
-            f'<tr><td class="code">{_e(cells[0])}</td><td>{_e(cells[1])}</td>'
-            f"<td>{_e(cells[2])}</td><td>{_e(cells[3])}</td>"
-            f'<td><span class="{style}">{_e(cells[4])}</span></td>'
+            f'<tr><td class="code">{_e(cells[0])}</td>'
+            f'<td class="name">{_e(cells[1])}</td>'
+            f'<td class="value">{_e(cells[2])}</td>'
+            f'<td class="value">{_e(cells[3])}</td>'
+            f'<td class="value"><span class="{style}">{_e(cells[4])}</span></td>'
             f'<td class="num">{cells[5]}</td><td class="num">{_e(cells[6])}</td>'
             f'<td class="num lost">{cells[7]}</td><td>{_e(cells[8])}</td></tr>'
         )
