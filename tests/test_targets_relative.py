@@ -382,3 +382,22 @@ def test_relative_scores_as_its_resolved_target(
     absolute_ev = evaluate(_scheme(str(absolute), rule), {"1": f"{actual}{unit}"})
     assert relative_ev.total == absolute_ev.total
     assert relative_ev.met == absolute_ev.met
+
+
+def test_reports_word_relative_targets_in_both_languages() -> None:
+    nodes = [
+        Node("1", "结案率", points=10, target="较上年提高5%", rule=Proportional()),
+        Node("2", "调解率", points=10, target="不低于上年", rule=Proportional()),
+    ]
+    scheme = Scheme.from_nodes("s", "s", nodes, points=20)
+    data = Data({"1": "83%"}, prior={"1": "80%"}, not_applicable=["2"])
+    ev = evaluate(scheme, data)
+    english = ev.report(lang="en")
+    assert (
+        "5% above the prior year's value (prior year 80%, so at least 84%)" in english
+    )
+    assert "at least the prior year's value" in english  # the node not applicable
+    assert "较上年提高5%（上年80%，即≥84%）" in ev.report()
+    for fmt in ("markdown", "html"):
+        for lang in ("zh", "en"):
+            assert "84%" in ev.report(format=fmt, lang=lang)

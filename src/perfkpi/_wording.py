@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Literal
 
+import attrs
 import numpy as np
 
 from perfkpi.errors import PerfKPIError
@@ -174,11 +175,35 @@ def target(t: Target, lang: Lang) -> str:
     words (``2023年11月30日前``, ``90%至110%``, ``全市前3名``).  In English
     everything is in words (``at least 99%``, ``by 30 Nov 2023``).
     """
+    if t.relative or t.source is not None:  # 较上年提高5%（上年80%，即≥84%）
+        return format_target(t) if lang == "zh" else _relative_en(t)
     if lang == "zh":
         if t.kind == "quantity" and t.comparator is not Comparator.RANGE:
             return format_target(t)
         return format_target(t, "zh")
     return _target_en(t)
+
+
+def _relative_en(t: Target) -> str:
+    """Word a target relative to the prior year, and what it resolved to."""
+    source = t.source or t
+    up = source.comparator in (Comparator.GE, Comparator.GT)
+    if source.unit is None and source.value == 0:
+        words = {
+            Comparator.GE: "at least",
+            Comparator.GT: "above",
+            Comparator.LE: "at most",
+            Comparator.LT: "below",
+        }
+        text = f"{words[source.comparator]} the prior year's value"
+    else:
+        change = quantity(source.value, source.unit, "en")
+        text = f"{change} {'above' if up else 'below'} the prior year's value"
+    if t.source is None or t.prior is None:
+        return text
+    prior = quantity(t.prior.value, t.prior.unit, "en")
+    plain = attrs.evolve(t, source=None, prior=None)
+    return f"{text} (prior year {prior}, so {_target_en(plain)})"
 
 
 _EN_WORDS = {
