@@ -23,7 +23,9 @@ from perfkpi.files import (
     data_from_text,
     data_to_dict,
     dump_data,
+    dump_scheme,
     json_schema,
+    scheme_from_text,
 )
 from perfkpi.rules import (
     AllOrNothing,
@@ -401,3 +403,16 @@ def test_reports_word_relative_targets_in_both_languages() -> None:
     for fmt in ("markdown", "html"):
         for lang in ("zh", "en"):
             assert "84%" in ev.report(format=fmt, lang=lang)
+
+
+def test_relative_targets_round_trip_through_scheme_files() -> None:
+    scheme = _scheme("较上年提高5%")
+    for fmt in ("toml", "json"):
+        text = dump_scheme(scheme, format=fmt)
+        assert "较上年提高5%" in text
+        assert scheme_from_text(text, format=fmt) == scheme
+    # the evaluation's scheme holds the resolved target, which reads back too
+    ev = evaluate(scheme, Data({"1": "83%"}, prior={"1": "80%"}))
+    text = dump_scheme(ev.scheme)
+    assert "较上年提高5%（上年80%，即≥84%）" in text
+    assert scheme_from_text(text) == ev.scheme
