@@ -149,12 +149,13 @@ CASES: dict[str, Case] = {
     "FormulaError": (
         lambda: FormulaError("a / ", 4, "expected a number", "the formula ends"),
         "expected a number in 'a / ' at character 4 (the formula ends)",
-        "公式错误：expected a number（见于 'a / ' 字符位置 4）（the formula ends）",
+        # the detail has no Chinese form: it is kept as written
+        "公式错误：应为数字（见于 'a / ' 字符位置 4）（the formula ends）",
     ),
     "FormulaZeroDivisionError": (
         lambda: FormulaZeroDivisionError("a / b", None, "division by zero"),
         "division by zero in 'a / b'",
-        "公式错误：division by zero（见于 'a / b'）",
+        "公式错误：除以零（见于 'a / b'）",
     ),
     "PerfKPIError": (
         lambda: PerfKPIError("unknown node '9'"),

@@ -645,6 +645,173 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
         ),
         "编号 {code} 以 {prefix} 开头，批量表把它留给自己的列",
     ),
+    # -- rules (rules.py) -----------------------------------------------------------
+    ("{name} must be a number (got {value})", "{name} 应为数字（实为 {value}）"),
+    (
+        "{name} must be a finite number >= 0 (got {value})",
+        "{name} 应为 ≥0 的有限数（实为 {value}）",
+    ),
+    ("{name} must be > 0 (got {value})", "{name} 应 >0（实为 {value}）"),
+    ("{name} must be finite (got {value})", "{name} 应为有限的数（实为 {value}）"),
+    (
+        "{name} must be true or false (got {value})",
+        "{name} 应为 true 或 false（实为 {value}）",
+    ),
+    (
+        "a band's condition must be a target or its text (got {value})",
+        "分段的条件应为指标值或其文本（实为 {value}）",
+    ),
+    ("band condition: {why}", "分段条件：{why}"),
+    (
+        "'bands' must be a list of bands (got {value})",
+        "'bands' 应为分段的列表（实为 {value}）",
+    ),
+    ("rule 'bands' needs at least one band", "规则 'bands' 至少需要一个分段"),
+    (
+        "a band is {{when = '…', score = …}}, got {value}",
+        "分段写作 {{when = '…', score = …}}，实为 {value}",
+    ),
+    (
+        "'places' must be a whole number from 0 to {limit} (got {value})",
+        "'places' 应为 0 到 {limit} 的整数（实为 {value}）",
+    ),
+    (
+        "'scores' must be a non-empty table of label = points (got {value})",
+        "'scores' 应为非空的 等级词 = 分值 表（实为 {value}）",
+    ),
+    (
+        "points for {label} must be a number (got {value})",
+        "{label} 的分值应为数字（实为 {value}）",
+    ),
+    (
+        "points for {label} must be >= 0 (got {value})",
+        "{label} 的分值应 ≥0（实为 {value}）",
+    ),
+    (
+        "'items' must be a list of names (got {value})",
+        "'items' 应为名称的列表（实为 {value}）",
+    ),
+    ("goalposts 'min' and 'max' must differ", "目标区间的 'min' 与 'max' 不能相同"),
+    ("log goalposts need 'min' and 'max' > 0", "对数目标区间需要 'min' 与 'max' 都 >0"),
+    (
+        "'every' must be one of {allowed} (got {value})",
+        "'every' 应为以下之一：{allowed}（实为 {value}）",
+    ),
+    (
+        "'mean' must be 'arithmetic' or 'geometric' (got {value})",
+        "'mean' 应为 'arithmetic' 或 'geometric'（实为 {value}）",
+    ),
+    (
+        "'table' must be a non-empty table of grades = grade (got {value})",
+        "'table' 应为非空的 等次组合 = 等次 表（实为 {value}）",
+    ),
+    (
+        (
+            '\'table\' maps grades such as "A,C" to a grade such as "B" '
+            "(got {key} = {value})"
+        ),
+        (
+            '\'table\' 把 "A,C" 这样的等次组合对应到 "B" 这样的等次'
+            "（实为 {key} = {value}）"
+        ),
+    ),
+    (
+        "'scale' must be the name of an ordinal scale (got {value})",
+        "'scale' 应为序数等级表的名称（实为 {value}）",
+    ),
+    (
+        "a rule is a kind name or a table with 'kind', got {value}",
+        "评分规则写作规则名，或含 'kind' 的表，实为 {value}",
+    ),
+    (
+        "unknown rule kind {kind}; expected one of {allowed}",
+        "未知的规则 {kind}；应为以下之一：{allowed}",
+    ),
+    (
+        "rule {kind} takes {allowed}, not {given}",
+        "规则 {kind} 只取 {allowed}，不取 {given}",
+    ),
+    ("rule {kind}: {why}", "规则 {kind}：{why}"),
+    ("count {count} exceeds the {n} items", "数量 {count} 超过了 {n} 项"),
+    (
+        "unknown checklist items {items}; expected {allowed}",
+        "未知的清单项 {items}；应为 {allowed}",
+    ),
+    ("unknown tier {tier}; expected {allowed}", "未知的档次 {tier}；应为 {allowed}"),
+    ("score {score} is outside [0, {top}]", "得分 {score} 超出 [0, {top}]"),
+    (
+        "score {score} is outside {tier}'s band [{lo}, {hi}",
+        "得分 {score} 超出 {tier} 的区间 [{lo}, {hi}",
+    ),
+    (
+        "a log goalpost needs an actual > 0, got {value}",
+        "对数目标区间需要 >0 的实际值，实为 {value}",
+    ),
+    ("conversion table has no row for {value}", "换算表中没有 {value} 这一行"),
+    # -- findings, items and inputs (deductions.py, formulas.py) --------------------
+    ("{name} must be a finite number >= 0", "{name} 应为 ≥0 的有限数"),
+    ("{name} must not be empty", "{name} 不能为空"),
+    ("an adjustment must carry a reason (偏离度说明)", "调整须写明理由（偏离度说明）"),
+    (
+        "{name} must be a mapping by code or name (got {value})",
+        "{name} 应为按编号或名称的映射（实为 {value}）",
+    ),
+    (
+        "{name} must be a list of {what} (got {value})",
+        "{name} 应为 {what} 的列表（实为 {value}）",
+    ),
+    ("expected a {what} (got {value})", "应为 {what}（实为 {value}）"),
+    (
+        "not_applicable must be a list of node codes (got {value})",
+        "not_applicable 应为节点编号的列表（实为 {value}）",
+    ),
+    (
+        "not_applicable holds node codes as text (got {value})",
+        "not_applicable 中的节点编号应为文本（实为 {value}）",
+    ),
+    ("unknown keys {keys}; expected {allowed}", "未知的键 {keys}；应为 {allowed}"),
+    ("look-alike character {char}", "形似的字符 {char}"),
+    ("unexpected character {char}", "意外的字符 {char}"),
+    ("number too large", "数字太大"),
+    (
+        "input {name} must be a number or an array of numbers",
+        "输入 {name} 应为数字或数字数组",
+    ),
+    (
+        "input {name} must be numbers, not booleans",
+        "输入 {name} 应为数字，而不是布尔值",
+    ),
+    ("input {name} is written in {unit}", "输入 {name} 写成了 {unit}"),
+    (
+        "input {name} must be a number or a rectangular array of numbers",
+        "输入 {name} 应为数字或规整的数字数组",
+    ),
+    ("input {name} is not a number", "输入 {name} 不是数字"),
+    ("input {name} is not finite", "输入 {name} 不是有限的数"),
+    ("a formula is text", "公式应为文本"),
+    ("formula is {n} characters long", "公式长 {n} 个字符"),
+    ("inputs for unknown node {code}", "给了未知节点 {code} 的输入"),
+    ("missing input {name} for {code}", "{code} 缺少输入 {name}"),
+    (
+        "{name} gives {n} values, not one (reduce a list with sum, mean, min or max)",
+        "{name} 给出 {n} 个值，而不是一个（用 sum、mean、min 或 max 归并列表）",
+    ),
+    (
+        "both an actual ({actual}) and inputs giving {value}; give one",
+        "既给了实际值（{actual}）又给了得出 {value} 的输入；只给一种",
+    ),
+    ("node {code} has no formula to take inputs", "节点 {code} 没有公式，不取输入"),
+    ("expected {what}", "应为{what}"),
+    ("nested too deeply", "嵌套过深"),
+    ("unknown function {name}", "未知的函数 {name}"),
+    ("abs takes one argument", "abs 只取一个参数"),
+    ("unknown name {name}", "未知的名称 {name}"),
+    ("inputs must be a mapping of name to value", "输入应为 名称 → 值 的映射"),
+    ("shapes {a} and {b} do not broadcast", "形状 {a} 与 {b} 无法广播"),
+    ("result too large for a number", "结果太大，超出数字范围"),
+    ("division by zero", "除以零"),
+    ("{name} of no values", "{name} 没有可计算的值"),
+    ("arguments of {name} do not broadcast", "{name} 的参数无法广播"),
     # -- places ---------------------------------------------------------------------
     ("top level", "顶层"),
     ("node {code:w}", "节点 {code}"),
