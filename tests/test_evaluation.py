@@ -114,7 +114,9 @@ def test_seed_to_dict_shape(seed: perfkpi.Evaluation) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_seed_reports(seed: perfkpi.Evaluation, fmt: str, lang: str) -> None:
+def test_seed_reports(
+    seed: perfkpi.Evaluation, fmt: perfkpi.report.Format, lang: perfkpi.report.Lang
+) -> None:
     text = seed.report(format=fmt, lang=lang)
     for figure in ("88.63", "45.98", "42.65"):
         assert figure in text
@@ -123,7 +125,7 @@ def test_seed_reports(seed: perfkpi.Evaluation, fmt: str, lang: str) -> None:
 
 def test_report_rejects_unknown_format(seed: perfkpi.Evaluation) -> None:
     with pytest.raises(perfkpi.PerfKPIError, match=r"pdf.*text, markdown, json"):
-        seed.report(format="pdf")
+        seed.report(format="pdf")  # type: ignore[arg-type]
 
 
 # -- small schemes computed by hand ------------------------------------------
