@@ -2035,7 +2035,11 @@ def evaluate_batch(
     _check_options(scheme, columns, errors, id_column, progress, strict)
     prepared = _prepare(scheme)
     data = _read_table(table, columns, errors, id_column)
-    return _evaluate_table(prepared, data, errors, id_column, progress, strict=strict)
+    result, ambiguous = _evaluate_table(
+        prepared, data, errors, id_column, progress, strict=strict
+    )
+    _warn_collected(ambiguous)  # pointing at the caller
+    return result
 
 
 def _evaluate_table(
@@ -2046,11 +2050,12 @@ def _evaluate_table(
     progress: Progress | None,
     *,
     strict: bool,
-) -> BatchResult:
+) -> tuple[BatchResult, list[tuple[str, str]]]:
     """Score a table already read (:func:`evaluate_batch` checks the options).
 
     :func:`~perfkpi.years.compare_years` reads the table once and scores it
-    here, reading no column twice.
+    here, reading no column twice.  Returns the result and the values read
+    two ways, for the caller to warn about (pointing at its own caller).
     """
     scheme = prepared.plan.scheme
     plan = prepared.plan
@@ -2058,13 +2063,12 @@ def _evaluate_table(
     run = _Run(prepared, data, layout, errors)
     with _strict(strict), _collecting() as ambiguous:
         array, grades, reason_ids = _score(run, progress)
-    _warn_collected(ambiguous)
     ids = None if id_column is None else data.columns[id_column]
     if data.bad is not None:
         array, grades, reason_ids, ids = _with_bad_rows(
             data, data.bad, run.problems, (array, grades, reason_ids), ids
         )
-    return BatchResult(
+    result = BatchResult(
         scheme,
         plan.codes,
         array,
@@ -2077,6 +2081,7 @@ def _evaluate_table(
         layout.ignored,
         data.backend,
     )
+    return result, list(ambiguous)
 
 
 def _check_options(

@@ -53,6 +53,7 @@ from perfkpi.batch import (
     _read_table,
 )
 from perfkpi.errors import DataError
+from perfkpi.rules import _warn_collected
 from perfkpi.scheme import Scheme
 
 __all__ = ["YearComparison", "compare_years"]
@@ -222,7 +223,10 @@ def compare_years(
     years = _years(data.columns[year_column], year_column)
     prior = _prior(ids, years, id_column)
     # the table as read: evaluate_batch would read it again
-    result = _evaluate_table(prepared, data, errors, id_column, progress, strict=strict)
+    result, ambiguous = _evaluate_table(
+        prepared, data, errors, id_column, progress, strict=strict
+    )
+    _warn_collected(ambiguous)  # pointing at the caller
     return YearComparison(result, ids, years, prior)
 
 
