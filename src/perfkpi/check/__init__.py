@@ -75,26 +75,6 @@ __all__ = [
     "stated_names",
 ]
 
-# documented, pickled and named in tracebacks as perfkpi.check.X, where they began
-for _public in (
-    Check,
-    CheckResult,
-    Figure,
-    Stated,
-    StatedAmount,
-    StatedDeduction,
-    StatedError,
-    StatedRate,
-    StatedScore,
-    bundled_stated,
-    load_stated,
-    stated_from_dict,
-    stated_from_text,
-    stated_names,
-):
-    _public.__module__ = __name__
-del _public
-
 
 def _validate(scheme: Scheme, stated: Stated) -> None:
     problems: list[str] = []
@@ -207,3 +187,9 @@ def check_report(
         title = stated.title
     language = "zh" if lang == "zh" else "en"
     return CheckResult(checker.checks, checker.unchecked, notes, title, language)
+
+
+# documented, pickled and named in tracebacks as perfkpi.check.X, where they began
+for _name in __all__:
+    globals()[_name].__module__ = __name__
+del _name
