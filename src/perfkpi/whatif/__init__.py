@@ -67,20 +67,8 @@ __all__ = [
     "what_if_batch",
 ]
 
+
 # documented, pickled and named in tracebacks as perfkpi.whatif.X, where they began
-for _public in (
-    Change,
-    Gap,
-    GapBatch,
-    GapError,
-    Improvement,
-    Step,
-    WhatIf,
-    WhatIfBatch,
-    gap_to_grade,
-    gap_to_grade_batch,
-    what_if,
-    what_if_batch,
-):
-    _public.__module__ = __name__
-del _public
+for _name in __all__:
+    globals()[_name].__module__ = __name__
+del _name
