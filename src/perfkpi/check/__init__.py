@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from perfkpi.check._checker import _Checker
+from perfkpi.check._figures import TOTAL as TOTAL  # read by perfkpi.reviews
 from perfkpi.check._figures import (
-    TOTAL,
     Figure,
     Stated,
     StatedAmount,
