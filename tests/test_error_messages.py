@@ -250,6 +250,20 @@ def test_each_chinese_form_uses_the_fields_of_its_english() -> None:
             "cannot read file: No such file or directory",
             "无法读取文件：没有该文件或目录",
         ),
+        # a value that reads two ways: every number and quote kept
+        (
+            (
+                "the plain number 0.965 is read in the target's unit, as 0.965% "
+                "against ≥95%; as a fraction (how a spreadsheet stores a percentage) "
+                "it would be 96.5%: write it with its unit ('0.965%' or '96.5%') to "
+                "say which"
+            ),
+            (
+                "纯数字 0.965 按指标值的单位读作 0.965%（对照 ≥95%）；若按小数读"
+                "（电子表格存百分比的方式）则是 96.5%：请带上单位写（'0.965%' 或 "
+                "'96.5%'）以示区别"
+            ),
+        ),
     ],
 )
 def test_nested_phrases(english: str, chinese: str) -> None:

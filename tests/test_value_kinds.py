@@ -430,7 +430,7 @@ def test_cli_warns_on_one_line_and_strict_exits_2(tmp_path: Path) -> None:
     assert plain.stderr.startswith("perfkpi: warning: the plain number 0.965")
     assert plain.stderr.count("\n") == 1
     strict = subprocess.run(
-        [*run, "--strict"], capture_output=True, text=True, check=False
+        [*run, "--strict", "--lang", "en"], capture_output=True, text=True, check=False
     )
     assert strict.returncode == 2
     assert strict.stderr.startswith("perfkpi: error: the plain number 0.965")

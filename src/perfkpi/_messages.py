@@ -748,6 +748,42 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
         "对数目标区间需要 >0 的实际值，实为 {value}",
     ),
     ("conversion table has no row for {value}", "换算表中没有 {value} 这一行"),
+    # -- values that read two ways (rules.py) ------------------------------------
+    (
+        (
+            "the plain number {value} is read in the target's unit, as {shown}% "
+            "against {target}; as a fraction (how a spreadsheet stores a "
+            "percentage) it would be {percent}%: write it with its unit ({a} or "
+            "{b}) to say which"
+        ),
+        (
+            "纯数字 {value} 按指标值的单位读作 {shown}%（对照 {target}）；"
+            "若按小数读（电子表格存百分比的方式）则是 {percent}%："
+            "请带上单位写（{a} 或 {b}）以示区别"
+        ),
+    ),
+    (
+        (
+            "the target {target} has no unit but the actual {value} is a "
+            "percentage, compared as {shown} with {plain}; if the target is a "
+            "fraction, write it as a percentage (0.95 → 95%)"
+        ),
+        (
+            "指标值 {target} 没有单位，而实际值 {value} 是百分比，"
+            "按 {shown} 与 {plain} 比较；若指标值是小数，请写成百分比（0.95 → 95%）"
+        ),
+    ),
+    (
+        (
+            "the target {target} looks like a fraction and the actual {value} "
+            "like a percentage ({shown} against {plain}); write the target with "
+            "its unit (95%) or the actual as a fraction"
+        ),
+        (
+            "指标值 {target} 像小数，而实际值 {value} 像百分比"
+            "（{shown} 对照 {plain}）；请给指标值带上单位（95%），或把实际值写成小数"
+        ),
+    ),
     # -- findings, items and inputs (deductions.py, formulas.py) --------------------
     ("{name} must be a finite number >= 0", "{name} 应为 ≥0 的有限数"),
     ("{name} must not be empty", "{name} 不能为空"),
