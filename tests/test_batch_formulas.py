@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from perfkpi import (
@@ -424,6 +424,7 @@ def test_csv_gives_the_same_batch(case: tuple[Scheme, dict[str, list[Any]]]) -> 
     scheme, table = case
     text = io.StringIO()
     names = list(table)
+    assume(names)  # a CSV file without columns has no header to write
     text.write(",".join(names) + "\n")
     for i in range(len(table[names[0]])):
         cells = ["" if table[n][i] is None else repr(table[n][i]) for n in names]
