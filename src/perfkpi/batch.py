@@ -76,6 +76,7 @@ import attrs
 import numpy as np
 
 from perfkpi import _checks
+from perfkpi._io import open_regular
 from perfkpi._safe import csv_text
 from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.evaluation import _plan
@@ -507,8 +508,6 @@ def _read_table(
     table: object, columns: Sequence[str] | None, errors: Errors, id_column: str | None
 ) -> _Table:
     if isinstance(table, str | os.PathLike):
-        from perfkpi.files import open_regular  # noqa: PLC0415 (files import batch)
-
         where = os.fspath(table)
         with open_regular(table, error=DataError) as stream:
             return _read_csv(stream, str(where), errors, id_column)
