@@ -30,7 +30,7 @@ import math
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 import attrs
 import numpy as np
@@ -52,9 +52,6 @@ from perfkpi.targets import (
     parse_quantity,
     parse_target,
 )
-
-if TYPE_CHECKING:  # pragma: no cover
-    from perfkpi.scheme import Node
 
 __all__ = [
     "RULE_KINDS",
@@ -92,6 +89,17 @@ __all__ = [
 ]
 
 Role = Literal["score", "aggregate", "penalty"]
+
+
+class _Node(Protocol):
+    """What a rule reads of the node it scores (a :class:`perfkpi.scheme.Node`)."""
+
+    @property
+    def points(self) -> float | None: ...
+
+    @property
+    def target(self) -> Target | None: ...
+
 
 NOT_APPLICABLE = float("nan")
 """What :meth:`RuleBase.read` returns for an actual that marks the node N/A."""
@@ -420,7 +428,7 @@ class RuleBase:
         """Return a one-line description of the rule."""
         return self.kind
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         if self.needs_target and node.target is None:
             yield f"rule {self.kind!r} needs a target"
@@ -429,7 +437,7 @@ class RuleBase:
             if kind not in self.target_kinds:
                 yield _kind_misfit(self, node.target, kind)
 
-    def _relative_problems(self, node: Node) -> Iterator[str]:
+    def _relative_problems(self, node: _Node) -> Iterator[str]:
         """Yield the misfit of a relative target, for rules that read no kind."""
         target = node.target
         if (
@@ -439,7 +447,7 @@ class RuleBase:
         ):
             yield _kind_misfit(self, target, "relative")
 
-    def read(self, actual: object, node: Node, where: str) -> float:
+    def read(self, actual: object, node: _Node, where: str) -> float:
         """Return *actual* as the number this rule's kernel works on.
 
         The default reads it against the node's target (in the target's unit).
@@ -524,7 +532,7 @@ class Proportional(RuleBase):
     needs_target: ClassVar[bool] = True
     target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive", "relative"})
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from super().problems(node)
         yield from _ratio_sided(self.kind, node)
@@ -582,7 +590,7 @@ class LowerLinear(RuleBase):
             return "反向指标：超出目标按比例扣分，达到目标两倍不得分"
         return "lower is better, linear to zero at twice the target"
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from super().problems(node)
         if node.target is not None and node.target.comparator not in (
@@ -651,7 +659,7 @@ class Equal(RuleBase):
             else "full points when equal to the target"
         )
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from super().problems(node)
         if node.target is not None and node.target.comparator is not Comparator.EQ:
@@ -716,7 +724,7 @@ class PerPoint(RuleBase):
             return f"每偏离{step}个单位扣{per}分，扣完为止"
         return f"{per} points off per {step} past the target, floored at zero"
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from super().problems(node)
         yield from _one_sided(self.kind, node)
@@ -772,7 +780,7 @@ class PerBlock(RuleBase):
             return f"每偏离{block}扣{per}分（整段计），扣完为止"
         return f"{per} points off per whole {block} past the target, floored at zero"
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from super().problems(node)
         yield from _one_sided(self.kind, node)
@@ -783,7 +791,7 @@ class PerBlock(RuleBase):
         return _kernels.per_step(excess, cols.points, self.per, self.block, whole=True)
 
 
-def _one_sided(kind: str, node: Node) -> Iterator[str]:
+def _one_sided(kind: str, node: _Node) -> Iterator[str]:
     if node.target is not None and node.target.comparator in (
         Comparator.RANGE,
         Comparator.EQ,
@@ -791,7 +799,7 @@ def _one_sided(kind: str, node: Node) -> Iterator[str]:
         yield f"rule {kind!r} needs a one-sided target (≥ or ≤), not {node.target}"
 
 
-def _ratio_sided(kind: str, node: Node) -> Iterator[str]:
+def _ratio_sided(kind: str, node: _Node) -> Iterator[str]:
     target = node.target
     if target is None or value_kind(target) != "positive":
         return
@@ -932,7 +940,7 @@ class Bands(RuleBase):
             return "分段计分：" + "；".join([*parts, other])
         return "stepped bands: " + "; ".join([*parts, f"otherwise {rest}"])
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from self._relative_problems(node)
         units = {b.when.unit for b in self.bands}
@@ -945,7 +953,7 @@ class Bands(RuleBase):
                     f"more than the node's {format_number(node.points)} points"
                 )
 
-    def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
+    def read(self, actual: object, node: _Node, where: str) -> float:  # noqa: ARG002
         """Read the actual against the bands' unit (the first band's target)."""
         return _read_against(self.bands[0].when, actual, where)
 
@@ -1031,14 +1039,14 @@ class Categorical(RuleBase):
         parts = [f"{k}: {format_number(v)}" for k, v in self.scores.items()]
         return "by category: " + "; ".join(parts)
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from self._relative_problems(node)
         for label, points in self.scores.items():
             if node.points is not None and points > node.points:
                 yield f"category {label!r} gives more than the node's points"
 
-    def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
+    def read(self, actual: object, node: _Node, where: str) -> float:  # noqa: ARG002
         """Return the index of the actual's category."""
         label = unicodedata.normalize("NFKC", str(actual)).strip()
         labels = list(self.scores)
@@ -1102,7 +1110,7 @@ class Checklist(RuleBase):
             f"每具备一项得{per}分" if lang == "zh" else f"{per} points per item present"
         )
 
-    def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
+    def read(self, actual: object, node: _Node, where: str) -> float:  # noqa: ARG002
         """Count the items present (a list of names, or a count)."""
         if isinstance(actual, list | tuple):
             names = [unicodedata.normalize("NFKC", str(a)).strip() for a in actual]
@@ -1156,7 +1164,7 @@ class Qualitative(RuleBase):
             return "定性指标：按达成程度在相应分档内评分"
         return "qualitative: a score chosen inside the tier's band"
 
-    def read(self, actual: object, node: Node, where: str) -> float:
+    def read(self, actual: object, node: _Node, where: str) -> float:
         """Check the chosen score against its tier and return it."""
         points = node.points or 0.0
         if isinstance(actual, Mapping):
@@ -1253,7 +1261,7 @@ class Goalposts(RuleBase):
             "，封顶" if lang == "zh" else ", capped"
         )
 
-    def read(self, actual: object, node: Node, where: str) -> float:
+    def read(self, actual: object, node: _Node, where: str) -> float:
         """Read the actual; a log transform needs it positive."""
         value = super().read(actual, node, where)
         if self.log and value <= 0:
@@ -1284,7 +1292,7 @@ class Distance(RuleBase):
         {"positive", "signed", "relative"}
     )
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from super().problems(node)
         if node.target is not None and node.target.comparator is Comparator.RANGE:
@@ -1418,7 +1426,7 @@ class Deadline(RuleBase):
             return f"按期完成得满分，每逾期1{_EVERY_ZH[self.every]}扣{per}分，扣完为止"
         return f"{per} points off per {self.every} late, floored at zero"
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from super().problems(node)
         target = node.target
@@ -1535,7 +1543,7 @@ class Shortfall(RuleBase):
     needs_target: ClassVar[bool] = True
     target_kinds: ClassVar[frozenset[ValueKind]] = frozenset({"positive", "relative"})
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from super().problems(node)
         yield from _ratio_sided(self.kind, node)
@@ -1821,7 +1829,7 @@ class Grade(RuleBase):
             f"等级 ({self.scale})" if lang == "zh" else f"ordinal grade ({self.scale})"
         )
 
-    def problems(self, node: Node) -> Iterator[str]:
+    def problems(self, node: _Node) -> Iterator[str]:
         """Yield what is wrong with using this rule on *node*."""
         yield from self._relative_problems(node)
         from perfkpi.grades import ORDINAL_SCALES  # noqa: PLC0415
@@ -1832,7 +1840,7 @@ class Grade(RuleBase):
         elif node.points != scale.top:
             yield f"an ordinal node's points must be its scale's top rank {scale.top:g}"
 
-    def read(self, actual: object, node: Node, where: str) -> float:  # noqa: ARG002
+    def read(self, actual: object, node: _Node, where: str) -> float:  # noqa: ARG002
         """Return the grade's rank, or NaN-for-N/A for NA and NR."""
         from perfkpi.grades import ORDINAL_SCALES  # noqa: PLC0415
 
