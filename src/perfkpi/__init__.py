@@ -7,9 +7,9 @@ performance evaluations (预算绩效评价) do.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from perfkpi import catalog
+from perfkpi import _hooks, catalog
 from perfkpi.batch import BatchResult, evaluate_batch
 from perfkpi.check import CheckResult, check_report, load_stated
 from perfkpi.deductions import Data, Deduction, Finding, Item
@@ -30,6 +30,7 @@ from perfkpi.errors import (
 )
 from perfkpi.evaluation import Evaluation, evaluate
 from perfkpi.explain import Explanation
+from perfkpi.explain import explain as _explain
 from perfkpi.files import (
     dump_data,
     dump_scheme,
@@ -155,6 +156,42 @@ __all__ = [
     "what_if_batch",
 ]
 
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from perfkpi.excel import SelfEvaluation
+
+
+def _read_excel(path: Path) -> SelfEvaluation:
+    """Read a 绩效自评表 for the files layer, importing the ``excel`` extra late."""
+    from perfkpi.excel import read_excel  # noqa: PLC0415 (optional extra)
+
+    return read_excel(path)
+
+
+# The files layer asks the library and the Excel reader through these hooks
+# (the catalog builds on the loader; openpyxl is an optional extra).
+_hooks.provide("library.indicator", catalog.indicator)
+_hooks.provide("library.suggest", catalog.suggest)
+_hooks.provide("library.schemes", catalog.schemes)
+_hooks.provide("library.scheme", catalog.scheme)
+_hooks.provide("excel.read", _read_excel)
+
+
+def _render(ev: Evaluation, **options: Any) -> str:  # noqa: ANN401 (render's)
+    """Render *ev* with :mod:`perfkpi.report`, imported on the first report."""
+    from perfkpi.report import render  # noqa: PLC0415 (keeps import light)
+
+    return render(ev, **options)
+
+
+# Evaluation's convenience methods reach the analyses and the report through
+# these hooks (the analyses import the evaluation, not the other way round).
+_hooks.provide("report.render", _render)
+_hooks.provide("explain.explain", _explain)
+_hooks.provide("whatif.what_if", what_if)
+_hooks.provide("whatif.gap_to_grade", gap_to_grade)
 
 if TYPE_CHECKING:
     __version__: str

@@ -54,7 +54,7 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
-from perfkpi import _checks, _kinds
+from perfkpi import _checks, _hooks, _kinds
 from perfkpi._io import _check_path, open_regular
 from perfkpi.deductions import Data
 from perfkpi.errors import (
@@ -867,12 +867,16 @@ def indicator_to_dict(indicator: Indicator) -> dict[str, Any]:
 
 
 def _catalog_indicator(name: str) -> Indicator | None:
-    from perfkpi import catalog  # noqa: PLC0415 (the catalog loads files)
+    """Return the library indicator *name* (a code or name), or None.
 
+    The library (:mod:`perfkpi.catalog`) builds on this loader, so the loader
+    asks it through the hook ``library.indicator`` instead of importing it.
+    """
     try:
-        return catalog.indicator(name)
+        found: Indicator = _hooks.call("library.indicator", name)
     except KeyError:
         return None
+    return found
 
 
 def _shorthand(code: str, name: str, target: Target | None, formula: str) -> Indicator:
@@ -1016,9 +1020,7 @@ def _indicator_ref(
         return _indicator(problems, ref, (*path, "indicator"), f"{what} indicator")
     indicator = _catalog_indicator(ref)
     if indicator is None:
-        from perfkpi import catalog  # noqa: PLC0415
-
-        close = catalog.suggest(ref)
+        close: tuple[str, ...] = _hooks.call("library.suggest", ref)
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
         problems.add(
             (*path, "indicator"),
@@ -1370,9 +1372,8 @@ def load_scheme(path: str | Path) -> Scheme:
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from perfkpi.excel import read_excel  # noqa: PLC0415 (optional extra)
-
-        return read_excel(path).scheme
+        scheme: Scheme = _hooks.call("excel.read", path).scheme
+        return scheme
     try:
         text = _read_text(path, MAX_SCHEME_BYTES)
         doc, locator = _parse(text, _format_of(path), str(path))
@@ -1645,18 +1646,19 @@ def load_data(path: str | Path, *, scheme: Scheme | None = None) -> Data:
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from perfkpi.excel import read_excel  # noqa: PLC0415 (optional extra)
-
-        return read_excel(path).data
+        data: Data = _hooks.call("excel.read", path).data
+        return data
     try:
         doc, locator = _parse(_read_text(path), _format_of(path), str(path))
     except SchemeError as exc:
         raise DataValidationError(f"invalid data {path}", [_as_data(exc)]) from None
-    if scheme is None and doc.get("inputs") and isinstance(doc.get("scheme"), str):
-        from perfkpi import catalog  # noqa: PLC0415
-
-        if doc["scheme"] in catalog.schemes():
-            scheme = catalog.scheme(doc["scheme"])
+    if (
+        scheme is None
+        and doc.get("inputs")
+        and isinstance(doc.get("scheme"), str)
+        and doc["scheme"] in _hooks.call("library.schemes")
+    ):
+        scheme = _hooks.call("library.scheme", doc["scheme"])
     return _build_data(doc, scheme, str(path), locator)
 
 
