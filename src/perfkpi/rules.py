@@ -35,7 +35,7 @@ from typing import Any, ClassVar, Literal, Protocol
 import attrs
 import numpy as np
 
-from perfkpi import _checks, _kernels
+from perfkpi import _checks, _kernels, _phrases
 from perfkpi.errors import (
     AmbiguousValueError,
     AmbiguousValueWarning,
@@ -925,13 +925,11 @@ class Bands(RuleBase):
 
     def describe(self, lang: str = "zh") -> str:
         """Return a one-line description of the rule."""
-        from perfkpi._wording import target  # noqa: PLC0415 (it builds on rules)
-
         zh = lang == "zh"
         parts = [
             f"{format_target(b.when, 'zh')}得{format_number(b.score)}分"
             if zh
-            else f"{target(b.when, 'en')}: {format_number(b.score)}"
+            else f"{_phrases.target(b.when, 'en')}: {format_number(b.score)}"
             for b in self.bands
         ]
         rest = format_number(self.otherwise)
