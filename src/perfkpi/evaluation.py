@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from perfkpi import _wording
+from perfkpi import _hooks, _wording
 from perfkpi._frozen import FrozenDict
 from perfkpi.deductions import Data, Deduction, Finding, Item
 from perfkpi.errors import (
@@ -245,9 +245,8 @@ class Evaluation:
         --------
         perfkpi.report.render
         """
-        from perfkpi.report import render  # noqa: PLC0415 (keeps import light)
-
-        return render(
+        rendered: str = _hooks.call(
+            "report.render",
             self,
             format=format,
             lang=lang,
@@ -255,15 +254,17 @@ class Evaluation:
             signature=signature,
             reasons=reasons,
         )
+        return rendered
 
     def explain(self, code: str, lang: Lang = "zh") -> perfkpi.explain.Explanation:
         """Trace one number: its rule, inputs, formula and rounding.
 
         *code* is a node code or ``"total"``; see :func:`perfkpi.explain.explain`.
         """
-        from perfkpi.explain import explain  # noqa: PLC0415 (keeps import light)
-
-        return explain(self, code, lang=lang)
+        explanation: perfkpi.explain.Explanation = _hooks.call(
+            "explain.explain", self, code, lang=lang
+        )
+        return explanation
 
     def what_if(
         self,
@@ -275,9 +276,10 @@ class Evaluation:
 
         See :func:`perfkpi.whatif.what_if`.
         """
-        from perfkpi.whatif import what_if  # noqa: PLC0415 (keeps import light)
-
-        return what_if(self, actuals, drop_findings=drop_findings)
+        changed: perfkpi.whatif.WhatIf = _hooks.call(
+            "whatif.what_if", self, actuals, drop_findings=drop_findings
+        )
+        return changed
 
     def gap_to_grade(
         self,
@@ -290,9 +292,10 @@ class Evaluation:
 
         See :func:`perfkpi.whatif.gap_to_grade`.
         """
-        from perfkpi.whatif import gap_to_grade  # noqa: PLC0415 (keeps import light)
-
-        return gap_to_grade(self, grade, levers=levers, max_changes=max_changes)
+        gap: perfkpi.whatif.Gap = _hooks.call(
+            "whatif.gap_to_grade", self, grade, levers=levers, max_changes=max_changes
+        )
+        return gap
 
 
 def _actual_text(
