@@ -590,6 +590,32 @@ def test_tree_too_deep() -> None:
     ]
 
 
+def test_the_depth_limits_are_read_from_perfkpi_files_when_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the limits are perfkpi.files.MAX_*, looked up when a file is read: setting
+    # them there changes what every reader does
+    monkeypatch.setattr("perfkpi.files.MAX_NESTING", 2)
+    assert scheme_from_text.__module__ == "perfkpi.files"
+    with pytest.raises(SchemeValidationError) as info:
+        scheme_from_text("a = [[[]]]", source="s.toml")  # three arrays deep
+    assert [str(e) for e in info.value.exceptions] == [
+        "nested 3 levels deep; at most 2 are read @ s.toml:1"
+    ]
+    monkeypatch.setattr("perfkpi.files.MAX_TREE_DEPTH", 2)
+    nodes = [
+        {"code": "n0", "name": "根", "points": 1, "rule": "sum"},  # level 1
+        {"code": "n1", "parent": "n0", "name": "子", "points": 1, "rule": "sum"},
+        {"code": "n2", "parent": "n1", "name": "孙", "points": 1, "rule": "deduct"},
+    ]
+    doc = {"scheme": {"id": "deep", "name": "deep", "points": 1}, "node": nodes}
+    with pytest.raises(SchemeValidationError) as info:
+        scheme_from_dict(doc)
+    assert [str(e) for e in info.value.exceptions] == [
+        "the tree is 3 levels deep here; at most 2 are read @ node n2"
+    ]
+
+
 def test_cycle_is_reported_not_recursed() -> None:
     doc = {
         "scheme": {"id": "c", "name": "c", "points": 1},
