@@ -852,7 +852,7 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ("top level", "顶层"),
     ("node {code:w}", "节点 {code}"),
     ("[scheme] {what}", "[scheme] {what}"),
-    # -- the command line (cli.py) ----------------------------------------------
+    # -- the command line (perfkpi.cli) -----------------------------------------
     ("only one argument can read standard input", "只能有一个参数读标准输入"),
     ("there is no standard input to read", "没有可读的标准输入"),
     (
