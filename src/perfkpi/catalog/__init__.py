@@ -52,16 +52,13 @@ from perfkpi.catalog._library import (
     taxonomy,
     taxonomy_of,
 )
-from perfkpi.catalog._records import (
-    ASSUMABLE,
-    EVIDENCE,
-    NATURES,
-    Family,
-    Record,
-    Taxonomy,
-)
-from perfkpi.catalog._search import SEARCH_FIELDS, search, search_schemes
+from perfkpi.catalog._records import ASSUMABLE as _ASSUMABLE
+from perfkpi.catalog._records import EVIDENCE as _EVIDENCE
+from perfkpi.catalog._records import NATURES as _NATURES
+from perfkpi.catalog._records import Family, Record, Taxonomy
+from perfkpi.catalog._search import SEARCH_FIELDS as _SEARCH_FIELDS
 from perfkpi.catalog._search import _hits as _hits
+from perfkpi.catalog._search import search, search_schemes
 
 __all__ = [
     "ASSUMABLE",
@@ -91,6 +88,27 @@ __all__ = [
     "taxonomy",
     "taxonomy_of",
 ]
+
+
+# the documented constants, with their docstrings (the code reads them where
+# they are defined)
+NATURES = _NATURES
+"""The 指标性质 of a record: higher is better, lower is better, equal, qualitative."""
+
+EVIDENCE = _EVIDENCE
+"""How a record's source was seen.
+
+``text``: read in the published text; ``form``: read in a published form or
+report; ``code``: read in a finance ministry's scoring code; ``recalled``: the
+document and article are named from memory of the published rule and are to
+be checked against its text before they are quoted.
+"""
+
+ASSUMABLE = _ASSUMABLE
+"""The fields of a record that may be marked assumed (inferred, not read)."""
+
+SEARCH_FIELDS = _SEARCH_FIELDS
+"""The fields :func:`search` looks in, in the order they rank."""
 
 
 # The code lives in private modules (_records, _library, _search, _bundled); its

@@ -88,20 +88,12 @@ class Family:
     codes: tuple[str, ...] = attrs.field(converter=_str_tuple)
 
 
+# NATURES, EVIDENCE and ASSUMABLE are documented in the package, perfkpi.catalog
 NATURES = ("≥", "≤", "=", "定性")
-"""The 指标性质 of a record: higher is better, lower is better, equal, qualitative."""
 
 EVIDENCE = ("text", "form", "code", "recalled")
-"""How a record's source was seen.
-
-``text``: read in the published text; ``form``: read in a published form or
-report; ``code``: read in a finance ministry's scoring code; ``recalled``: the
-document and article are named from memory of the published rule and are to
-be checked against its text before they are quoted.
-"""
 
 ASSUMABLE = ("unit", "nature", "category", "formula", "explanation", "basis", "core")
-"""The fields of a record that may be marked assumed (inferred, not read)."""
 
 _NATURE_OF = {"higher": "≥", "lower": "≤", "qualitative": "定性"}
 

@@ -14,8 +14,8 @@ from perfkpi.catalog._library import (
 )
 from perfkpi.catalog._records import Record
 
+# SEARCH_FIELDS is documented in the package, perfkpi.catalog
 SEARCH_FIELDS = ("name", "alias", "class", "source")
-"""The fields :func:`search` looks in, in the order they rank."""
 
 _TIERS = ("exact", "prefix", "substring")
 
