@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import functools
 import itertools
 import math
 import unicodedata
@@ -191,6 +192,7 @@ _RULE_BUILDERS: dict[str, Callable[[decimal.Decimal], st.SearchStrategy[Any]]] =
 """How to draw a rule of each kind, given the points of the node it scores."""
 
 
+@functools.cache  # strategies are immutable: build each once, not per draw
 def _rule_strategy(
     kind: str, points: decimal.Decimal | None = None
 ) -> st.SearchStrategy[Any]:

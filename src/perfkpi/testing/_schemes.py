@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import itertools
 from collections.abc import Collection, Sequence
 from functools import partial
@@ -116,6 +117,7 @@ def _deadline_text(draw: st.DrawFn) -> str:
     return form.format(y=day.year, m=day.month, d=day.day, iso=day.isoformat())
 
 
+@functools.cache  # strategies are immutable: build each once, not per draw
 @st.composite
 def _leaf_target(draw: st.DrawFn, kind: str) -> Target | None:
     if kind == "deadline":
@@ -154,6 +156,7 @@ def _words(pool: Sequence[str]) -> st.SearchStrategy[str]:
     return st.sampled_from(pool) | st.text(min_size=1, max_size=10).filter(str.strip)
 
 
+@functools.cache
 def _node_name() -> st.SearchStrategy[str]:
     return st.sampled_from(_NAMES) | st.text(max_size=8)
 

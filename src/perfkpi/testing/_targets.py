@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import functools
 from collections.abc import Collection, Iterable
 
 import attrs
@@ -195,6 +196,7 @@ def _unit_text(draw: st.DrawFn, unit: Unit | None) -> str:
     return draw(st.sampled_from(spellings))
 
 
+@functools.cache  # strategies are immutable: build each once, not per draw
 @st.composite
 def _quantity_text(
     draw: st.DrawFn,
@@ -211,6 +213,7 @@ def _quantity_text(
     return number, _text(number, grouped=group) + space + _unit_text(draw, unit)
 
 
+@functools.cache  # strategies are immutable: build each once, not per draw
 @st.composite
 def _one_sided_text(
     draw: st.DrawFn, opts: _TextOptions, comparator: Comparator, unit: Unit | None
@@ -272,6 +275,7 @@ def _label_text(draw: st.DrawFn, opts: _TextOptions) -> str:
     return draw(st.sampled_from(_SYMBOLS[comparator])) + label
 
 
+@functools.cache  # strategies are immutable: build each once, not per draw
 @st.composite
 def _target_text(draw: st.DrawFn, opts: _TextOptions) -> str:
     numeric = any(c is not Comparator.RANGE for c in opts.comparators)
