@@ -785,3 +785,14 @@ def test_stated_readers_refuse_wrong_types() -> None:
         stated_from_text(None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"format must be 'toml' or 'json'"):
         stated_from_text("", format="yaml")
+
+
+def test_stated_text_goes_through_the_one_reader() -> None:
+    # JSON keeps the last of two equal keys: 88.63 would have been read as 90,
+    # silently; the files' reader refuses the second key with its line
+    text = '{"report": {"total": 88.63},\n "report": {"total": 90}}'
+    with pytest.raises(StatedError, match=r"line 2: duplicate key 'report'"):
+        stated_from_text(text, format="json", source="stated.json")
+    # and its nesting limit: 5,000 brackets are refused, not recursed into
+    with pytest.raises(StatedError, match="nested 5000 levels deep"):
+        stated_from_text("[" * 5000, format="json")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -21,8 +19,9 @@ from perfkpi.check._figures import (
     StatedRate,
     StatedScore,
 )
-from perfkpi.errors import PerfKPIError
+from perfkpi.errors import PerfKPIError, SchemeError
 from perfkpi.files import read_document
+from perfkpi.files._read import _parse
 from perfkpi.targets import format_number, parse_quantity
 
 _DECIMALS = re.compile(r"\d\.(\d+)")
@@ -327,15 +326,11 @@ def stated_from_text(text: str, *, format: str = "toml", source: str = "") -> St
     if not isinstance(format, str) or format not in ("toml", "json"):
         msg = f"format must be 'toml' or 'json' (got {format!r:.60})"
         raise ValueError(msg)
+    # the one reader of TOML and JSON: its limits, duplicate keys and lines
     try:
-        if format == "json":
-            doc = json.loads(text)
-            if not isinstance(doc, dict):
-                raise StatedError(source, ["expected a JSON object at the top level"])
-        else:
-            doc = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise StatedError(source, [f"malformed {format.upper()}: {exc}"]) from None
+        doc, _ = _parse(text, format, source)
+    except SchemeError as exc:
+        raise StatedError(source, [exc.problem]) from None
     return stated_from_dict(doc, source=source)
 
 
