@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from perfkpi import Data, Node, Scheme, evaluate
 from perfkpi.batch import evaluate_batch
 from perfkpi.errors import (
+    AmbiguousValueError,
+    AmbiguousValueWarning,
     DataError,
     DataValidationError,
     IncompatibleUnitError,
@@ -222,11 +224,19 @@ def _scheme(target: str, rule: Rule | None = None) -> Scheme:
 def test_scored_against_the_prior_year_by_hand() -> None:
     # prior 80 %, 较上年提高5%: target ≥ 80 × 1.05 = 84 %; actual 83 % under
     # proportional scores 10 × 83/84 = 9.8810 → 9.88 (two places)
-    ev = evaluate(_scheme("较上年提高5%"), Data({"1": "83%"}, prior={"1": "80%"}))
+    # 5 % of a prior rate could also mean 5 points (80 + 5 = 85 %): warned
+    with pytest.warns(AmbiguousValueWarning, match=r"points it would be ≥85%"):
+        ev = evaluate(_scheme("较上年提高5%"), Data({"1": "83%"}, prior={"1": "80%"}))
     assert ev.total == 9.88
     assert ev.met == {"1": False}
+    # under strict the same is an error, never a score
+    with pytest.raises(AmbiguousValueError, match=r"share of it \(≥84%\)"):
+        evaluate(
+            _scheme("较上年提高5%"), Data({"1": "83%"}, prior={"1": "80%"}), strict=True
+        )
     # 84 % meets it: full points
-    ev84 = evaluate(_scheme("较上年提高5%"), Data({"1": "84%"}, prior={"1": "80%"}))
+    with pytest.warns(AmbiguousValueWarning):
+        ev84 = evaluate(_scheme("较上年提高5%"), Data({"1": "84%"}, prior={"1": "80%"}))
     assert ev84.total == 10.0
     # the report says the relative target, the prior and what it came to
     text = ev.report()
@@ -302,6 +312,7 @@ def test_batch_refuses_relative_targets() -> None:
         evaluate_batch(_scheme("较上年提高5%"), {"1": [83.0]})
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 def test_what_if_and_explain_keep_both_texts() -> None:
     ev = evaluate(_scheme("较上年提高5%"), Data({"1": "83%"}, prior={"1": "80%"}))
     assert "上年80%" in str(ev.explain("1"))
@@ -360,6 +371,7 @@ def test_prior_in_the_json_schema() -> None:
 # -- property: a relative target scores as its resolved absolute target ---------------
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 @given(
     prior=st.integers(1, 10_000).map(lambda n: n / 100),
     change=st.integers(0, 5_000).map(lambda n: n / 100),
@@ -386,6 +398,7 @@ def test_relative_scores_as_its_resolved_target(
     assert relative_ev.met == absolute_ev.met
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 def test_reports_word_relative_targets_in_both_languages() -> None:
     nodes = [
         Node("1", "结案率", points=10, target="较上年提高5%", rule=Proportional()),
@@ -405,6 +418,7 @@ def test_reports_word_relative_targets_in_both_languages() -> None:
             assert "84%" in ev.report(format=fmt, lang=lang)
 
 
+@pytest.mark.filterwarnings("ignore::perfkpi.errors.AmbiguousValueWarning")
 def test_relative_targets_round_trip_through_scheme_files() -> None:
     scheme = _scheme("较上年提高5%")
     for fmt in ("toml", "json"):

@@ -278,6 +278,17 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("cannot read the prior-year value (上年): {why}", "无法读取上年值（上年）：{why}"),
     (
+        (
+            "{target} against a prior-year rate of {prior} is read as a share of it "
+            "({share}); as percentage points it would be {points}: write the change "
+            "in 个百分点 for points, or the target itself for a share"
+        ),
+        (
+            "{target} 对照上年比率 {prior}，按上年值的比例读作 {share}；若指百分点则是 "
+            "{points}：指百分点请写“个百分点”，指比例请直接写出指标值"
+        ),
+    ),
+    (
         "the size of the change after {word}, 0 or more",
         "{word} 之后的变化幅度，0 或以上",
     ),

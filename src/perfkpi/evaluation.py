@@ -42,7 +42,7 @@ from perfkpi.errors import (
 )
 from perfkpi.grades import PEFA_GRADES
 from perfkpi.plan import Plan, compile_plan, effective_rule
-from perfkpi.rules import Deduct, Proportional, RuleBase, Shortfall, _strict
+from perfkpi.rules import Deduct, Proportional, RuleBase, Shortfall, _ambiguous, _strict
 from perfkpi.scheme import Node, Scheme
 from perfkpi.targets import Target, format_number, parse_quantity
 
@@ -416,6 +416,7 @@ def _with_prior(scheme: Scheme, data: Data) -> tuple[Scheme, Scheme]:
             data.prior.get(node.code), unit=unit or None, where=node.code
         )
         _same_dimension(resolved, data.actuals.get(node.code), node.code)
+        _share_or_points(target, resolved, node.code)
         scored.append(attrs.evolve(node, target=resolved))
         shown.append(scored[-1])
     try:
@@ -428,6 +429,35 @@ def _with_prior(scheme: Scheme, data: Data) -> tuple[Scheme, Scheme]:
         where, problem = getattr(first, "where", ""), getattr(first, "problem", first)
         msg = f"the target resolved with the prior-year value: {problem}"
         raise DataError(where, msg) from None
+
+
+def _share_or_points(target: Target, resolved: Target, where: str) -> None:
+    """Warn when a change in % of a prior rate could mean percentage points.
+
+    ``较上年提高5%`` of a prior 80 % is read as a share (≥84 %); a writer may
+    have meant 5 points (≥85 %).  The two differ by less than a factor of 100
+    but can move a score: say which, or (under strict) refuse.
+    """
+    prior = resolved.prior
+    if (
+        target.unit is None
+        or target.unit.symbol != "%"
+        or not target.value
+        or prior is None
+        or prior.unit is None
+        or prior.unit.symbol != "%"
+    ):
+        return
+    up = resolved.value >= prior.value
+    points = prior.value + target.value if up else prior.value - target.value
+    sign = "≥" if up else "≤"
+    problem = (
+        f"{target} against a prior-year rate of {prior} is read as "
+        f"a share of it ({sign}{format_number(resolved.value)}%); as percentage "
+        f"points it would be {sign}{format_number(points)}%: write the change in "
+        "个百分点 for points, or the target itself for a share"
+    )
+    _ambiguous(where, problem, stacklevel=5)
 
 
 def _same_dimension(target: Target, actual: object, code: str) -> None:

@@ -305,6 +305,17 @@ def _check_reading(target: Target, actual: object, value: float, where: str) -> 
     warnings.warn(AmbiguousValueWarning(f"{problem} @ {where}"), stacklevel=4)
 
 
+def _ambiguous(where: str, problem: str, stacklevel: int) -> None:
+    """Warn about *problem* (raise under strict, collect in a table's run)."""
+    if _STRICT.get():
+        raise AmbiguousValueError(where, problem)
+    collected = _COLLECT.get()
+    if collected is not None:
+        collected.append((where, problem))
+        return
+    warnings.warn(AmbiguousValueWarning(f"{problem} @ {where}"), stacklevel=stacklevel)
+
+
 def _ambiguous_numbers(target: Target | None) -> tuple[float, float] | None:
     """Return ``(low, high)``: plain numbers with ``low < |x| ≤ high`` are ambiguous.
 
