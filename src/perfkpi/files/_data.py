@@ -161,16 +161,8 @@ def data_from_dict(
     return _build_data(doc, scheme, source, _Locator())
 
 
-_SECTIONS = (
-    "actuals",
-    "inputs",
-    "not_applicable",
-    "findings",
-    "items",
-    "adjustments",
-    "prior",
-    "上年",
-)
+_SECTIONS = _DATA_KEYS[_DATA_KEYS.index("actuals") :]
+"""The data file's tables (its other keys are the entity's fields)."""
 
 
 def _build_data(

@@ -12,8 +12,8 @@ from perfkpi.deductions import Data
 from perfkpi.errors import PerfKPIError
 from perfkpi.evaluation import evaluate
 from perfkpi.scheme import Scheme
-from perfkpi.whatif._changes import GapError, _indexes, what_if
-from perfkpi.whatif._gap import LEVERS, MAX_CHANGES, Gap, _levers
+from perfkpi.whatif._changes import _indexes, what_if
+from perfkpi.whatif._gap import LEVERS, Gap, _levers, _max_changes
 from perfkpi.whatif._search import gap_to_grade
 
 
@@ -189,15 +189,7 @@ def gap_to_grade_batch(
     _checks.instance(scheme, Scheme, "the scheme")
     data = _rows(data)
     _levers(levers)
-    if (
-        isinstance(max_changes, bool)
-        or not isinstance(max_changes, int)
-        or not 0 <= max_changes <= MAX_CHANGES
-    ):
-        msg = (
-            f"max_changes must be a whole number 0-{MAX_CHANGES} (got {max_changes!r})"
-        )
-        raise GapError(msg)
+    _max_changes(max_changes)
     gaps: list[Gap | None] = []
     errors: dict[int, str] = {}
     for row, entity in enumerate(data):

@@ -310,6 +310,19 @@ def _rank(scheme: Scheme, grade: str) -> int:
     return labels.index(grade) if grade in labels else len(labels)
 
 
+def _max_changes(max_changes: object) -> None:
+    """Refuse a *max_changes* that is not a whole number 0 to MAX_CHANGES."""
+    if (
+        isinstance(max_changes, bool)
+        or not isinstance(max_changes, int)
+        or not 0 <= max_changes <= MAX_CHANGES
+    ):
+        msg = (
+            f"max_changes must be a whole number 0-{MAX_CHANGES} (got {max_changes!r})"
+        )
+        raise GapError(msg)
+
+
 def _levers(levers: Sequence[str]) -> frozenset[str]:
     given: object = levers  # callers without mypy may pass anything
     if isinstance(given, str):

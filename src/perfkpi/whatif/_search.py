@@ -14,17 +14,17 @@ from perfkpi import _checks
 from perfkpi.evaluation import Evaluation, evaluate
 from perfkpi.rules import Bands
 from perfkpi.whatif._candidates import _Candidate, _candidates, _drops, _first, _state
-from perfkpi.whatif._changes import GapError, _apply, _n
+from perfkpi.whatif._changes import _apply, _n
 from perfkpi.whatif._engine import _Engine, _State
 from perfkpi.whatif._gap import (
     LEVERS,
-    MAX_CHANGES,
     MAX_COMBINATIONS,
     Gap,
     Improvement,
     Step,
     _decimals,
     _levers,
+    _max_changes,
     _next_grade,
     _rank,
 )
@@ -330,15 +330,7 @@ def gap_to_grade(
     """
     _checks.instance(ev, Evaluation, "the evaluation")
     chosen_levers = _levers(levers)
-    if (
-        isinstance(max_changes, bool)
-        or not isinstance(max_changes, int)
-        or not 0 <= max_changes <= MAX_CHANGES
-    ):
-        msg = (
-            f"max_changes must be a whole number 0-{MAX_CHANGES} (got {max_changes!r})"
-        )
-        raise GapError(msg)
+    _max_changes(max_changes)
     grade, minimum = _next_grade(ev, grade)
     engine = _Engine(ev)
     places = max(2, ev.scheme.rounding.places)
