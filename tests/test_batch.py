@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import os
 import subprocess
@@ -1444,3 +1445,30 @@ def test_batch_result_checks_its_arrays() -> None:
         TypeError, match=r"^a batch result's grades must be a numpy array \(got '1'\)$"
     ):
         BatchResult(good.scheme, good.codes, good.array, "1", good.reason_ids)  # type: ignore[arg-type]
+
+
+def test_to_dict_and_names_by_hand() -> None:
+    # 结案率 ≥90% × 10 points, proportional: 90% → 10; 45% → 10 × 45/90 = 5;
+    # "x" is not a number: a bad row, its scores null (JSON has no NaN)
+    scheme = Scheme.from_nodes(
+        "s",
+        "s",
+        [Node("1", "结案率", points=10, target="≥90%", rule=Proportional())],
+        points=10,
+    )
+    batch = evaluate_batch(
+        scheme, {"单位": ["甲", "乙", "丙"], "1": ["90%", "45%", "x"]}, id_column="单位"
+    )
+    assert dict(batch.names) == {"1": "结案率"}
+    out = batch.to_dict()
+    assert out["scheme"] == "s"
+    assert out["codes"] == ["1"]
+    rows = out["rows"]
+    assert [r["id"] for r in rows] == ["甲", "乙", "丙"]
+    assert [r["total"] for r in rows] == [10.0, 5.0, None]
+    assert rows[1]["scores"] == {"1": 5.0}
+    assert rows[2]["scores"] == {"1": None}
+    assert rows[0]["reason"] == ""
+    assert "x" in rows[2]["reason"]
+    assert rows[2]["grade"] == ""
+    json.dumps(out, allow_nan=False)  # plain data: no NaN, no numpy values

@@ -62,6 +62,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+from perfkpi import _public
 from perfkpi.batch._csv import _long_line as _long_line
 from perfkpi.batch._csv import _read_csv_arrow as _read_csv_arrow
 from perfkpi.batch._csv import _read_csv_stdlib as _read_csv_stdlib
@@ -117,6 +118,4 @@ def _has(module: str) -> bool:
 
 
 # documented, pickled and named in tracebacks as perfkpi.batch.X, where they began
-for _name in ("BatchResult", "evaluate_batch", "evaluate_dask"):
-    globals()[_name].__module__ = __name__
-del _name
+_public.adopt(__name__, globals(), ("BatchResult", "evaluate_batch", "evaluate_dask"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import importlib
 import importlib.util
+import math
 import os
 import types
 from collections.abc import Iterator, Mapping, Sequence
@@ -201,6 +202,62 @@ class BatchResult:
         out: np.ndarray = PEFA_GRADES.grade_array(self.scores[code])
         return out
 
+    @property
+    def names(self) -> Mapping[str, str]:
+        """Each node's name by its code, in the column order of :attr:`array`.
+
+        The frames of :meth:`to_frame` are headed by codes (short, unique); this
+        maps them to the names people read (``{"1.2": "预算执行率", …}``).
+        """
+        by_code = {node.code: node.name for node in self.scheme.nodes}
+        return types.MappingProxyType({code: by_code[code] for code in self.codes})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain, JSON-able data.
+
+        ``scheme`` (its id), ``codes`` and ``names`` (tree order), and
+        ``rows``: one object per row with its id (when an ``id_column`` was
+        named), ``total``, ``grade``, ``reason`` (``""`` for a good row) and
+        ``scores`` by node code.  A NaN score (not applicable, or a bad row) is
+        ``None``, so the JSON holds no ``NaN``.
+
+        Examples
+        --------
+        >>> import json
+        >>> from perfkpi import Node, Proportional, Scheme, evaluate_batch
+        >>> scheme = Scheme.from_nodes("s", "s", [Node("1", "结案率", points=10,
+        ...     target="≥90%", rule=Proportional())], points=10)
+        >>> batch = evaluate_batch(scheme, {"id": ["甲", "乙"], "1": ["90%", "x"]},
+        ...     id_column="id")
+        >>> row = batch.to_dict()["rows"][0]
+        >>> row["id"], row["total"], row["scores"]
+        ('甲', 10.0, {'1': 10.0})
+        >>> json.dumps(batch.to_dict()["rows"][1]["scores"])
+        '{"1": null}'
+        """
+        texts = ["", *self.reason_texts]
+        rows: list[dict[str, Any]] = []
+        scores = self.array.tolist()
+        for i, row in enumerate(scores):
+            out: dict[str, Any] = {}
+            if self.ids is not None:
+                out["id"] = _plain_value(self.ids[i])
+            total = row[-1]
+            out["total"] = None if math.isnan(total) else total
+            out["grade"] = str(self.grades[i])
+            out["reason"] = texts[int(self.reason_ids[i]) + 1]
+            out["scores"] = {
+                code: None if math.isnan(v) else v
+                for code, v in zip(self.codes, row[:-1], strict=True)
+            }
+            rows.append(out)
+        return {
+            "scheme": self.scheme.id,
+            "codes": list(self.codes),
+            "names": dict(self.names),
+            "rows": rows,
+        }
+
     def to_columns(self) -> dict[str, np.ndarray]:
         """Return the result as named columns.
 
@@ -342,3 +399,9 @@ def _number_text(value: float) -> str:
     if value != value:  # noqa: PLR0124 (NaN)
         return ""
     return repr(value).removesuffix(".0")
+
+
+def _plain_value(value: object) -> object:
+    """Return a numpy scalar as the Python value it holds (JSON takes those)."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) and isinstance(value, np.generic) else value

@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+from perfkpi import _public
 from perfkpi.catalog._bundled import (
     data,
     data_path,
@@ -114,8 +115,4 @@ SEARCH_FIELDS = _SEARCH_FIELDS
 # The code lives in private modules (_records, _library, _search, _bundled); its
 # public names present themselves as perfkpi.catalog.X, where they are
 # documented, pickled and named in tracebacks.
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(f"{__name__}._"):
-        _obj.__module__ = __name__
-del _name, _obj
+_public.adopt(__name__, globals(), __all__)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from perfkpi import _public
 from perfkpi.check._checker import _Checker
 from perfkpi.check._figures import TOTAL as TOTAL  # read by perfkpi.reviews
 from perfkpi.check._figures import (
@@ -190,6 +191,4 @@ def check_report(
 
 
 # documented, pickled and named in tracebacks as perfkpi.check.X, where they began
-for _name in __all__:
-    globals()[_name].__module__ = __name__
-del _name
+_public.adopt(__name__, globals(), __all__)

@@ -48,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+from perfkpi import _public
 from perfkpi.excel._book import _open as _open
 from perfkpi.excel._check import Difference, check_workbook, differences
 from perfkpi.excel._model import (
@@ -155,9 +156,4 @@ SCORE_CARD = "评分表"
 """The name of the score-card sheet :func:`write_excel` writes."""
 
 # the public names present themselves as perfkpi.excel's (docs, reprs, pickles)
-for _name in __all__:
-    _obj = globals()[_name]
-    home = getattr(_obj, "__module__", "") if callable(_obj) else ""
-    if home.startswith(f"{__name__}._"):
-        _obj.__module__ = __name__
-del _name, _obj, home
+_public.adopt(__name__, globals(), __all__)

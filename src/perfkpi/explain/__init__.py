@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+from perfkpi import _public
 from perfkpi.evaluation import Evaluation
 from perfkpi.explain._records import TOTAL as TOTAL
 from perfkpi.explain._records import Explanation, Input, UnknownNodeError
@@ -101,6 +102,4 @@ def explain(ev: Evaluation, code: str, lang: str = "zh") -> Explanation:
 
 
 # documented, pickled and named in tracebacks as perfkpi.explain.X, where they began
-for _name in __all__:
-    globals()[_name].__module__ = __name__
-del _name
+_public.adopt(__name__, globals(), __all__)

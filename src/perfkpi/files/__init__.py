@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
+from perfkpi import _public
 from perfkpi._io import open_regular
 from perfkpi.files._data import data_from_dict, data_from_text, load_data
 from perfkpi.files._indicators import indicator_from_dict, indicator_to_dict
@@ -144,8 +145,4 @@ def json_schema(kind: Literal["scheme", "data"] = "scheme") -> dict[str, Any]:
 # perfkpi.files.X, where they are documented, pickled and named in tracebacks.
 # The private modules read the MAX_* limits from this module when they run, so
 # setting perfkpi.files.MAX_PROBLEMS (say) changes what they do.
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(f"{__name__}._"):
-        _obj.__module__ = __name__
-del _name, _obj
+_public.adopt(__name__, globals(), __all__)

@@ -97,6 +97,7 @@ PLACES = 10
 """The decimal places of its unit a formula's result is read to, in a ratio unit."""
 
 # the private modules read the limits above as they are imported
+from perfkpi import _public  # noqa: E402
 from perfkpi.formulas._actuals import _ABSENT as _ABSENT  # noqa: E402
 from perfkpi.formulas._actuals import _node_actual as _node_actual  # noqa: E402
 from perfkpi.formulas._actuals import (  # noqa: E402
@@ -121,8 +122,4 @@ from perfkpi.formulas._tokens import _name_form as _name_form  # noqa: E402
 from perfkpi.formulas._tokens import normalise_name  # noqa: E402
 
 # documented, pickled and named in tracebacks as perfkpi.formulas.X, where they began
-for _name in __all__:
-    _object = globals()[_name]
-    if isinstance(_object, type) or callable(_object):
-        _object.__module__ = __name__
-del _name, _object
+_public.adopt(__name__, globals(), __all__)

@@ -33,6 +33,7 @@ import datetime as dt  # noqa: F401 (Sphinx reads Signature's annotations here)
 import json
 from collections.abc import Mapping
 
+from perfkpi import _public
 from perfkpi.evaluation import Evaluation
 from perfkpi.report import _words
 from perfkpi.report._html import _html
@@ -163,8 +164,4 @@ def render(
 
 # the objects defined in the private modules present themselves as this
 # module's, so the reference, reprs and pickles name perfkpi.report.Name
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
-        _obj.__module__ = __name__
-del _name, _obj
+_public.adopt(__name__, globals(), __all__)

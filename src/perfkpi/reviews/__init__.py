@@ -46,6 +46,7 @@ Examples
 
 from __future__ import annotations
 
+from perfkpi import _public
 from perfkpi.reviews import _collect
 from perfkpi.reviews._collect import review as review
 from perfkpi.reviews._records import Discrepancy as Discrepancy
@@ -72,8 +73,4 @@ open workbook) are never read.
 
 # the objects defined in the private modules present themselves as this
 # module's, so the reference, reprs and pickles name perfkpi.reviews.Name
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
-        _obj.__module__ = __name__
-del _name, _obj
+_public.adopt(__name__, globals(), __all__)

@@ -22,8 +22,6 @@ See :doc:`/rules` for each rule's source and a table from published phrases
 
 from __future__ import annotations
 
-import inspect
-
 # Besides __all__, RuleBase and the private helpers that other modules of perfkpi
 # and the tests import from here (_strict, _collecting, _TIERS, ...) are imported
 # here; so are the names in the annotations of the public classes' fields (ClassVar,
@@ -35,6 +33,7 @@ from typing import Literal as Literal
 
 import numpy as np  # noqa: F401
 
+from perfkpi import _public
 from perfkpi.rules import _base, _registry
 from perfkpi.rules._aggregate import (
     Deduct,
@@ -132,8 +131,4 @@ RULE_KINDS = _registry.RULE_KINDS
 """Rule classes by the ``kind`` name used in scheme files."""
 
 # documented, pickled and named in tracebacks as perfkpi.rules.X, where they began
-for _name in [*__all__, "RuleBase"]:
-    _obj = globals()[_name]
-    if isinstance(_obj, type) or inspect.isfunction(_obj):
-        _obj.__module__ = __name__
-del _name, _obj
+_public.adopt(__name__, globals(), [*__all__, "RuleBase"])

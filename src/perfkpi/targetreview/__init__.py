@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+from perfkpi import _public
 from perfkpi.targetreview import _checklist
 from perfkpi.targetreview._checklist import Check as Check
 from perfkpi.targetreview._cli import run as run
@@ -62,8 +63,4 @@ CHECKS = _checklist.CHECKS
 
 # the objects defined in the private modules present themselves as this
 # module's, so the reference, reprs and pickles name perfkpi.targetreview.Name
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
-        _obj.__module__ = __name__
-del _name, _obj
+_public.adopt(__name__, globals(), __all__)

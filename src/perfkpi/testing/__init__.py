@@ -98,6 +98,7 @@ def _rules_of_kind(kind: str) -> Callable[[type], Any]:
 
 
 # the strategies import Hypothesis, so they come after the hook
+from perfkpi import _public  # noqa: E402
 from perfkpi.testing import _common  # noqa: E402
 from perfkpi.testing._assertions import assert_evaluations_equal  # noqa: E402
 from perfkpi.testing._data import data_for, from_indicator  # noqa: E402
@@ -127,7 +128,4 @@ SCORE_KINDS = _common.SCORE_KINDS
 
 
 # documented and named as perfkpi.testing.X, where they began
-for _name in __all__:
-    if callable(globals()[_name]):
-        globals()[_name].__module__ = __name__
-del _name
+_public.adopt(__name__, globals(), __all__)

@@ -36,6 +36,7 @@ from collections.abc import Mapping as Mapping
 
 import numpy as np  # noqa: F401
 
+from perfkpi import _public
 from perfkpi.evaluation import Evaluation as Evaluation
 from perfkpi.whatif._batch import (
     GapBatch,
@@ -69,6 +70,4 @@ __all__ = [
 
 
 # documented, pickled and named in tracebacks as perfkpi.whatif.X, where they began
-for _name in __all__:
-    globals()[_name].__module__ = __name__
-del _name
+_public.adopt(__name__, globals(), __all__)
