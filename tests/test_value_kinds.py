@@ -252,14 +252,15 @@ SAMPLE_TARGETS: dict[str, list[tuple[str, object, object]]] = {
     "date": [("2022年12月31日前", "2022年12月30日", dt.date(2023, 1, 15))],
     "rank": [("全市第一", "第1名", "第3名")],
     "label": [("是", "是", "否")],
-    # prior 80 %: 较上年提高5% is ≥84 % (80 × 1.05), met by 84 %, missed by 83 %;
+    # prior 80 件: 较上年提高5% is ≥84 件 (80 × 1.05), met by 84 件, missed by 83
+    # 件 (a prior that is not a rate: 5 % of a rate could also mean 5 points);
     # 较上年下降10% with prior 2 小时 is ≤1.8 小时 (108 分钟)
     "relative": [
-        ("较上年提高5%", "84%", "83%"),
+        ("较上年提高5%", "84件", "83件"),
         ("较上年下降10%", "108分钟", "2小时"),
     ],
 }
-PRIOR = {"较上年提高5%": "80%", "较上年下降10%": "2小时"}
+PRIOR = {"较上年提高5%": "80件", "较上年下降10%": "2小时"}
 
 
 def test_sample_rules_cover_every_scoring_rule() -> None:
