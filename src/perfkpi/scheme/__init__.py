@@ -32,6 +32,7 @@ from collections.abc import Iterator as Iterator
 from collections.abc import Mapping as Mapping
 from typing import Literal as Literal
 
+from perfkpi import _public
 from perfkpi._kinds import CanonicalKind as CanonicalKind
 from perfkpi.grades import GradeScale as GradeScale
 from perfkpi.indicators import Indicator as Indicator
@@ -47,6 +48,4 @@ __all__ = ["Node", "Override", "Scheme", "target_for"]
 
 
 # documented, pickled and named in tracebacks as perfkpi.scheme.X, where they began
-for _name in __all__:
-    globals()[_name].__module__ = __name__
-del _name
+_public.adopt(__name__, globals(), __all__)

@@ -49,6 +49,7 @@ from typing import Literal as Literal
 
 import numpy as np  # noqa: F401
 
+from perfkpi import _public
 from perfkpi.indicators import Indicator as Indicator
 from perfkpi.rounding import RoundingMode as RoundingMode
 from perfkpi.targets import Target as Target
@@ -73,6 +74,4 @@ METHODS: tuple[str, ...] = _proposal.METHODS
 
 # documented, pickled and named in tracebacks as perfkpi.targetsetting.X, where
 # they began
-for _name in ("TargetProposal", "TargetTable", "propose_target", "propose_targets"):
-    globals()[_name].__module__ = __name__
-del _name
+_public.adopt(__name__, globals(), __all__)
