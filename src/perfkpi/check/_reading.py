@@ -328,7 +328,7 @@ def stated_from_text(text: str, *, format: str = "toml", source: str = "") -> St
         raise ValueError(msg)
     # the one reader of TOML and JSON: its limits, duplicate keys and lines
     try:
-        doc, _ = _parse(text, format, source)
+        doc, _ = _parse(text, "json" if format == "json" else "toml", source)
     except SchemeError as exc:
         raise StatedError(source, [exc.problem]) from None
     return stated_from_dict(doc, source=source)
