@@ -1472,3 +1472,17 @@ def test_to_dict_and_names_by_hand() -> None:
     assert "x" in rows[2]["reason"]
     assert rows[2]["grade"] == ""
     json.dumps(out, allow_nan=False)  # plain data: no NaN, no numpy values
+
+
+def test_an_infinite_checklist_count_is_a_bad_row() -> None:
+    # a checklist without listed items has no upper count: +inf read as a count
+    # gave min(1 × inf, 100) = 100 points, where evaluate() refuses inf
+    scheme = Scheme.from_nodes(
+        "s", "s", [Node("3", "清单", points=100, rule=Checklist(per=1.0))], points=100
+    )
+    with pytest.raises(DataError, match="expected a finite number, got inf"):
+        evaluate(scheme, {"3": math.inf})
+    batch = evaluate_batch(scheme, {"3": [math.inf, 5]})
+    assert math.isnan(batch.total[0])
+    assert batch.reasons[0] == "column '3', value inf: expected a finite number, got inf"
+    assert batch.total[1] == 5.0  # 5 items × 1 point

@@ -245,7 +245,12 @@ def _number_check(  # noqa: PLR0911 (one return per rule kind)
 
         def count(values: np.ndarray) -> np.ndarray:
             with np.errstate(invalid="ignore"):
-                whole = (values >= 0) & (values == np.floor(values)) & (values <= most)
+                whole = (
+                    np.isfinite(values)  # an infinite count is no count (no items
+                    & (values >= 0)  # listed: no upper bound to stop it)
+                    & (values == np.floor(values))
+                    & (values <= most)
+                )
             out: np.ndarray = ~whole
             return out
 
