@@ -1484,5 +1484,6 @@ def test_an_infinite_checklist_count_is_a_bad_row() -> None:
         evaluate(scheme, {"3": math.inf})
     batch = evaluate_batch(scheme, {"3": [math.inf, 5]})
     assert math.isnan(batch.total[0])
-    assert batch.reasons[0] == "column '3', value inf: expected a finite number, got inf"
+    reason = "column '3', value inf: expected a finite number, got inf"
+    assert batch.reasons[0] == reason
     assert batch.total[1] == 5.0  # 5 items × 1 point
