@@ -20,15 +20,13 @@ Examples
 [('1.1', 1.0), ('1.1', 1.0), ('1.1', 1.0), ('1.1', 1.0)]
 """
 
+from perfkpi import _public
 from perfkpi.evaluation._prepare import _plan as _plan  # the plan cache, for batch
 from perfkpi.evaluation._result import Evaluation
 from perfkpi.evaluation._score import evaluate
 
 __all__ = ["Evaluation", "evaluate"]
 
-# the public names present themselves as perfkpi.evaluation's (docs, reprs, pickles)
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
-        _obj.__module__ = __name__
-del _name, _obj
+# the public names and their methods present themselves as this package's: in the
+# docs, reprs, pickles and doctests
+_public.adopt(__name__, globals(), __all__)
