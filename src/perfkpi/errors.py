@@ -260,23 +260,8 @@ class IncompatibleUnitError(ValueError, PerfKPIError):
         )
 
 
-class SchemeError(ValueError, PerfKPIError):
-    """One problem in a scheme, at a node path or a file place.
-
-    Parameters
-    ----------
-    where
-        The place: a node code such as ``1.2``, or ``file:line``.
-    problem
-        What is wrong and what was expected.
-    file
-        The file the problem is in, when it was read from one (``str()``
-        does not change: *where* already names it).
-    line
-        The 1-based line in *file*, when known.
-    column
-        The 1-based column in *line*, when known.
-    """
+class _Placed:
+    """What a scheme's and a data problem share: a place, a problem, a file line."""
 
     file: str | None = None
     line: int | None = None
@@ -294,7 +279,7 @@ class SchemeError(ValueError, PerfKPIError):
         self.where = where
         self.problem = problem
         self.file, self.line, self.column = file, line, column
-        super().__init__(where, problem)
+        super().__init__(where, problem)  # type: ignore[call-arg]  # ValueError, next in line
 
     def __str__(self) -> str:
         return f"{self.problem} @ {self.where}" if self.where else self.problem
@@ -302,6 +287,25 @@ class SchemeError(ValueError, PerfKPIError):
     def __reduce__(self) -> tuple[Any, ...]:
         place = {"file": self.file, "line": self.line, "column": self.column}
         return (type(self), (self.where, self.problem), place)
+
+
+class SchemeError(_Placed, ValueError, PerfKPIError):
+    """One problem in a scheme, at a node path or a file place.
+
+    Parameters
+    ----------
+    where
+        The place: a node code such as ``1.2``, or ``file:line``.
+    problem
+        What is wrong and what was expected.
+    file
+        The file the problem is in, when it was read from one (``str()``
+        does not change: *where* already names it).
+    line
+        The 1-based line in *file*, when known.
+    column
+        The 1-based column in *line*, when known.
+    """
 
 
 class _Problems:
@@ -339,7 +343,7 @@ class SchemeValidationError(_Problems, ExceptionGroup[SchemeError], PerfKPIError
         super().__init__(message, list(errors))
 
 
-class DataError(ValueError, PerfKPIError):
+class DataError(_Placed, ValueError, PerfKPIError):
     """An input value for an evaluation is missing, malformed or not a number.
 
     Parameters
@@ -356,31 +360,6 @@ class DataError(ValueError, PerfKPIError):
     column
         The 1-based column in *line*, when known.
     """
-
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-
-    def __init__(
-        self,
-        where: str,
-        problem: str,
-        *,
-        file: str | None = None,
-        line: int | None = None,
-        column: int | None = None,
-    ) -> None:
-        self.where = where
-        self.problem = problem
-        self.file, self.line, self.column = file, line, column
-        super().__init__(where, problem)
-
-    def __str__(self) -> str:
-        return f"{self.problem} @ {self.where}" if self.where else self.problem
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        place = {"file": self.file, "line": self.line, "column": self.column}
-        return (type(self), (self.where, self.problem), place)
 
 
 class DataValidationError(_Problems, ExceptionGroup[DataError], DataError):
