@@ -457,6 +457,46 @@ def test_other_columns_are_ignored_and_listed() -> None:
     assert batch.ignored == ("year", "备注")
 
 
+def test_other_columns_come_out_beside_the_scores() -> None:
+    # a bureau's table names its projects; the result keeps the names, in the
+    # table's order, after the id column and before the scores
+    table: dict[str, list[Any]] = {"单位": ["甲", "乙", "丙", "丁"]}
+    table["项目名称"] = ["路", "桥", "河", "港"]
+    table |= {**GOOD, "year": [2022] * 4}
+    batch = evaluate_batch(_two_level(), table, id_column="单位")
+    columns = batch.to_columns()
+    assert list(columns)[:4] == ["单位", "项目名称", "year", "total"]
+    assert columns["项目名称"].tolist() == ["路", "桥", "河", "港"]
+    assert batch.to_dict()["rows"][1]["extra"] == {"项目名称": "桥", "year": 2022}
+    # the caller's arrays stay theirs: writable, and not changed through the result
+    names = np.array(["路", "桥"], dtype=object)
+    two_rows = {k: v[:2] for k, v in GOOD.items()} | {"n": names}
+    small = evaluate_batch(_two_level(), two_rows)
+    assert names.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        small.extra["n"][0] = "x"
+
+
+def test_extra_columns_named_like_result_columns() -> None:
+    # a result fed back in: its 'total' and 'grade' are extra columns now, and
+    # must not take the place of the new scores
+    table = {**GOOD, "total": [1, 2, 3, 4], "grade": ["差"] * 4, "1.1x": [0] * 4}
+    columns = evaluate_batch(_two_level(), table).to_columns()
+    assert list(columns)[:4] == ["extra:total", "extra:grade", "1.1x", "total"]
+    assert columns["extra:total"].tolist() == [1, 2, 3, 4]
+    plain = evaluate_batch(_two_level(), GOOD).to_columns()
+    assert columns["total"].tolist() == plain["total"].tolist()
+    assert columns["grade"].tolist() == plain["grade"].tolist()
+
+
+def test_extra_columns_of_rows_that_could_not_be_read() -> None:
+    # the second data row has too few cells: its name is not read, the other rows' are
+    text = "项目名称,1.1,1.2,2.1,2.2\n路,87.5,2小时,80%,是\n桥,90\n河,100,1,50%,否\n"
+    batch = evaluate_batch(_two_level(), io.StringIO(text))
+    assert batch.extra["项目名称"].tolist() == ["路", None, "河"]
+    assert batch.to_dict()["rows"][1]["extra"] == {"项目名称": None}
+
+
 # -- bad rows ------------------------------------------------------------------
 
 BAD_CELLS: list[tuple[str, object, type[PerfKPIError], str]] = [
@@ -1124,7 +1164,8 @@ def test_cli_batch_to_stdout_and_raise(
 
     scheme, table = str(_scheme_file(tmp_path)), str(_table_file(tmp_path))
     assert main(["batch", scheme, table]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "total,grade,reason,1,2"
+    # the 单位 column is not scored: it comes out beside the scores
+    assert capsys.readouterr().out.splitlines()[0] == "单位,total,grade,reason,1,2"
     assert main(["batch", scheme, table, "--errors", "raise", "--lang", "en"]) == 2
     assert "cannot read actual" in capsys.readouterr().err
     assert main(["batch", scheme, str(tmp_path / "none.csv"), "--lang", "en"]) == 2
@@ -1188,7 +1229,7 @@ def test_python_dash_m_batch(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    assert out.read_text(encoding="utf-8").startswith("total,grade,reason")
+    assert out.read_text(encoding="utf-8").startswith("单位,total,grade,reason")
 
 
 # -- the pyarrow CSV reader gives what the csv module gives ---------------------

@@ -49,6 +49,28 @@ class _Frame(Protocol):
 _FIXED_COLUMNS = ("total", "grade", "reason")
 
 
+def _read_only_columns(columns: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
+    """Return *columns* as a read-only mapping of read-only views.
+
+    Views, so that the caller's own arrays stay writable.
+    """
+    given: object = columns  # callers without mypy may pass anything
+    if not isinstance(given, Mapping):
+        msg = f"a batch result's extra columns must be a mapping (got {given!r:.60})"
+        raise TypeError(msg)
+    out: dict[str, np.ndarray] = {}
+    for name, column in given.items():
+        values: object = column
+        if not isinstance(values, np.ndarray):
+            got = f"{values!r:.60}"
+            msg = f"an extra column {name!r} must be a numpy array (got {got})"
+            raise TypeError(msg)
+        view = values.view()
+        view.flags.writeable = False
+        out[str(name)] = view
+    return types.MappingProxyType(out)
+
+
 def _array_field() -> Any:  # noqa: ANN401 (an attrs field helper)
     return attrs.field(eq=attrs.cmp_using(eq=_same), hash=False, repr=False)
 
@@ -116,12 +138,18 @@ class BatchResult:
         The columns of the table that are not read.
     backend
         The DataFrame library the table came from, if any (for :meth:`to_frame`).
+    extra
+        The values of the :attr:`ignored` columns by name, one per row (a row
+        of a CSV file that could not be read holds ``None``): an entity's name,
+        a year, a 项目名称 come out beside its scores.  Read-only views of the
+        table's own arrays, not copies.
 
     Raises
     ------
     TypeError
         If *scheme* is not a :class:`~perfkpi.scheme.Scheme`, or *array*,
-        *grades*, *reason_ids* (or *ids*, when given) not a numpy array.
+        *grades*, *reason_ids* (or *ids*, when given) not a numpy array, or
+        *extra* not a mapping of numpy arrays.
     """
 
     scheme: Scheme
@@ -135,6 +163,9 @@ class BatchResult:
     id_column: str | None = None
     ignored: tuple[str, ...] = ()
     backend: str | None = None
+    extra: Mapping[str, np.ndarray] = attrs.field(
+        factory=dict, eq=False, repr=False, converter=_read_only_columns
+    )
 
     def __attrs_post_init__(self) -> None:
         _checks.instance(self.scheme, Scheme, "a batch result's scheme")
@@ -217,9 +248,11 @@ class BatchResult:
 
         ``scheme`` (its id), ``codes`` and ``names`` (tree order), and
         ``rows``: one object per row with its id (when an ``id_column`` was
-        named), ``total``, ``grade``, ``reason`` (``""`` for a good row) and
-        ``scores`` by node code.  A NaN score (not applicable, or a bad row) is
-        ``None``, so the JSON holds no ``NaN``.
+        named), ``total``, ``grade``, ``reason`` (``""`` for a good row),
+        ``scores`` by node code and, when the table had columns the scheme
+        does not read, ``extra``: their values by column name.  A NaN score
+        (not applicable, or a bad row) is ``None``, so the JSON holds no
+        ``NaN``.
 
         Examples
         --------
@@ -238,6 +271,7 @@ class BatchResult:
         texts = ["", *self.reason_texts]
         rows: list[dict[str, Any]] = []
         scores = self.array.tolist()
+        extra = {name: values.tolist() for name, values in self.extra.items()}
         for i, row in enumerate(scores):
             out: dict[str, Any] = {}
             if self.ids is not None:
@@ -250,6 +284,8 @@ class BatchResult:
                 code: None if math.isnan(v) else v
                 for code, v in zip(self.codes, row[:-1], strict=True)
             }
+            if extra:
+                out["extra"] = {name: _json_value(v[i]) for name, v in extra.items()}
             rows.append(out)
         return {
             "scheme": self.scheme.id,
@@ -262,10 +298,13 @@ class BatchResult:
         """Return the result as named columns.
 
         The columns are the ``id_column`` under its own name (if one was named),
-        ``total``, ``grade``, ``reason`` (``""`` for a good row) and one per
-        node code.  A node whose code is one of those names is written
-        ``node:<code>``; an id column named like a fixed column is ``id``.
-        The scores are views of :attr:`array` (read-only).
+        the :attr:`extra` columns (the table's columns that the scheme does
+        not read, such as a 项目名称, in the table's order), ``total``,
+        ``grade``, ``reason`` (``""`` for a good row) and one per node code.
+        A node whose code is one of those names is written ``node:<code>``; an
+        id column named like a fixed column is ``id``; an extra column named
+        like the id or a fixed column, or like a node's code, is
+        ``extra:<name>``.  The scores are views of :attr:`array` (read-only).
         """
         return self._columns(self.array)
 
@@ -275,6 +314,9 @@ class BatchResult:
         if self.ids is not None:
             name = self.id_column or "id"
             out["id" if name in _FIXED_COLUMNS else name] = self.ids
+        taken = {*out, *_FIXED_COLUMNS, *self.codes}
+        for name, values in self.extra.items():
+            out[f"extra:{name}" if name in taken else name] = values
         out["total"] = array[:, -1]
         out["grade"] = self.grades
         texts = np.array(["", *self.reason_texts], dtype=object)
@@ -399,6 +441,15 @@ def _number_text(value: float) -> str:
     if value != value:  # noqa: PLR0124 (NaN)
         return ""
     return repr(value).removesuffix(".0")
+
+
+def _json_value(value: object) -> object:
+    """Return a cell of an extra column as JSON takes it (NaN as ``None``)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)  # a date, a Decimal, …: as the table wrote it
 
 
 def _plain_value(value: object) -> object:

@@ -282,10 +282,12 @@ def _evaluate_table(
     with _strict(strict), _collecting() as ambiguous:
         array, grades, reason_ids = _score(run, progress)
     ids = None if id_column is None else data.columns[id_column]
+    extra = {name: data.columns[name] for name in layout.ignored}
     if data.bad is not None:
         array, grades, reason_ids, ids = _with_bad_rows(
             data, data.bad, run.problems, (array, grades, reason_ids), ids
         )
+        extra = {name: _spread(values, data.bad.rows) for name, values in extra.items()}
     result = BatchResult(
         scheme,
         plan.codes,
@@ -298,8 +300,20 @@ def _evaluate_table(
         id_column,
         layout.ignored,
         data.backend,
+        extra,
     )
     return result, list(ambiguous)
+
+
+def _spread(values: np.ndarray, bad_rows: np.ndarray) -> np.ndarray:
+    """Return a column of the rows read with ``None`` at the rows not read."""
+    rows = values.size + len(bad_rows)
+    good = np.ones(rows, dtype=bool)
+    good[bad_rows] = False
+    out = np.empty(rows, dtype=object)
+    out[good] = values
+    out[~good] = None
+    return out
 
 
 def _with_bad_rows(
