@@ -289,6 +289,24 @@ def test_symbol_and_unit_columns(tmp_path: Path) -> None:
     assert [str(n.target) for n in scheme.nodes] == ["≥1200人次", "≤2小时"]
 
 
+def test_kuai_in_a_sheet_reads_by_the_unit_column(tmp_path: Path) -> None:
+    # 计量单位 元: 块 in the 指标值 is money; 计量单位 块: a count (示范田)
+    header = ["三级指标", "分值", "指标值", "计量单位", "实际完成值", "得分"]
+    rows: list[list[Any]] = [
+        ["人均培训成本", 50, "≤30块", "元", "28元", 50],
+        ["示范田", 50, "≥5块", "块", "6块", 50],
+    ]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "k.xlsx"
+    wb.save(path)
+    scheme = read_excel(path).scheme
+    assert [str(n.target) for n in scheme.nodes] == ["≤30元", "≥5块"]
+
+
 def test_not_applicable_rows(tmp_path: Path) -> None:
     rows = [r[:] for r in ROWS]
     rows[2][5] = "不适用"  # 培训期数

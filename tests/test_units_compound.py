@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -168,3 +170,77 @@ def test_unit_argument_is_checked() -> None:
         parse_target("≤5块", unit="furlong")
     with pytest.raises(TypeError):
         parse_target("≤5块", unit=5)  # type: ignore[arg-type]
+
+
+# -- 块 in a node's target: the indicator's unit is the context ----------------
+
+
+def test_kuai_in_a_node_of_a_money_indicator() -> None:
+    from perfkpi import Indicator, Node
+
+    money = Indicator("cost", "单位成本", unit="元", direction="lower")
+    plots = Indicator("plots", "示范田", unit="块", direction="higher")
+
+    def target(text: str, indicator: Indicator) -> str:
+        return str(Node("1", "x", points=5, target=text, indicator=indicator).target)
+
+    assert target("≤5块", money) == "≤5元"
+    # a bare number takes the indicator's direction, and 块 its unit
+    assert target("5块", money) == "≤5元"
+    # without a money indicator 块 is the registry's count (5块 示范田)
+    assert target("≥5块", plots) == "≥5块"
+    assert Node("1", "x", points=5, target="≤5块").target == parse_target("≤5块")
+
+
+def test_kuai_in_a_scheme_file(tmp_path: Path) -> None:
+    from perfkpi.files import load_scheme
+
+    text = """
+[scheme]
+id = "k"
+name = "k"
+points = 100
+
+[[node]]
+code = "1"
+name = "人均成本"
+points = 50
+target = "≤30块"
+rule = "proportional"
+indicator = { code = "c1", name = "人均成本", unit = "元" }
+
+[[node]]
+code = "2"
+name = "资金结余"
+points = 30
+target = "5块"
+rule = "proportional"
+indicator = "资金结余"
+
+[[node]]
+code = "3"
+name = "示范田"
+points = 20
+target = "≥5块"
+rule = "proportional"
+"""
+    path = tmp_path / "k.toml"
+    path.write_text(text, encoding="utf-8")
+    scheme = load_scheme(path)
+    # the node's own indicator in 元; the library's 资金结余 in 万元 (and lower)
+    assert str(scheme.node("1").target) == "≤30元"
+    assert str(scheme.node("2").target) == "≤5元"
+    second = scheme.node("2").target
+    assert second is not None
+    assert second.is_met("4元")
+    # no indicator: a count
+    assert str(scheme.node("3").target) == "≥5块"
+
+
+def test_an_indicator_unit_the_registry_does_not_know_gives_no_context() -> None:
+    from perfkpi.scheme import target_for
+
+    assert str(target_for("≤5块", unit="某某")) == "≤5块"
+    assert str(target_for("≤5块", unit="元")) == "≤5元"
+    with pytest.raises(TypeError, match="unit"):
+        target_for("≤5块", unit=5)  # type: ignore[arg-type]

@@ -138,7 +138,7 @@ class _Reader:
             )
             if direction == "higher":
                 given = "higher"
-            target = target_for(text, given)
+            target = target_for(text, given, unit=unit or None)
         except PerfKPIError:
             msg = (
                 f"指标值 {text!r} is a bare number: write ≥ or ≤ before it, or "

@@ -127,7 +127,7 @@ def _node_target(
         problems.add((*path, "target"), what, msg)
         return None
     try:
-        return _target_for(text, direction or _ref_direction(raw))
+        return _target_for(text, direction or _ref_direction(raw), unit=_ref_unit(raw))
     except PerfKPIError as exc:
         problems.add((*path, "target"), what, f"target: {exc}")
         return None
@@ -143,6 +143,18 @@ def _node_direction(
     msg = f"'direction' must be 'higher' or 'lower' ({_got(direction)})"
     problems.add((*path, "direction"), what, msg)
     return None
+
+
+def _ref_unit(raw: Mapping[str, Any]) -> str | None:
+    """Return the unit of the indicator a node names (its own or the library's)."""
+    ref = raw.get("indicator")
+    unit: object = None
+    if isinstance(ref, str):
+        found = _catalog_indicator(ref)
+        unit = None if found is None else found.unit
+    elif isinstance(ref, Mapping):
+        unit = ref.get("unit")
+    return unit if isinstance(unit, str) and unit else None
 
 
 def _ref_direction(raw: Mapping[str, Any]) -> Literal["higher", "lower"] | None:

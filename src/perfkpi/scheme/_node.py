@@ -20,6 +20,7 @@ from perfkpi.rules import (
     Rule,
 )
 from perfkpi.targets import Target, parse_target
+from perfkpi.units import DEFAULT_UNITS
 
 Direction = Literal["higher", "lower"]
 
@@ -30,7 +31,9 @@ _DEFAULT_GRADES = attrs.evolve(CN_2020)
 object, so that validation can tell a chosen scale from the default."""
 
 
-def target_for(text: str, direction: Direction | None = None) -> Target:
+def target_for(
+    text: str, direction: Direction | None = None, *, unit: str | None = None
+) -> Target:
     """Read a node's target, taking a bare number's comparator from *direction*.
 
     ``"≥95%"``, ``"3秒内"`` and ``"2022年12月31日前"`` say which side meets them;
@@ -40,13 +43,18 @@ def target_for(text: str, direction: Direction | None = None) -> Target:
     scheme files and Excel sheets.  A node's direction is its own
     ``direction``, else its library indicator's.
 
+    *unit* is the indicator's unit (计量单位), the context of a unit word with
+    two readings: ``≤5块`` is ``≤5元`` for an indicator in 元 or 万元 (see
+    :func:`~perfkpi.targets.parse_target`).  A unit the registry does not know
+    (an indicator's free text) gives no context and is not an error here.
+
     Raises
     ------
     TargetSyntaxError, UnknownUnitError, IncompatibleUnitError
         For a bare number without a direction (asking for ``≥`` or ``≤``), and
         for text :func:`~perfkpi.targets.parse_target` cannot read.
     TypeError
-        If *text* is not text.
+        If *text* is not text, or *unit* neither text nor ``None``.
     ValueError
         If *direction* is not ``"higher"``, ``"lower"`` or ``None``.
 
@@ -64,8 +72,12 @@ expected '≥' or '≤' before a bare number (or a direction for the node: \
     if direction not in (None, "higher", "lower"):
         msg = f"direction must be 'higher', 'lower' or None (got {direction!r:.60})"
         raise ValueError(msg)
-    higher = parse_target(text, direction="higher")
-    if higher.kind != "quantity" or not _bare(text, higher):
+    if unit is not None and not isinstance(unit, str):
+        msg = f"an indicator's unit must be text or None (got {unit!r:.60})"
+        raise TypeError(msg)
+    context = unit if unit and unit in DEFAULT_UNITS else None
+    higher = parse_target(text, direction="higher", unit=context)
+    if higher.kind != "quantity" or not _bare(text, higher, context):
         return higher
     if direction is None:
         expected = (
@@ -73,12 +85,14 @@ expected '≥' or '≤' before a bare number (or a direction for the node: \
             "'higher' or 'lower')"
         )
         raise TargetSyntaxError(text, 0, expected)
-    return higher if direction == "higher" else parse_target(text, direction="lower")
+    if direction == "higher":
+        return higher
+    return parse_target(text, direction="lower", unit=context)
 
 
-def _bare(text: str, higher: Target) -> bool:
+def _bare(text: str, higher: Target, unit: str | None) -> bool:
     """Whether *text* leaves its comparator to the direction."""
-    return parse_target(text, direction="lower") != higher
+    return parse_target(text, direction="lower", unit=unit) != higher
 
 
 def _to_target(value: Target | str | None) -> Target | None:
@@ -182,7 +196,8 @@ class Node:
                 and indicator.direction != "qualitative"
             ):
                 direction = indicator.direction
-            object.__setattr__(self, "target", target_for(text, direction))
+            unit = indicator.unit if isinstance(indicator, Indicator) else None
+            object.__setattr__(self, "target", target_for(text, direction, unit=unit))
 
     @property
     def is_item(self) -> bool:
