@@ -6,6 +6,7 @@ Every expected score here is computed by hand in the comment beside it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import subprocess
 import sys
 import warnings
@@ -404,6 +405,34 @@ def test_batch_warns_once_per_column_and_strict_makes_rows_bad() -> None:
     assert np.isnan(strict.total[[0, 2]]).all()
     assert strict.total[[1, 3]].tolist() == [10.0, 0.0]
     assert isinstance(strict.error(0), AmbiguousValueError)
+
+
+def test_batch_counts_distinct_ambiguous_values_across_blocks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import perfkpi.batch
+
+    # blocks of 64 rows: the ambiguous values are met in several blocks, some
+    # again; the warning gives the first and counts the distinct ones, and
+    # each reads as itself (in the target's unit), as evaluate() reads it
+    monkeypatch.setattr(perfkpi.batch, "_BLOCK_CELLS", 1)
+    scheme = _one(Proportional(), "≥95%")
+    values = np.full(300, 96.5)
+    values[[3, 70, 150, 290]] = [0.5, 0.5, 0.75, 1.0]  # 3 distinct: 0.5, 0.75, 1
+    values[200] = math.nan  # not finite: a bad row, not an ambiguous one
+    with pytest.warns(AmbiguousValueWarning) as caught:
+        result = evaluate_batch(scheme, {"1": values})
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert message.startswith("the plain number 0.5 is read in the target's unit")
+    assert "and 2 other values of this column" in message
+    # 10 × 0.5/95 = 0.0526 → 0.05; 10 × 0.75/95 = 0.0789 → 0.08; 10 × 1/95 → 0.11
+    assert result.total[[3, 70, 150, 290]].tolist() == [0.05, 0.05, 0.08, 0.11]
+    assert np.isnan(result.total[200])
+    assert result.reasons[200].startswith("column '1', value nan")
+    strict = evaluate_batch(scheme, {"1": values}, strict=True)
+    assert np.isnan(strict.total[[3, 70, 150, 200, 290]]).all()
+    assert isinstance(strict.error(150), AmbiguousValueError)
 
 
 def test_items_read_their_actuals_the_same_way() -> None:

@@ -21,6 +21,7 @@ from perfkpi.rules import (
     Qualitative,
     RuleBase,
     _ambiguous_numbers,
+    _collected_quietly,
 )
 from perfkpi.scheme import Scheme
 
@@ -113,6 +114,7 @@ class _Reader:
         self.numeric = numeric
         self.cache: dict[object, float | int] = {}
         # cached per distinct value: a float, or -1 - problem id as an int
+        self.tallied = np.empty(0)  # the distinct ambiguous numbers met so far
 
     def one(self, value: object) -> float | int:
         """Read one value: a float, or ``-1 - problem id`` (an int) if it is bad."""
@@ -142,6 +144,10 @@ class _Reader:
             if not suspect.any():
                 return _Cells(out, _EMPTY, _EMPTY)
             rows = np.flatnonzero(suspect)
+            if isinstance(self.check, _TwoWays):
+                rows = self._tally(out, rows)
+                if not rows.size:
+                    return _Cells(out, _EMPTY, _EMPTY)
             distinct, codes = np.unique(values[rows], return_inverse=True)
             found = [self.one(v) for v in distinct.tolist()]
             return self._settle(out.copy(), rows, [found[i] for i in codes.tolist()])
@@ -160,6 +166,33 @@ class _Reader:
         cell_ids = ids[codes]
         rows = np.flatnonzero(cell_ids >= 0)
         return _Cells(out, rows, cell_ids[rows])
+
+    def _tally(self, out: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Count the finite numbers of *rows* that read two ways; return the others.
+
+        A finite plain number that reads two ways 100× apart reads as itself,
+        with one warning per column that gives the first such value and counts
+        the distinct ones: the first new value takes the full reading (which
+        words the warning), the others are counted with it, without a reading
+        each.  Under strict (or outside a table's run) every one takes the full
+        reading, and is an error.
+        """
+        collected = _collected_quietly()
+        finite = np.isfinite(out[rows])
+        if collected is None or not finite.any():
+            return rows
+        distinct = np.unique(out[rows[finite]])
+        new = np.setdiff1d(distinct, self.tallied, assume_unique=True)
+        if new.size:
+            self.tallied = np.union1d(self.tallied, new)
+            before = len(collected)
+            self.one(float(new[0]))
+            if len(collected) > before:  # the reading words the warning once
+                collected.extend([collected[-1]] * (new.size - 1))
+            else:  # no warning after all: read each as evaluate() would
+                return rows
+        left: np.ndarray = rows[~finite]
+        return left
 
     @staticmethod
     def _settle(out: np.ndarray, rows: np.ndarray, found: list[float | int]) -> _Cells:
@@ -180,6 +213,27 @@ _EMPTY = np.empty(0, dtype=np.intp)
 
 
 _NAN_KEY = ("nan",)
+
+
+@attrs.frozen
+class _TwoWays:
+    """Flags the numbers that read two ways 100× apart (``low < |x| ≤ high``).
+
+    Against a rule that reads a plain number as itself: a flagged finite
+    number still reads as itself, with a warning (or is refused under strict);
+    see :meth:`_Reader._tally`.  Non-finite numbers are flagged too.
+    """
+
+    low: float
+    high: float
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            size = np.abs(values)
+            out: np.ndarray = ~np.isfinite(values) | (
+                (size > self.low) & (size <= self.high)
+            )
+        return out
 
 
 def _finite(values: np.ndarray) -> np.ndarray:
@@ -204,19 +258,7 @@ def _number_check(  # noqa: PLR0911 (one return per rule kind)
         scale = None if node.target is None else node.target.scale
         ambiguous = _ambiguous_numbers(node.target)
         if scale is None and ambiguous is not None:
-            low, high = ambiguous
-
-            def two_ways(values: np.ndarray) -> np.ndarray:
-                # numbers that read two ways 100× apart take the full reading,
-                # which warns about them (or refuses them under strict)
-                with np.errstate(invalid="ignore"):
-                    size = np.abs(values)
-                    out: np.ndarray = ~np.isfinite(values) | (
-                        (size > low) & (size <= high)
-                    )
-                return out
-
-            return two_ways
+            return _TwoWays(*ambiguous)
         return _finite if scale is None else None
     if kind is Bands and kind.read is Bands.read:
         when = rule.bands[0].when  # type: ignore[attr-defined]

@@ -61,6 +61,7 @@ from perfkpi.rules._base import RuleBase as RuleBase
 from perfkpi.rules._base import _ambiguity as _ambiguity
 from perfkpi.rules._base import _ambiguous as _ambiguous
 from perfkpi.rules._base import _ambiguous_numbers as _ambiguous_numbers
+from perfkpi.rules._base import _collected_quietly as _collected_quietly
 from perfkpi.rules._base import _collecting as _collecting
 from perfkpi.rules._base import _strict as _strict
 from perfkpi.rules._base import _warn_collected as _warn_collected

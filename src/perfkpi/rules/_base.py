@@ -218,6 +218,16 @@ def _collecting() -> Iterator[list[tuple[str, str]]]:
         _COLLECT.reset(token)
 
 
+def _collected_quietly() -> list[tuple[str, str]] | None:
+    """Return the list ambiguous values are collected in, unless strict or none.
+
+    The batch engine tallies a table's ambiguous plain numbers itself (they
+    read as themselves) only when they are collected for one warning per
+    column; under strict each is an error and takes the full reading.
+    """
+    return None if _STRICT.get() else _COLLECT.get()
+
+
 def _text_unit(actual: str) -> str | None:
     """Return the unit symbol written in *actual*, or None (none, or unreadable)."""
     try:
