@@ -460,11 +460,11 @@ def test_cli_shows_one_entry(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_unknown_entry(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "三公"]) == 2
-    assert "did you mean '三公经费变动率'" in capsys.readouterr().err
+    assert "是否想写 '三公经费变动率' 或 " in capsys.readouterr().err
     assert main(["catalog", "show"]) == 2
-    assert "give a NAME" in capsys.readouterr().err
+    assert "请给出 NAME" in capsys.readouterr().err
     assert main(["catalog", "预算执行率", "资金到位率"]) == 2
-    assert "unexpected '资金到位率'" in capsys.readouterr().err
+    assert "多余的 '资金到位率'" in capsys.readouterr().err
 
 
 # -- search and show ---------------------------------------------------------------
@@ -604,7 +604,7 @@ def test_cli_search(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "search", "zzz"]) == 1
     assert capsys.readouterr().out == "nothing in the catalog matches 'zzz'\n"
     assert main(["catalog", "search"]) == 2
-    assert "give one QUERY" in capsys.readouterr().err
+    assert "请只给一个 QUERY" in capsys.readouterr().err
 
 
 # -- the record and the library file ---------------------------------------------------
@@ -733,7 +733,7 @@ def test_the_command_line_takes_catalog_names_only(
     assert main(["catalog", str(secret.with_suffix(""))]) == 2
     err = capsys.readouterr().err
     assert "hunter2" not in err
-    assert "not a file path" in err
+    assert "不认文件路径" in err
 
 
 @pytest.mark.parametrize("lookup", [catalog.scheme, catalog.data, catalog.scheme_path])

@@ -299,6 +299,8 @@ def test_an_unexpected_file_error_names_the_file(
 
     monkeypatch.setattr("perfkpi.cli._run", fail)
     assert main(["catalog"]) == 2
+    assert capsys.readouterr().err == "perfkpi: error: 没有权限（out.csv）\n"
+    assert main(["catalog", "--lang", "en"]) == 2
     assert capsys.readouterr().err == "perfkpi: error: Permission denied @ out.csv\n"
 
 

@@ -482,10 +482,10 @@ def test_bad_kind_or_date_on_the_command_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["demo", "--sign-date", "2023-13-01"])
+        main(["demo", "--sign-date", "2023-13-01", "--lang", "en"])
     assert caught.value.code == 2
     assert "expected a date as YYYY-MM-DD" in capsys.readouterr().err
     with pytest.raises(SystemExit) as caught:
-        main(["demo", "--kind", "audit"])
+        main(["demo", "--kind", "audit", "--lang", "en"])
     assert caught.value.code == 2
     assert "invalid choice: 'audit'" in capsys.readouterr().err

@@ -254,7 +254,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     write_excel(_seed(), good / "法院.xlsx")
     assert main(["review", "--own", str(good)]) == 0
     assert main(["review", scheme, str(tmp_path / "nowhere")]) == 2
-    assert "no such file or folder" in capsys.readouterr().err
+    assert "没有该文件或文件夹" in capsys.readouterr().err
     assert main(["review", scheme]) == 2
     assert main(["review", "--own", str(good), "-o", str(good / "x.csv")]) == 2
 

@@ -293,7 +293,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "below-last-year" in capsys.readouterr().out
     history.write_text('[history]\n"不存在" = [1]\n', encoding="utf-8")
     assert main(args) == 2
-    assert "no declared indicator" in capsys.readouterr().err
+    assert "没有申报的指标 '不存在'" in capsys.readouterr().err
     history.write_text("x = 1\n", encoding="utf-8")
     assert main(args) == 2
     duties = tmp_path / "duties.toml"

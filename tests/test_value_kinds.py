@@ -455,7 +455,9 @@ def test_cli_warns_on_one_line_and_strict_exits_2(tmp_path: Path) -> None:
     data = tmp_path / "d.toml"
     data.write_text('[actuals]\n"1" = 0.965\n', encoding="utf-8")
     run = [sys.executable, "-m", "perfkpi", "evaluate", str(scheme), str(data)]
-    plain = subprocess.run(run, capture_output=True, text=True, check=False)
+    plain = subprocess.run(
+        [*run, "--lang", "en"], capture_output=True, text=True, check=False
+    )
     assert plain.returncode == 0
     assert plain.stderr.startswith("perfkpi: warning: the plain number 0.965")
     assert plain.stderr.count("\n") == 1

@@ -322,7 +322,7 @@ def test_cli_gap_takes_every_lever_name(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "改进后总分90.63分" in out
     assert main(["demo", "--gap", "优", "--levers", "nope"]) == 2
-    assert "unknown levers ['nope']" in capsys.readouterr().err
+    assert "未知的改进途径 ['nope']" in capsys.readouterr().err
 
 
 def test_cli_what_if(capsys: pytest.CaptureFixture[str]) -> None:

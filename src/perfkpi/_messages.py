@@ -859,6 +859,446 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ("division by zero", "除以零"),
     ("{name} of no values", "{name} 没有可计算的值"),
     ("arguments of {name} do not broadcast", "{name} 的参数无法广播"),
+    # -- 申报表 workbooks (_declaration.py) -------------------------------------
+    (
+        "no sheet holds an indicator table (a row with the labels {labels})",
+        "没有工作表含指标表（即有 {labels} 列名的一行）",
+    ),
+    (
+        "several sheets hold an indicator table ({names}): name one",
+        "多个工作表含指标表（{names}）：请指定其一",
+    ),
+    ("no sheet {name:q} (it has {names})", "没有工作表 {name}（现有 {names}）"),
+    ("the sheet is hidden: unhide it", "该工作表已隐藏：请取消隐藏"),
+    (
+        "no indicator table: no row holds the labels {labels}",
+        "没有指标表：没有哪一行含列名 {labels}",
+    ),
+    (
+        (
+            "a hidden sheet holds an indicator table: unhide it or delete it, so "
+            "that what is reviewed is what is seen"
+        ),
+        "隐藏的工作表含指标表：请取消隐藏或删除，使审核的即是看到的",
+    ),
+    (
+        (
+            "hidden rows inside the indicator table ({rows}): unhide or delete "
+            "them, so that what is reviewed is what is seen"
+        ),
+        "指标表内有隐藏的行（{rows}）：请取消隐藏或删除，使审核的即是看到的",
+    ),
+    (
+        "the table's column {letters} is hidden: unhide it",
+        "指标表的 {letters} 列已隐藏：请取消隐藏",
+    ),
+    (
+        "a 指标值 ({value}) without a 三级指标 name",
+        "有指标值（{value}）而没有三级指标名称",
+    ),
+    # -- batch tables (perfkpi.batch) --------------------------------------------
+    ("cannot read: {why}", "无法读取：{why}"),
+    ("empty file: expected a header row", "空文件：应有表头行"),
+    ("malformed CSV: {why}", "CSV 格式错误：{why}"),
+    ("columns= is for a 2-D array only", "columns= 只用于二维数组"),
+    (
+        "evaluate_batch takes a table; for one Data use evaluate()",
+        "evaluate_batch 只取数据表；单个 Data 请用 evaluate()",
+    ),
+    ("a 2-D array", "二维数组"),
+    ("{n:n} dimensions", "{n} 维"),
+    (
+        "a 2-D array needs columns=, one code per column ({n:n})",
+        "二维数组需要 columns=，每列一个编号（共 {n} 列）",
+    ),
+    (
+        (
+            "a batch takes the items declared in the scheme only: add the "
+            "entity's items to the scheme as nodes, or give their points as a "
+            "'{prefix}<code>' column"
+        ),
+        (
+            "批量评价只取方案中列明的扣分项：请把该对象的扣分项作为节点加入方案，"
+            "或以 '{prefix}<code>' 列给出其扣分"
+        ),
+    ),
+    (
+        "expected a table of columns, got one entity's data; use evaluate()",
+        "应为按列给出的数据表，实为单个对象的数据；请用 evaluate()",
+    ),
+    (
+        "column has {n:n} rows, the first column {m:n}",
+        "该列有 {n} 行，而第一列有 {m} 行",
+    ),
+    ("a column must be one-dimensional", "列应为一维"),
+    (
+        "expected a column (a sequence or array), got {type}",
+        "应为一列（序列或数组），实为 {type}",
+    ),
+    ("no column {name:q} to label the rows", "没有用来标注各行的列 {name}"),
+    (
+        "missing columns {names} (one per input node)",
+        "缺少列 {names}（每个输入节点一列）",
+    ),
+    (
+        "findings go on 'deduct' nodes; {code} is {what}",
+        "问题应记在 'deduct' 节点上；{code} 是{what}",
+    ),
+    ("an unknown node", "未知节点"),
+    ("scored otherwise", "另有计分方式的节点"),
+    (
+        "input {key:q} is given twice (also as {other:q})",
+        "输入 {key} 给了两次（又作 {other}）",
+    ),
+    (
+        (
+            "the target {target} is relative to the prior-year value, which "
+            "differs from entity to entity: score such a scheme one entity at a "
+            "time with evaluate(scheme, Data(prior={{code: value}}))"
+        ),
+        (
+            "指标值 {target} 相对于上年值，而上年值因对象而异："
+            "这样的方案请逐个对象评价，"
+            "用 evaluate(scheme, Data(prior={{code: value}}))"
+        ),
+    ),
+    ("duplicate column {name}", "重复的列 {name}"),
+    (
+        (
+            "{n:n} cells, the header has {width:n} (a number with a thousands "
+            'separator, such as 1,234.5, must be quoted: "1,234.5", or written '
+            "1234.5)"
+        ),
+        (
+            "{n} 个单元格，而表头有 {width} 个（带千位分隔符的数字，如 1,234.5，"
+            '须加引号写作 "1,234.5"，或写作 1234.5）'
+        ),
+    ),
+    ("{n:n} cells, the header has {width:n}", "{n} 个单元格，而表头有 {width} 个"),
+    (
+        (
+            "{n:n} cells, the header has {width:n} (one of {rows:n} rows of the "
+            "wrong width; the first {first:n} name their lines)"
+        ),
+        (
+            "{n} 个单元格，而表头有 {width} 个（共 {rows} 行宽度不符；"
+            "列出前 {first} 行的行号）"
+        ),
+    ),
+    # -- the catalog (perfkpi.catalog) --------------------------------------------
+    ("needs a known taxonomy (got {tax})", "需要已知的分类体系（实为 {tax}）"),
+    (
+        "category {category} is not a class of {tax}",
+        "类别 {category} 不属于 {tax} 的分类",
+    ),
+    ("malformed: {why}", "格式错误：{why}"),
+    (
+        "unexpected {words}: give one NAME, or search QUERY",
+        "多余的 {words}：请只给一个 NAME，或 search QUERY",
+    ),
+    (
+        "give one QUERY: perfkpi catalog search QUERY",
+        "请只给一个 QUERY：perfkpi catalog search QUERY",
+    ),
+    (
+        "give a NAME: perfkpi catalog show NAME",
+        "请给出 NAME：perfkpi catalog show NAME",
+    ),
+    # -- workbooks (perfkpi.excel) --------------------------------------------------
+    (
+        "the scheme this workbook records cannot be read: {why}",
+        "无法读取本工作簿记录的方案：{why}",
+    ),
+    (
+        "{path}: the output would overwrite the input {source}",
+        "{path}：输出会覆盖输入文件 {source}",
+    ),
+    # -- grades, reports and reviews ------------------------------------------------
+    (
+        "unknown grade scale {name:q}; expected one of {known}",
+        "未知的等级表 {name}；应为以下之一：{known}",
+    ),
+    (
+        "unknown report format {format:q}; expected one of {known}",
+        "未知的报告格式 {format}；应为以下之一：{known}",
+    ),
+    (
+        "signature must be a Signature (got {type})",
+        "signature 应为 Signature（实为 {type}）",
+    ),
+    (
+        "the signature's date must be a date or YYYY-MM-DD text (got {value})",
+        "签章日期应为日期或 YYYY-MM-DD 文本（实为 {value}）",
+    ),
+    (
+        "unknown report language {lang:q}; expected one of {known}",
+        "未知的报告语言 {lang}；应为以下之一：{known}",
+    ),
+    (
+        "unknown report kind {kind}; expected one of {known}",
+        "未知的报告类型 {kind}；应为以下之一：{known}",
+    ),
+    (
+        "reasons must be a mapping of node codes to text (got {type})",
+        "reasons 应为 节点编号 → 文本 的映射（实为 {type}）",
+    ),
+    (
+        "a whole number of at least 1, not {value}",
+        "应为不小于 1 的整数，而不是 {value}",
+    ),
+    ("no file to review (looked for {kinds})", "没有可复核的文件（查找的是 {kinds}）"),
+    ("no such file or folder", "没有该文件或文件夹"),
+    ("lang must be 'zh' or 'en', not {lang}", "lang 应为 'zh' 或 'en'，而不是 {lang}"),
+    ("unknown option(s): {names}", "未知的选项：{names}"),
+    ("the review workbook is written as .xlsx", "复核工作簿写为 .xlsx"),
+    # -- declared indicators and proposed targets (targetreview, targetsetting) -----
+    ("'items' must be a list of tables", "'items' 应为表的列表"),
+    (
+        "no declared indicator {name} (give a name or node code)",
+        "没有申报的指标 {name}（请给出指标名称或节点编号）",
+    ),
+    (
+        "a 申报表 is the whole declared set: give no data beside it",
+        "申报表即全部申报内容：不要另给数据",
+    ),
+    ("the data is for scheme {named}, not {id}", "该数据属于方案 {named}，而不是 {id}"),
+    ("cannot read {value:q}: {why}", "无法读取 {value}：{why}"),
+    (
+        "{value} has a unit, but the indicator has none",
+        "{value} 带单位，但该指标没有单位",
+    ),
+    (
+        "a table of columns needs years=: the names of its year columns",
+        "按列给出的表需要 years=：即各年份列的列名",
+    ),
+    ("no column {name:q} (columns: {names})", "没有列 {name}（现有列：{names}）"),
+    ("year columns differ in length: {lengths}", "各年份列的长度不一：{lengths}"),
+    ("no column {name:q} in the table", "表中没有列 {name}"),
+    # -- gaps and what-ifs (perfkpi.whatif) -------------------------------------------
+    ("no node {code:q} in scheme {id:q}", "方案 {id} 中没有节点 {code}"),
+    (
+        "no finding {index:n}; the entity has {n:n}",
+        "没有编号为 {index} 的问题（从 0 起）；该对象共有 {n} 个问题",
+    ),
+    (
+        "grade {grade} has no band in scale {scale}; expected {known}",
+        "等级 {grade} 在等级表 {scale} 中没有分数段；应为 {known}",
+    ),
+    (
+        "max_changes must be a whole number 0-{limit:n} (got {value})",
+        "max_changes 应为 0 到 {limit} 的整数（实为 {value}）",
+    ),
+    (
+        "unknown levers {levers}; expected some of {known}",
+        "未知的改进途径 {levers}；应取以下若干：{known}",
+    ),
+    # -- several years of one table (years.py) ----------------------------------------
+    (
+        (
+            "{n:n} rows could not be read (the first is row {first:n}): every row "
+            "must be read to line the years up"
+        ),
+        "{n} 行无法读取（第一处是第 {first} 行）：须读出每一行才能按年份对齐",
+    ),
+    ("no such column in the table", "表中没有该列"),
+    (
+        "row {row:n}: the year {value} is not a whole number",
+        "第 {row} 行：年份 {value} 不是整数",
+    ),
+    (
+        "rows {a:n} and {b:n} are both {id} in {year}: one row per entity and year",
+        "第 {a} 行与第 {b} 行都是 {id} 的 {year} 年数据：每个对象每年只能有一行",
+    ),
+    # -- texts built by helpers: workbooks, the catalog, proposed targets ----------
+    (
+        (
+            "the merged range {range} spans {what} over an indicator's own cells "
+            "(三级指标, 指标性质, 指标值, 度量单位): unmerge it and give each "
+            "indicator its own"
+        ),
+        (
+            "合并单元格 {range} 跨{what}，覆盖了指标自身的单元格（三级指标、指标性质、"
+            "指标值、度量单位）：请取消合并，让每个指标各占其单元格"
+        ),
+    ),
+    ("several indicator rows", "多个指标行"),
+    ("several columns", "多列"),
+    ("invalid workbook {source}", "工作簿 {source} 无效"),
+    ("unsupported file type: {what}", "不支持的文件类型：{what}"),
+    (
+        "not an Excel workbook (.xlsx): not a zip archive",
+        "不是 Excel 工作簿（.xlsx）：不是 zip 压缩包",
+    ),
+    (
+        "not an Excel workbook (.xlsx): a damaged zip archive ({why})",
+        "不是 Excel 工作簿（.xlsx）：zip 压缩包已损坏（{why}）",
+    ),
+    (
+        "not an Excel workbook (.xlsx): a zip archive without xl/workbook.xml",
+        "不是 Excel 工作簿（.xlsx）：zip 压缩包中没有 xl/workbook.xml",
+    ),
+    (
+        "a macro-enabled workbook (.xlsm); save it as .xlsx without macros",
+        "启用宏的工作簿（.xlsm）；请另存为不含宏的 .xlsx",
+    ),
+    (
+        "the workbook holds {n:n} bytes once uncompressed; at most {limit:n} are read",
+        "工作簿解压后有 {n} 字节；至多读取 {limit} 字节",
+    ),
+    (
+        "the workbook's shared strings take {n:n} bytes; at most {limit:n} are read",
+        "工作簿的共享字符串占 {n} 字节；至多读取 {limit} 字节",
+    ),
+    (
+        (
+            "an Excel 97-2003 workbook (.xls): reading it needs the xls extra "
+            "(pip install 'perfkpi[xls]'), or save it as .xlsx (Excel Workbook)"
+        ),
+        (
+            "Excel 97-2003 工作簿（.xls）：读取它需要 xls 附加组件"
+            "（pip install 'perfkpi[xls]'），或另存为 .xlsx（Excel 工作簿）"
+        ),
+    ),
+    (
+        (
+            "an Excel 97-2003 workbook (.xls) or an encrypted workbook that cannot "
+            "be read ({why}); save it as .xlsx (Excel Workbook)"
+        ),
+        (
+            "无法读取的 Excel 97-2003 工作簿（.xls）或加密工作簿（{why}）；"
+            "请另存为 .xlsx（Excel 工作簿）"
+        ),
+    ),
+    (
+        "sheet {sheet:q} holds more than {n:n} cells (row {row:n} reached)",
+        "工作表 {sheet} 超过 {n} 个单元格（读到第 {row} 行）",
+    ),
+    (
+        (
+            "sheet {sheet:q} spans {rows:n} rows × {columns:n} columns; at most "
+            "{n:n} cells are read"
+        ),
+        "工作表 {sheet} 占 {rows} 行 × {columns} 列；至多读取 {n} 个单元格",
+    ),
+    (
+        "{why}; at most {n:n} cells are read",
+        "{why}；至多读取 {n} 个单元格",
+    ),
+    (
+        "no bundled {kind} {name:q}; known: {known}",
+        "没有内置的 {kind} {name}；现有：{known}",
+    ),
+    (
+        (
+            "no bundled {kind} {name:q} (names from the catalog only, not a file "
+            "path); known: {known}"
+        ),
+        "没有内置的 {kind} {name}（只认指标库中的名称，不认文件路径）；现有：{known}",
+    ),
+    (
+        "no indicator {name:q} (names from the catalog only, not a file path)",
+        "没有指标 {name}（只认指标库中的名称，不认文件路径）",
+    ),
+    (
+        "no indicator {name:q} in the catalog; did you mean {close}?",
+        "指标库中没有指标 {name}；是否想写 {close}？",
+    ),
+    ("no indicator {name:q} in the catalog", "指标库中没有指标 {name}"),
+    ("no taxonomy {name:q}; known: {known}", "没有分类体系 {name}；现有：{known}"),
+    (
+        (
+            "a spending standard is a ceiling for lower-is-better (cost) indicators "
+            "only, and this row is higher-is-better"
+        ),
+        "支出标准只是越低越好（成本）指标的上限，而本行指标越高越好",
+    ),
+    ("no plan figure (计划标准) was given", "没有给出计划标准"),
+    ("no spending standard (预算支出标准) was given", "没有给出预算支出标准"),
+    (
+        "no history, plan or spending standard to propose a target from",
+        "没有历史数据、计划标准或支出标准可据以提出指标值",
+    ),
+    (
+        "the three-year mean needs three years of actuals, got {n:n}",
+        "三年平均需要三年的实际值，实有 {n} 年",
+    ),
+    (
+        "year column {n:n} of the history is not a finite number (NaN)",
+        "历史数据的第 {n} 个年份列不是有限的数（NaN）",
+    ),
+    # -- warnings -------------------------------------------------------------------
+    ("{problem} @ {where}", "{problem}（{where}）"),
+    (
+        "{problem} (and 1 other value of this column) @ {where}",
+        "{problem}（{where}；该列另有 1 个值同样如此）",
+    ),
+    (
+        "{problem} (and {n:n} other values of this column) @ {where}",
+        "{problem}（{where}；该列另有 {n} 个值同样如此）",
+    ),
+    (
+        (
+            "scheme {id}: nodes {nodes} take a geometric mean of composite-index "
+            "parts rounded at stage {stage}; composite indices such as the HDI "
+            "round only the final value, so set rounding stage = 'total' (or say "
+            "so in the scheme's description if the rounding is meant)"
+        ),
+        (
+            "方案 {id}：节点 {nodes} 对在 {stage} 阶段已修约的综合指数分项取几何平均；"
+            "人类发展指数（HDI）等综合指数只对最终值修约，请设 rounding stage = "
+            "'total'（若确需如此修约，请在方案说明中写明）"
+        ),
+    ),
+    (
+        (
+            "{path}: the score card was edited after perfkpi wrote it; it is read "
+            "from its cells, and what they cannot show (overrides, items, custom "
+            "grade scales) is taken from its hidden sheet only where the cells "
+            "hold it"
+        ),
+        (
+            "{path}：评分表在 perfkpi 写出后被修改过；按其单元格读取，单元格无法体现的"
+            "内容（覆盖项、扣分项、自定义等级表）仅在单元格仍含有时才从隐藏工作表取用"
+        ),
+    ),
+    (
+        (
+            "{path}: sheet {sheet:q} has hidden {parts}; they are read as if "
+            "shown: unhide them to see what is scored"
+        ),
+        (
+            "{path}：工作表 {sheet} 有隐藏的{parts}；照常读取："
+            "请取消隐藏，以便看清计分的内容"
+        ),
+    ),
+    ("rows {rows} and columns {columns}", "第 {rows} 行和 {columns} 列"),
+    ("rows {rows}", "第 {rows} 行"),
+    ("columns {columns}", "{columns} 列"),
+    (
+        (
+            "no font with Chinese glyphs found; labels fall back to node codes and "
+            "English. To draw Chinese labels, {hint}."
+        ),
+        "未找到含中文字形的字体；标签改用节点编号和英文。如需中文标签，{hint}。",
+    ),
+    (
+        (
+            "install a font with Chinese glyphs, e.g. `apt-get install "
+            "fonts-noto-cjk` (Debian, Ubuntu), `dnf install "
+            "google-noto-sans-cjk-fonts` (Fedora), `brew install --cask "
+            "font-noto-sans-cjk-sc` (macOS); Windows has Microsoft YaHei.  Then "
+            "delete matplotlib's font cache (matplotlib.get_cachedir()) so that it "
+            "finds the new font"
+        ),
+        (
+            "请安装含中文字形的字体，如 `apt-get install fonts-noto-cjk`"
+            "（Debian、Ubuntu）、`dnf install google-noto-sans-cjk-fonts`（Fedora）、"
+            "`brew install --cask font-noto-sans-cjk-sc`（macOS）；Windows 自带"
+            "微软雅黑（Microsoft YaHei）。然后删除 matplotlib 的字体缓存"
+            "（matplotlib.get_cachedir()），使其找到新字体"
+        ),
+    ),
+    ("targets not reviewed: {why}", "指标值未复核：{why}"),
     # -- places ---------------------------------------------------------------------
     ("top level", "顶层"),
     ("node {code:w}", "节点 {code}"),
@@ -913,6 +1353,31 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("cannot write standard output: {why}", "无法写入标准输出：{why}"),
     ("interrupted", "已中断"),
+    # argparse's own messages about a command line
+    ("argument {name}: {why}", "参数 {name}：{why}"),
+    (
+        "invalid choice: {value:q} (choose from {choices})",
+        "无效的选项 {value}（可选：{choices}）",
+    ),
+    ("the following arguments are required: {names}", "缺少以下参数：{names}"),
+    ("one of the arguments {names} is required", "需要以下参数之一：{names}"),
+    ("unrecognized arguments: {words}", "无法识别的参数：{words}"),
+    ("expected one argument", "需要一个值"),
+    ("expected at most one argument", "至多需要一个值"),
+    ("expected at least one argument", "至少需要一个值"),
+    ("expected {n:n} argument", "需要 {n} 个值"),
+    ("expected {n:n} arguments", "需要 {n} 个值"),
+    ("invalid {type} value: {value:q}", "无效的 {type} 值：{value}"),
+    ("not allowed with argument {other}", "不能与参数 {other} 同时使用"),
+    (
+        "ambiguous option: {option} could match {matches}",
+        "有歧义的选项：{option} 可匹配 {matches}",
+    ),
+    ("ignored explicit argument {value}", "忽略了显式给出的值 {value}"),
+    (
+        "expected a date as YYYY-MM-DD (got {value})",
+        "应为 YYYY-MM-DD 格式的日期（实为 {value}）",
+    ),
     # -- figures (plot.py) ----------------------------------------------------------
     (
         (
@@ -931,6 +1396,9 @@ _KINDS = {
     "n": r"[0-9][0-9,]*",  # a whole number
     "w": r"\S+",  # one word
 }
+
+
+_QUOTED = re.compile(_KINDS["q"])
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -966,7 +1434,8 @@ def phrase(text: str) -> str | None:
 
     The fields a template matches are looked up in turn; a field no template
     matches is kept as it is (a name, a number, a quoted value), and so is an
-    ``A or B`` list unless every part of it is known.
+    ``A or B`` list unless every part of it is known (or quoted: suggestions
+    such as ``'a' or 'b'`` read ``'a' 或 'b'``).
     """
     for pattern, zh in _table():
         match = pattern.fullmatch(text)
@@ -982,6 +1451,8 @@ def _field(value: str) -> str:
         return found
     parts = value.split(" or ")
     if len(parts) > 1:
+        if all(_QUOTED.fullmatch(p) for p in parts):  # suggestions: 'a' or 'b'
+            return " 或 ".join(parts)
         known = [phrase(p) for p in parts]
         if all(k is not None for k in known):
             return "或".join(k for k in known if k is not None)

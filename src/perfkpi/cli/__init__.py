@@ -31,11 +31,11 @@ from perfkpi.cli._commands import (
 from perfkpi.cli._errors import (
     _drop_stdout,
     _error,
-    _format_warning,
     _lang,
     _located,
     _os_problem,
     _say,
+    _warning_format,
 )
 from perfkpi.cli._inputs import STDIN as STDIN
 from perfkpi.cli._inputs import (
@@ -279,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(words)
         with warnings.catch_warnings():
-            warnings.formatwarning = _format_warning
+            warnings.formatwarning = _warning_format(_lang(args))
             status = _run(args)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
     except (SchemeValidationError, PerfKPIError) as exc:

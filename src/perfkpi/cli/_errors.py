@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 import warnings
+from collections.abc import Callable
 
 from perfkpi.errors import Lang, PerfKPIWarning, message
 
@@ -21,11 +22,7 @@ def _lang(args: argparse.Namespace | None) -> Lang:
 
 def _say(text: str, args: argparse.Namespace | None) -> str:
     """Return one of the command line's own messages in the command's language."""
-    if _lang(args) == "en":
-        return text
-    from perfkpi._messages import text as chinese  # noqa: PLC0415
-
-    return chinese(text)
+    return _in(text, _lang(args))
 
 
 def _located(exc: BaseException, lang: Lang) -> str:
@@ -84,17 +81,34 @@ def _problem_text(problem: BaseException, lang: Lang) -> str:
     return f"{place}: {what}" if place else what
 
 
-def _format_warning(
-    message: Warning | str,
-    category: type[Warning],
-    filename: str,
-    lineno: int,
-    line: str | None = None,
-) -> str:
-    """Format perfkpi's warnings as one ``perfkpi: warning:`` line each."""
-    if issubclass(category, PerfKPIWarning):
-        return f"perfkpi: warning: {message}\n"
-    return _FORMAT_WARNING(message, category, filename, lineno, line)
+def _in(text: str, lang: Lang) -> str:
+    """Return one of perfkpi's English texts in *lang*, through the phrase table."""
+    if lang == "en":
+        return text
+    from perfkpi._messages import text as chinese  # noqa: PLC0415
+
+    return chinese(text)
+
+
+def _warning_format(lang: Lang) -> Callable[..., str]:
+    """Return a :func:`warnings.formatwarning` for perfkpi's warnings in *lang*.
+
+    perfkpi's warnings are one ``perfkpi: warning:`` line each, their text in
+    *lang*; any other warning is formatted as Python does.
+    """
+
+    def format_warning(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        line: str | None = None,
+    ) -> str:
+        if issubclass(category, PerfKPIWarning):
+            return f"perfkpi: warning: {_in(str(message), lang)}\n"
+        return _FORMAT_WARNING(message, category, filename, lineno, line)
+
+    return format_warning
 
 
 _FORMAT_WARNING = warnings.formatwarning
@@ -102,13 +116,17 @@ _FORMAT_WARNING = warnings.formatwarning
 
 def _error(message: str) -> None:
     """Write one ``perfkpi: error:`` line to standard error, whatever its encoding."""
-    line = f"perfkpi: error: {message}\n"
+    _write_stderr(f"perfkpi: error: {message}\n")
+
+
+def _write_stderr(text: str) -> None:
+    """Write *text* to standard error, what its encoding cannot show escaped."""
     stream = sys.stderr
     if stream is None:  # pragma: no cover (no standard error at all)
         return
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
-        stream.write(line.encode(encoding, "backslashreplace").decode(encoding))
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
         stream.flush()
     except (OSError, LookupError, ValueError):  # pragma: no cover (stderr is gone)
         pass

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextvars
 import datetime as dt
 import os
-from typing import Any
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
+from perfkpi.cli._errors import _in, _write_stderr
 from perfkpi.cli._inputs import STDIN
-from perfkpi.errors import LANGS
+from perfkpi.errors import LANGS, Lang
 from perfkpi.report import FORMATS
 
 _EPILOG = """\
@@ -148,6 +152,60 @@ examples:
   perfkpi review-targets scheme.toml data.toml --duties duties.toml --format json
   perfkpi review-targets 绩效目标申报表.xlsx      a department's declaration form
 """
+
+
+_WORDS: contextvars.ContextVar[Sequence[str] | None] = contextvars.ContextVar(
+    "_WORDS", default=None
+)
+"""The command line being read, for the language of argparse's own messages."""
+
+
+def _lang_of(words: Sequence[str]) -> Lang:
+    """Return the language ``--lang`` asks for in *words* (the last one), else zh."""
+    lang = "zh"
+    for i, word in enumerate(words):
+        if word == "--":
+            break
+        option, eq, value = word.partition("=")
+        if len(option) > len("--l") and "--lang".startswith(option):
+            if eq:
+                lang = value
+            elif i + 1 < len(words):
+                lang = words[i + 1]
+    return "en" if lang == "en" else "zh"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose own messages follow ``--lang`` (Chinese by default).
+
+    argparse says what is wrong with a command line in English
+    (``the following arguments are required: SCHEME, DATA``); under Chinese
+    the message and the usage line's prefix go through the phrase table.
+    The exit status stays 2.
+    """
+
+    def parse_args(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        namespace: argparse.Namespace | None = None,
+    ) -> argparse.Namespace:
+        words = list(sys.argv[1:] if args is None else args)
+        token = _WORDS.set(words)
+        try:
+            return super().parse_args(words, namespace)
+        finally:
+            _WORDS.reset(token)
+
+    def error(self, message: str) -> NoReturn:
+        if _lang_of(_WORDS.get() or ()) == "en":
+            super().error(message)
+        usage = self.format_usage()
+        head = "usage: "
+        if usage.startswith(head):
+            # 用法： is as wide on a terminal as "usage: " less one column
+            usage = "用法：" + usage[len(head) :].replace("\n ", "\n")
+        _write_stderr(f"{usage}{self.prog}: error: {_in(message, 'zh')}\n")
+        self.exit(2)
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
@@ -303,7 +361,7 @@ def _version() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="perfkpi",
         description="Score performance indicators against targets and roll them up "
         "a weighting tree to a total and a grade.",
