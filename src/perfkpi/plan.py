@@ -3,7 +3,7 @@
 The plan orders nodes breadth first behind a virtual root (the total), so that
 each level of the tree is one contiguous block of columns and the children of
 each parent are contiguous inside it.  Scoring is then one vectorised kernel
-call per distinct leaf rule, and a few :func:`numpy.ufunc.reduceat` calls per
+call per distinct leaf rule, and a few :meth:`numpy.ufunc.reduceat` calls per
 level for the inner nodes.  The one-entity :func:`~perfkpi.evaluation.evaluate`
 and the many-entity :func:`~perfkpi.batch.evaluate_batch` run this same code.
 """
