@@ -72,8 +72,9 @@ expected '≥' or '≤' before a bare number (or a direction for the node: \
     if direction not in (None, "higher", "lower"):
         msg = f"direction must be 'higher', 'lower' or None (got {direction!r:.60})"
         raise ValueError(msg)
-    if unit is not None and not isinstance(unit, str):
-        msg = f"an indicator's unit must be text or None (got {unit!r:.60})"
+    given: object = unit  # callers without mypy may pass anything
+    if given is not None and not isinstance(given, str):
+        msg = f"an indicator's unit must be text or None (got {given!r:.60})"
         raise TypeError(msg)
     context = unit if unit and unit in DEFAULT_UNITS else None
     higher = parse_target(text, direction="higher", unit=context)
