@@ -122,8 +122,8 @@ def test_the_kind_is_stated_under_the_title(seed: Evaluation) -> None:
     assert "评价类型：部门评价" in render(seed, format="markdown", kind="department")
     assert "评价类型：第三方评价" in render(seed, format="html", kind="third-party")
     # the summary is a self-evaluation's 自评结论 or an evaluation's 评价结论
-    assert "\n自评结论:\n" in render(seed)
-    assert "\n评价结论:\n" in render(seed, kind="finance")
+    assert "\n自评结论：\n" in render(seed)
+    assert "\n评价结论：\n" in render(seed, kind="finance")
 
 
 def test_the_signature_names_the_evaluating_body(seed: Evaluation) -> None:
@@ -213,7 +213,7 @@ def test_kinds_listed() -> None:
 
 def _row(text: str, code: str) -> list[str]:
     """The cells of *code*'s row of the text report's indicator table."""
-    table = text.split("绩效指标完成情况:\n")[1].split("\n\n", maxsplit=1)[0]
+    table = text.split("绩效指标完成情况：\n")[1].split("\n\n", maxsplit=1)[0]
     line = next(r for r in table.splitlines() if r.split()[0] == code)
     return re.split(r"\s{2,}", line.strip())
 
@@ -240,7 +240,7 @@ def test_seed_indicator_rows(seed: Evaluation, code: str) -> None:
 def test_every_leaf_is_in_the_table(seed: Evaluation) -> None:
     # 20 of the court's own indicators, 预算资金支出率, and three items under 管理效率
     text = render(seed)
-    table = text.split("绩效指标完成情况:\n")[1].split("\n\n")[0].splitlines()
+    table = text.split("绩效指标完成情况：\n")[1].split("\n\n")[0].splitlines()
     assert len(table) == 1 + 20 + 1 + 3
     markdown = render(seed, format="markdown")
     assert (
@@ -291,7 +291,8 @@ SEED_PROBLEMS = [
 
 
 def _problems(text: str) -> list[str]:
-    part = text.split("存在的问题:\n")[1].split("\n\n", maxsplit=1)[0]
+    # the heading ends with a full-width colon in Chinese, ":" in English
+    part = re.split("存在的问题[：:]\n", text)[1].split("\n\n", maxsplit=1)[0]
     return [line.strip() for line in part.splitlines()]
 
 

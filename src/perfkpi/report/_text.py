@@ -25,6 +25,11 @@ from perfkpi.report._words import _WORDS, _fmt, _line
 # -- text ----------------------------------------------------------------------
 
 
+def _ends(lang: str) -> str:
+    """Return the colon that ends a heading: full-width in Chinese."""
+    return "：" if lang == "zh" else ":"
+
+
 def _text(ev: Evaluation, ask: _Ask) -> str:
     lang = ask.lang
     w = _WORDS[lang]
@@ -33,7 +38,7 @@ def _text(ev: Evaluation, ask: _Ask) -> str:
         _heading(ev),
         _kind_line(ask),
         "",
-        f"{_summary_word(ask)}:",
+        f"{_summary_word(ask)}{_ends(lang)}",
         _narrative(ev, ask),
         "",
     ]
@@ -58,10 +63,10 @@ def _text(ev: Evaluation, ask: _Ask) -> str:
             _fmt(total_lost, places) if total_lost else "",
         ]
     )
-    lines += [f"{w['card']}:"]
+    lines += [f"{w['card']}{_ends(lang)}"]
     lines += _table(rows, [False, False, True, True, True])
-    lines += ["", f"{w['grade']}: {_line(_grade(ev, lang))}", ""]
-    lines.append(f"{w['deductions']}:")
+    lines += ["", f"{w['grade']}{_colon(lang)}{_line(_grade(ev, lang))}", ""]
+    lines.append(f"{w['deductions']}{_ends(lang)}")
     if not ev.deductions:
         lines.append(f"  {w['none']}")
     for d in ev.deductions:
@@ -70,11 +75,11 @@ def _text(ev: Evaluation, ask: _Ask) -> str:
             f"  {_line(d.node):<6} -{_fmt(d.points, places)}  "
             f"{category}{_reason(ev, d, lang)}"
         )
-    lines += ["", f"{w['items']}:"]
+    lines += ["", f"{w['items']}{_ends(lang)}"]
     rows = [[w[key] for key in _LEAF_HEAD]]
     rows += [_leaf_cells(leaf, places, lang) for leaf in _leaves(ev, ask)]
     lines += ["  " + line for line in _table(rows, [False] * 5 + [True] * 3 + [False])]
-    lines += ["", f"{w['problems']}:"]
+    lines += ["", f"{w['problems']}{_ends(lang)}"]
     problems = _problems(ev, ask)
     lines += [f"  {i}. {p}" for i, p in enumerate(problems, start=1)]
     if not problems:
