@@ -145,7 +145,7 @@ class _Reader:
                 return _Cells(out, _EMPTY, _EMPTY)
             rows = np.flatnonzero(suspect)
             if isinstance(self.check, _TwoWays):
-                rows = self._tally(out, rows)
+                rows = self._tally(values, out, rows)
                 if not rows.size:
                     return _Cells(out, _EMPTY, _EMPTY)
             distinct, codes = np.unique(values[rows], return_inverse=True)
@@ -167,7 +167,9 @@ class _Reader:
         rows = np.flatnonzero(cell_ids >= 0)
         return _Cells(out, rows, cell_ids[rows])
 
-    def _tally(self, out: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    def _tally(
+        self, values: np.ndarray, out: np.ndarray, rows: np.ndarray
+    ) -> np.ndarray:
         """Count the finite numbers of *rows* that read two ways; return the others.
 
         A finite plain number that reads two ways 100× apart reads as itself,
@@ -181,12 +183,12 @@ class _Reader:
         finite = np.isfinite(out[rows])
         if collected is None or not finite.any():
             return rows
-        distinct = np.unique(out[rows[finite]])
+        distinct = np.unique(values[rows[finite]])  # ints stay ints
         new = np.setdiff1d(distinct, self.tallied, assume_unique=True)
         if new.size:
             self.tallied = np.union1d(self.tallied, new)
             before = len(collected)
-            self.one(float(new[0]))
+            self.one(new[0].item())  # the value as the table holds it
             if len(collected) > before:  # the reading words the warning once
                 collected.extend([collected[-1]] * (new.size - 1))
             else:  # no warning after all: read each as evaluate() would

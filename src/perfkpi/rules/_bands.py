@@ -186,14 +186,12 @@ class Bands(RuleBase):
             from perfkpi.rounding import RoundingMode, round_array  # noqa: PLC0415
 
             values = round_array(values, self.places, RoundingMode.HALF_UP)
-        out = np.full(values.shape, float(self.otherwise))
-        decided = np.zeros(values.shape, dtype=bool)
-        for band in self.bands:
-            hit = band.when.met(values) & ~decided
-            out[hit] = band.score
-            decided |= hit
-        result: np.ndarray = np.where(np.isnan(values), np.nan, out)
-        return result
+        # the bands laid from the last to the first: where several hold, the
+        # first is laid last and is the one kept; NaN meets no band
+        out = np.where(np.isnan(values), np.nan, float(self.otherwise))
+        for band in reversed(self.bands):
+            np.copyto(out, band.score, where=band.when.met(values))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Return the file form of the rule."""
