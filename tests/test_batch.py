@@ -1528,3 +1528,13 @@ def test_an_infinite_checklist_count_is_a_bad_row() -> None:
     reason = "column '3', value inf: expected a finite number, got inf"
     assert batch.reasons[0] == reason
     assert batch.total[1] == 5.0  # 5 items × 1 point
+
+
+def test_a_text_stream_that_kept_its_byte_order_mark() -> None:
+    # a file exported as "UTF-8 with BOM" and opened with encoding="utf-8":
+    # the mark is not part of the first column's name (it read as '1.1' and
+    # was reported missing)
+    text = "\ufeff1.1,1.2,2.1,2.2\n100,2小时,100%,是\n"
+    batch = evaluate_batch(_two_level(), io.StringIO(text))
+    # 1.1 at 100 % of ≥100 %: 40; 1.2 at 2 h of ≤2 h: 20; 2.1 and 2.2 met: 40
+    assert batch.total.tolist() == [100.0]

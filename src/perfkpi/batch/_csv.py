@@ -317,6 +317,8 @@ def _read_csv_stdlib(
     except (csv.Error, UnicodeDecodeError) as exc:
         raise DataError(f"{where}:1", f"malformed CSV: {exc}") from None
     names = [h.strip() for h in header]
+    if names:  # a text stream opened as utf-8 keeps the byte order mark
+        names[0] = names[0].removeprefix("\ufeff").strip()
     _check_unique(names)
     at = names.index(id_column) if id_column in names else None
     width = len(names)
