@@ -178,6 +178,17 @@ def repeated_range(n: int) -> Run:
     return lambda: parse_target(text)
 
 
+def relative_target(n: int) -> Run:
+    """``parse_target`` of *n* characters of ``较上年提高较上年提高…5%``.
+
+    The relative grammar (``较上年提高5%``) reads a prefix, then a change: a
+    text that repeats the prefix must be refused at the second one, not
+    searched for a reading.
+    """
+    text = ("较上年提高" * n)[: max(0, n - 2)] + "5%"
+    return lambda: parse_target(text)
+
+
 def long_formula(n: int) -> Run:
     """``parse_formula`` of *n* characters of ``a+b*(c-d)/e+…``."""
     unit = "a+b*(c-d)/e+"
@@ -260,6 +271,12 @@ CLASSES: list[tuple[str, str, int, Callable[[int], Run]]] = [
     ),
     ("unclosed string, TOML", 'x = """\\"… (n × \\")', 64 * 1024, unclosed_quotes),
     ("parse_target", "n characters of 1-1-…", TARGET_LENGTH // 16, repeated_range),
+    (
+        "relative target",
+        "n characters of 较上年提高…",
+        TARGET_LENGTH // 16,
+        relative_target,
+    ),
     ("parse_formula", "n characters", MAX_LENGTH // 16, long_formula),
     # ×16 is 2,400 nodes, 253 KiB: the largest scheme file read (MAX_SCHEME_BYTES)
     ("TOML, a typo per node", "n nodes", 150, typo_per_node),
