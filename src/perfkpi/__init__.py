@@ -170,6 +170,22 @@ def _read_excel(path: Path) -> SelfEvaluation:
     return read_excel(path)
 
 
+def _read_excel_table(path: str, *, sheet: str | None = None) -> dict[str, Any]:
+    """Read a workbook's table of entities for the batch, with the ``excel`` extra."""
+    try:
+        from perfkpi.excel import read_table  # noqa: PLC0415 (optional extra)
+
+        return read_table(path, sheet=sheet)
+    except ModuleNotFoundError as exc:
+        if exc.name not in (None, "openpyxl"):
+            raise
+        msg = (
+            "reading a workbook needs the excel extra (pip install "
+            "'perfkpi[excel]'); or save the sheet as CSV (UTF-8)"
+        )
+        raise DataError(path, msg) from None
+
+
 # The files layer asks the library and the Excel reader through these hooks
 # (the catalog builds on the loader; openpyxl is an optional extra).
 _hooks.provide("library.indicator", catalog.indicator)
@@ -177,6 +193,7 @@ _hooks.provide("library.suggest", catalog.suggest)
 _hooks.provide("library.schemes", catalog.schemes)
 _hooks.provide("library.scheme", catalog.scheme)
 _hooks.provide("excel.read", _read_excel)
+_hooks.provide("excel.table", _read_excel_table)
 
 
 def _render(ev: Evaluation, **options: Any) -> str:  # noqa: ANN401 (render's)

@@ -869,6 +869,78 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
         "多个工作表含指标表（{names}）：请指定其一",
     ),
     ("no sheet {name:q} (it has {names})", "没有工作表 {name}（现有 {names}）"),
+    # -- a workbook's table of entities (excel/_columns.py, batch) -------------
+    ("no sheet {name:q}; it has {names}", "没有工作表 {name}；现有 {names}"),
+    (
+        (
+            "{count:n} sheets hold data ({names}); name the one to read (sheet=, "
+            "or --sheet): the sheet of a year or a region is not guessed"
+        ),
+        (
+            "{count} 个工作表含数据（{names}）：请指定要读取的一个（sheet= 或 "
+            "--sheet）；不猜测哪一个是某年或某地区的工作表"
+        ),
+    ),
+    ("no visible sheet holds a table", "没有可见的工作表含表格"),
+    (
+        (
+            "no visible sheet holds a table (hidden sheets are read only when "
+            "named: {names})"
+        ),
+        "没有可见的工作表含表格（隐藏的工作表只在指定时读取：{names}）",
+    ),
+    ("the sheet is empty: expected a header row", "工作表为空：应有一行列名"),
+    (
+        "a column with values has no name in the header row",
+        "有值的一列在列名行中没有列名",
+    ),
+    ("two columns are named {name:q}", "两列同名：{name}"),
+    (
+        "a column name must be text, not {kind:w} {value}",
+        "列名应为文本，而不是 {kind} {value}",
+    ),
+    (
+        (
+            "the column name is the number {value}: node codes are text (1.1 and "
+            "1.10 are one number); format the cell as text and write the code again"
+        ),
+        (
+            "列名是数字 {value}：节点代码是文本（1.1 与 1.10 是同一个数）；"
+            "请将单元格设为文本格式后重新填写代码"
+        ),
+    ),
+    (
+        (
+            "a row of {what} is not an entity: scored as one, it would stand among "
+            "them; remove the row, or read a sheet without it"
+        ),
+        "{what}行不是被评价对象：若作为对象评分，会混在对象之中；请删除该行，或读取不含该行的工作表",
+    ),
+    (
+        "sheet= is for a workbook; {path} is not one",
+        "sheet= 只用于工作簿；{path} 不是工作簿",
+    ),
+    ("sheet= is for the path of a workbook only", "sheet= 只用于工作簿的路径"),
+    (
+        (
+            "an Excel workbook, not CSV: give the workbook's path (a workbook is "
+            "read from its file), or save the sheet as CSV"
+        ),
+        (
+            "这是 Excel 工作簿，不是 CSV：请给出工作簿的路径（工作簿从其文件读取），"
+            "或将工作表另存为 CSV"
+        ),
+    ),
+    (
+        (
+            "reading a workbook needs the excel extra (pip install "
+            "'perfkpi[excel]'); or save the sheet as CSV (UTF-8)"
+        ),
+        (
+            "读取工作簿需要 excel 扩展（pip install 'perfkpi[excel]'）；"
+            "或将工作表另存为 CSV（UTF-8）"
+        ),
+    ),
     ("the sheet is hidden: unhide it", "该工作表已隐藏：请取消隐藏"),
     (
         "no indicator table: no row holds the labels {labels}",

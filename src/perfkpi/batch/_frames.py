@@ -30,15 +30,34 @@ _DATA_KEYS = (
 )
 
 
-def _read_table(
-    table: object, columns: Sequence[str] | None, errors: Errors, id_column: str | None
+_WORKBOOK_MAGIC = (b"PK\x03\x04", bytes.fromhex("d0cf11e0a1b11ae1"))
+"""How an .xlsx (a zip archive) and an .xls (a compound file) begin."""
+
+
+def _read_table(  # noqa: PLR0911 (one return per kind of table)
+    table: object,
+    columns: Sequence[str] | None,
+    errors: Errors,
+    id_column: str | None,
+    sheet: str | None = None,
 ) -> _Table:
     if isinstance(table, str | os.PathLike):
         where = os.fspath(table)
         with open_regular(table, error=DataError) as stream:
+            head = stream.read(8)
+            if head.startswith(_WORKBOOK_MAGIC):
+                return _from_workbook(str(where), sheet)
+            if sheet is not None:
+                raise DataError(
+                    "sheet", f"sheet= is for a workbook; {where} is not one"
+                )
+            stream.seek(0)
             return _read_csv(stream, str(where), errors, id_column)
+    if sheet is not None:
+        raise DataError("sheet", "sheet= is for the path of a workbook only")
     if isinstance(table, io.IOBase):
         where = str(getattr(table, "name", "<stream>"))
+        _refuse_workbook_stream(table, where)
         return _read_csv(table, where, errors, id_column)
     if isinstance(table, np.ma.MaskedArray) and table.ndim == 2:  # noqa: PLR2004
         return _from_array(table, columns)
@@ -55,6 +74,28 @@ def _read_table(
             "table", "evaluate_batch takes a table; for one Data use evaluate()"
         )
     return _from_frame(table)
+
+
+def _refuse_workbook_stream(stream: io.IOBase, where: str) -> None:
+    """Refuse a workbook's bytes on a stream: it is read from its file."""
+    if isinstance(stream, io.TextIOBase) or not stream.seekable():
+        return
+    at = stream.tell()
+    head = stream.read(8)
+    stream.seek(at)
+    if isinstance(head, bytes) and head.startswith(_WORKBOOK_MAGIC):
+        msg = (
+            "an Excel workbook, not CSV: give the workbook's path (a workbook "
+            "is read from its file), or save the sheet as CSV"
+        )
+        raise DataError(where, msg)
+
+
+def _from_workbook(path: str, sheet: str | None) -> _Table:
+    """Read a workbook's sheet of entities (:func:`perfkpi.excel.read_table`)."""
+    from perfkpi import _hooks  # noqa: PLC0415
+
+    return _from_mapping(_hooks.call("excel.table", path, sheet=sheet))
 
 
 def _from_array(table: np.ndarray, columns: Sequence[str] | None) -> _Table:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import attrs
 import numpy as np
 
+from perfkpi import _checks
 from perfkpi import batch as _package
 from perfkpi.batch._columns import (
     _MISSING,
@@ -177,6 +178,7 @@ def evaluate_batch(
     id_column: str | None = None,
     progress: Progress | None = None,
     strict: bool = False,
+    sheet: str | None = None,
 ) -> BatchResult:
     """Score every row of *table* against *scheme*.
 
@@ -187,8 +189,11 @@ def evaluate_batch(
     table
         A mapping of column name → values (arrays or lists), a 2-D array (with
         *columns*), the path of a CSV file or an open file of one (binary or
-        text), or any DataFrame that narwhals reads (pandas, polars, pyarrow;
-        needs the ``dataframe`` extra).  See the module documentation for the
+        text), the path of an Excel workbook (``.xlsx``, or ``.xls`` with the
+        ``xls`` extra; needs the ``excel`` extra, and is read by
+        :func:`perfkpi.excel.read_table`: known by its first bytes, whatever
+        its name), or any DataFrame that narwhals reads (pandas, polars,
+        pyarrow; needs the ``dataframe`` extra).  See the module documentation for the
         columns.  A masked cell of a numpy masked array is missing.  A CSV row
         with more or fewer cells than the header is a bad row, its reason
         naming the line (for the first :data:`MAX_RAGGED_LISTED` of them).
@@ -205,6 +210,9 @@ def evaluate_batch(
         A column that labels the rows (written first by :meth:`BatchResult.to_csv`).
     progress
         Called as ``progress(rows_done, rows)`` after each block of rows.
+    sheet
+        The sheet of a workbook to read (by default its one visible sheet
+        with data; see :func:`perfkpi.excel.read_table`).
     strict
         A value that reads two ways 100× apart (a plain ``0.965`` against
         ``≥95%``) makes its row bad, with an
@@ -230,15 +238,17 @@ def evaluate_batch(
         column of a node that takes no
         actual, a ``findings:``, ``na:`` or ``adjust:`` column of the wrong
         node, or an unreadable table (not a regular file, too large, not
-        UTF-8 CSV); with ``errors="raise"``, for the first bad row (a CSV row
-        of the wrong width as soon as it is read).
+        UTF-8 CSV, a workbook :func:`perfkpi.excel.read_table` refuses, or
+        *sheet* given for a table that is not a workbook); with
+        ``errors="raise"``, for the first bad row (a CSV row of the wrong width
+        as soon as it is read).
     IncompatibleUnitError
         With ``errors="raise"``, when the first bad row has a unit of another
         dimension.
     TypeError
         If *scheme* is not a :class:`~perfkpi.scheme.Scheme`, *columns* not a
-        list of names, *id_column* not text, *progress* not callable or
-        *strict* not ``True`` or ``False``.
+        list of names, *id_column* or *sheet* not text, *progress* not
+        callable or *strict* not ``True`` or ``False``.
     ValueError
         If *errors* is neither ``"nan"`` nor ``"raise"``.
 
@@ -252,7 +262,9 @@ def evaluate_batch(
     """
     _check_options(scheme, columns, errors, id_column, progress, strict)
     prepared = _prepare(scheme)
-    data = _read_table(table, columns, errors, id_column)
+    if sheet is not None:
+        _checks.text(sheet, "sheet")
+    data = _read_table(table, columns, errors, id_column, sheet)
     result, ambiguous = _evaluate_table(
         prepared, data, errors, id_column, progress, strict=strict
     )

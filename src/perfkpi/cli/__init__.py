@@ -101,6 +101,7 @@ def _batch(scheme: Scheme, args: argparse.Namespace) -> None:
         id_column=args.id_column,
         progress=_ProgressBar(),
         strict=args.strict,
+        sheet=args.sheet,
     )
     if args.output == STDIN:
         result.to_csv(sys.stdout)

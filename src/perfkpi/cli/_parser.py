@@ -502,14 +502,17 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         sub,
         "batch",
         "score every row of a CSV table against a scheme",
-        "Score each row of TABLE (CSV) against SCHEME and write every node's "
+        "Score each row of TABLE (CSV, or a sheet of an Excel workbook) against "
+        "SCHEME and write every node's "
         "score, the total, the grade and, for a row that cannot be scored, the "
         "reason, as CSV.",
         _BATCH_EPILOG,
     )
     bat.add_argument("scheme", metavar="SCHEME", help="scheme file, or -")
     bat.add_argument(
-        "table", metavar="TABLE", help="CSV file, one row per entity, or -"
+        "table",
+        metavar="TABLE",
+        help="CSV file or Excel workbook (.xlsx), one row per entity, or - (CSV)",
     )
     bat.add_argument(
         "-o", "--output", metavar="OUT", default=STDIN, help="CSV to write (default: -)"
@@ -522,6 +525,11 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
     )
     bat.add_argument(
         "--id-column", metavar="NAME", help="a column that labels the rows"
+    )
+    bat.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet of a workbook TABLE to read (default: its one sheet with data)",
     )
     _add_strict(bat)
     _add_error_lang(bat)

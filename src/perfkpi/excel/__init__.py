@@ -51,6 +51,7 @@ from __future__ import annotations
 from perfkpi import _public
 from perfkpi.excel._book import _open as _open
 from perfkpi.excel._check import Difference, check_workbook, differences
+from perfkpi.excel._columns import read_table
 from perfkpi.excel._model import (
     EditedWorkbookWarning,
     HiddenCellsWarning,
@@ -83,6 +84,7 @@ __all__ = [
     "check_workbook",
     "differences",
     "read_excel",
+    "read_table",
     "write_excel",
 ]
 
