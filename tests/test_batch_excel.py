@@ -187,3 +187,31 @@ def test_cli_batch_reads_a_named_sheet(
     assert lines[1].startswith("甲,17,")
     assert main(["batch", str(scheme), str(book), "--lang", "en"]) == 2
     assert "2 sheets hold data (2022, 2023)" in capsys.readouterr().err
+
+
+def test_a_title_above_the_table_is_passed_over(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2023年度部门绩效评价汇总表"])
+    ws.merge_cells("A1:C1")
+    ws.append([])
+    ws.append(["单位", "1", "2"])
+    ws.append(["甲", "100%", 4])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    # 10 + 10 × 4/5 = 18
+    assert evaluate_batch(_scheme(), path, id_column="单位").total.tolist() == [18.0]
+
+
+def test_a_two_row_header_is_refused(tmp_path: Path) -> None:
+    # group labels merged over their columns, the codes in the row below
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位", "产出指标", None])
+    ws.merge_cells("B1:C1")
+    ws.append([None, "1", "2"])
+    ws.append(["甲", "100%", 4])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    with pytest.raises(DataError, match=r"merged across columns: .* one header row"):
+        evaluate_batch(_scheme(), path)

@@ -896,6 +896,13 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("two columns are named {name:q}", "两列同名：{name}"),
     (
+        (
+            "two columns are named {name:q} (a header cell merged across columns: "
+            "the table needs one header row, a name in each column)"
+        ),
+        "两列同名：{name}（列名单元格跨列合并：表格须只有一行列名，每列各有列名）",
+    ),
+    (
         "a column name must be text, not {kind:w} {value}",
         "列名应为文本，而不是 {kind} {value}",
     ),

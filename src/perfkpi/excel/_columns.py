@@ -22,9 +22,10 @@ def read_table(
 ) -> dict[str, np.ndarray]:
     """Read a sheet that holds a table of entities into columns.
 
-    The first row with anything in it is the header: each cell names its
-    column (a node code such as ``1.2``, ``findings:2``, ``单位``).  Every row
-    below it with anything in it is an entity.  This is the table
+    The header is the first row with two cells of its own (a title above
+    it, in one cell or merged across the columns, is passed over): each cell
+    names its column (a node code such as ``1.2``, ``findings:2``, ``单位``).
+    Every row below it with anything in it is an entity.  This is the table
     :func:`~perfkpi.batch.evaluate_batch` and ``perfkpi batch`` read from a
     workbook, cell by cell as :func:`read_excel` reads a cell: a cell
     formatted as a percentage is what it shows (``"96%"``), a date cell its
@@ -90,9 +91,7 @@ def read_table(
         raise DataError(str(where), str(getattr(first, "problem", first))) from None
     grid = _grid(ws)
     place = f"{where}: {name}"
-    header_row = next(
-        (r for r, row in enumerate(grid) if any(_text(c.value) for c in row)), None
-    )
+    header_row = _header_row(grid)
     if header_row is None:
         raise DataError(place, "the sheet is empty: expected a header row")
     body = grid[header_row + 1 :]
@@ -107,6 +106,23 @@ def read_table(
         for column, cell in zip(values.values(), cells, strict=True):
             column.append(None if cell is None else _value(cell))
     return {n: _column(v) for n, v in values.items()}
+
+
+def _header_row(grid: list[list[_Cell]]) -> int | None:
+    """Return the header row: the first with two cells of its own, after titles.
+
+    A title above the table (``2023年度部门绩效汇总表``, in one cell or merged
+    across the columns) has one cell of its own and is passed over; a table of
+    a single column has its header in its first row with anything in it.
+    """
+    first = None
+    for r, row in enumerate(grid):
+        own = [c for c in row if _text(c.value) and not c.merged_from_left]
+        if own and first is None:
+            first = r
+        if len(own) >= 2:  # noqa: PLR2004 (a title has one)
+            return r
+    return first
 
 
 def _chosen_sheet(path: Path, wb: object, sheet: str | None) -> str:
@@ -151,6 +167,11 @@ def _header(place: str, header: list[_Cell], body: list[list[_Cell]]) -> dict[st
             continue
         if name in columns:
             msg = f"two columns are named {name!r}"
+            if cell.merged_from_left:
+                msg += (
+                    " (a header cell merged across columns: the table needs one "
+                    "header row, a name in each column)"
+                )
             raise DataError(f"{place}!{cell.coordinate}", msg)
         columns[name] = c
     return columns
