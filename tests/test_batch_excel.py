@@ -215,3 +215,78 @@ def test_a_two_row_header_is_refused(tmp_path: Path) -> None:
     wb.save(path)
     with pytest.raises(DataError, match=r"merged across columns: .* one header row"):
         evaluate_batch(_scheme(), path)
+
+
+# -- scores written as a workbook -------------------------------------------------
+
+
+def test_scores_written_as_a_workbook(tmp_path: Path) -> None:
+    table = {
+        "单位": ["甲", '=HYPERLINK("http://x")', "丙"],
+        "备注": ["已整改", None, "@x"],
+        "1": ["96%", "100%", "x"],
+        "2": [4, 5, 5],
+    }
+    batch = evaluate_batch(_scheme(), table, id_column="单位")
+    path = tmp_path / "scores.xlsx"
+    batch.to_excel(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["评分结果", "指标"]
+    ws = wb["评分结果"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == ["单位", "备注", "总分", "等级", "未评分原因", "1", "2"]
+    # 甲: 10 × 96/100 = 9.6, 10 × 4/5 = 8 → 17.6
+    assert rows[1][:3] == ["甲", "已整改", 17.6]
+    # text that a spreadsheet would run stays text
+    assert rows[2][0] == '=HYPERLINK("http://x")'
+    assert ws["A3"].data_type == "s"
+    # 丙 could not be scored: its total is an empty cell, never 0
+    assert rows[3][2] is None
+    assert rows[3][4].startswith("column '1', value 'x'")
+    assert ws.freeze_panes == "A2"
+    nodes = [[c.value for c in row] for row in wb["指标"].iter_rows()]
+    assert nodes == [
+        ["代码", "指标名称", "分值", "上级"],
+        ["1", "执行率", 10, None],
+        ["2", "件数", 10, None],
+    ]
+    english = tmp_path / "en.xlsx"
+    batch.to_excel(english, lang="en")
+    assert openpyxl.load_workbook(english).sheetnames == ["scores", "nodes"]
+
+
+def test_a_workbook_of_scores_refuses_what_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import perfkpi.excel
+    from perfkpi.excel import OutputPathError, write_table
+
+    source = _book(tmp_path / "t.xlsx", {"表": [["1", "2"], ["100%", 5]]})
+    batch = evaluate_batch(_scheme(), source)
+    with pytest.raises(OutputPathError, match="would overwrite the input"):
+        batch.to_excel(source, inputs=[source])
+    monkeypatch.setattr(perfkpi.excel, "MAX_ROWS", 0)
+    with pytest.raises(DataError, match="1 rows do not fit a sheet"):
+        batch.to_excel(tmp_path / "out.xlsx")
+    with pytest.raises(ValueError, match="lang must be"):
+        write_table(batch, tmp_path / "o.xlsx", lang="fr")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="expected a BatchResult"):
+        write_table({"1": [1]}, tmp_path / "o.xlsx")  # type: ignore[arg-type]
+
+
+def test_cli_batch_writes_a_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from perfkpi.cli import main
+    from perfkpi.files import dump_scheme
+
+    scheme = tmp_path / "s.toml"
+    dump_scheme(_scheme(), scheme)
+    book = _book(tmp_path / "t.xlsx", {"表": [["单位", "1", "2"], ["甲", "90%", 4]]})
+    out = tmp_path / "scores.xlsx"
+    assert main(["batch", str(scheme), str(book), "-o", str(out)]) == 0
+    ws = openpyxl.load_workbook(out)["评分结果"]
+    assert [c.value for c in ws[2]][:3] == ["甲", 17, "差"]  # 9 + 8
+    # writing over the table read is refused
+    assert main(["batch", str(scheme), str(book), "-o", str(book)]) == 2
+    assert "输出会覆盖输入文件" in capsys.readouterr().err

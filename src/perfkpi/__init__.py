@@ -170,6 +170,13 @@ def _read_excel(path: Path) -> SelfEvaluation:
     return read_excel(path)
 
 
+def _excel() -> Any:  # noqa: ANN401 (the module)
+    """Return :mod:`perfkpi.excel`, imported when first used (an optional extra)."""
+    import perfkpi.excel  # noqa: PLC0415
+
+    return perfkpi.excel
+
+
 def _read_excel_table(path: str, *, sheet: str | None = None) -> dict[str, Any]:
     """Read a workbook's table of entities for the batch, with the ``excel`` extra."""
     try:
@@ -194,6 +201,7 @@ _hooks.provide("library.schemes", catalog.schemes)
 _hooks.provide("library.scheme", catalog.scheme)
 _hooks.provide("excel.read", _read_excel)
 _hooks.provide("excel.table", _read_excel_table)
+_hooks.provide("excel.write_table", lambda *a, **k: _excel().write_table(*a, **k))
 
 
 def _render(ev: Evaluation, **options: Any) -> str:  # noqa: ANN401 (render's)

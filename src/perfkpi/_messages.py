@@ -930,6 +930,16 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ("sheet= is for the path of a workbook only", "sheet= 只用于工作簿的路径"),
     (
         (
+            "{rows:n} rows do not fit a sheet (at most {most:n} below the header): "
+            "write CSV (to_csv) or Parquet (to_frame) instead"
+        ),
+        (
+            "{rows} 行超出一个工作表的容量（列名行以下至多 {most} 行）："
+            "请改写为 CSV（to_csv）或 Parquet（to_frame）"
+        ),
+    ),
+    (
+        (
             "an Excel workbook, not CSV: give the workbook's path (a workbook is "
             "read from its file), or save the sheet as CSV"
         ),

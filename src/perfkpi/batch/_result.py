@@ -387,6 +387,37 @@ class BatchResult:
             columns["grade"] = pd.Categorical.from_codes(codes, categories=labels)
         return pd.DataFrame(columns, copy=False)
 
+    def to_excel(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lang: Literal["zh", "en"] = "zh",
+        inputs: Sequence[str | os.PathLike[str]] = (),
+    ) -> None:
+        """Write the result as a workbook to open in Excel (needs the ``excel`` extra).
+
+        A sheet of scores (columns as :meth:`to_columns`, a NaN score an empty
+        cell) and a sheet naming each node; see
+        :func:`perfkpi.excel.write_table`, which this calls.
+
+        Raises
+        ------
+        DataError
+            If the result has more rows than a sheet holds
+            (:data:`perfkpi.excel.MAX_ROWS`).
+        OutputPathError
+            If *path* is one of *inputs*.
+        OSError
+            If the file cannot be written.
+        ModuleNotFoundError
+            Without the ``excel`` extra (openpyxl).
+        ValueError
+            If *lang* is not ``"zh"`` or ``"en"``.
+        """
+        from perfkpi import _hooks  # noqa: PLC0415
+
+        _hooks.call("excel.write_table", self, path, lang=lang, inputs=inputs)
+
     def to_csv(self, path: str | os.PathLike[str] | TextIO) -> None:
         """Write the result as CSV (UTF-8, columns as :meth:`to_columns`).
 

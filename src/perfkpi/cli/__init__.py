@@ -107,7 +107,11 @@ def _batch(scheme: Scheme, args: argparse.Namespace) -> None:
         result.to_csv(sys.stdout)
     else:
         try:
-            result.to_csv(args.output)
+            if args.output.lower().endswith(".xlsx"):
+                inputs = [p for p in (args.scheme, args.table) if p != STDIN]
+                result.to_excel(args.output, lang=_lang(args), inputs=inputs)
+            else:
+                result.to_csv(args.output)
         except OSError as exc:
             raise DataError(args.output, f"cannot write: {exc.strerror}") from None
     bad = len(result.reasons)

@@ -515,7 +515,11 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (a block per command)
         help="CSV file or Excel workbook (.xlsx), one row per entity, or - (CSV)",
     )
     bat.add_argument(
-        "-o", "--output", metavar="OUT", default=STDIN, help="CSV to write (default: -)"
+        "-o",
+        "--output",
+        metavar="OUT",
+        default=STDIN,
+        help="CSV to write, or a workbook when OUT ends in .xlsx (default: -)",
     )
     bat.add_argument(
         "--errors",

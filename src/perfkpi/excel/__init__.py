@@ -61,6 +61,7 @@ from perfkpi.excel._model import (
 )
 from perfkpi.excel._model import _openpyxl as _openpyxl
 from perfkpi.excel._read import read_excel
+from perfkpi.excel._scores import write_table
 from perfkpi.excel._table import _field_of as _field_of
 from perfkpi.excel._write import _put as _put
 from perfkpi.excel._write import _refuse_overwrite as _refuse_overwrite
@@ -72,6 +73,7 @@ from perfkpi.excel._write import write_excel
 __all__ = [
     "HEADERS",
     "MAX_CELLS",
+    "MAX_ROWS",
     "MAX_SHARED_STRINGS_BYTES",
     "MAX_XML_BYTES",
     "SCORE_CARD",
@@ -86,6 +88,7 @@ __all__ = [
     "read_excel",
     "read_table",
     "write_excel",
+    "write_table",
 ]
 
 # The limits and names live here, where a caller may set them: the private
@@ -100,6 +103,10 @@ MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
 
 MAX_CELLS = 250_000
 """The most cells (rows × columns of the used range) a sheet may span."""
+
+MAX_ROWS = 1_048_575
+"""The most rows of scores :func:`write_table` writes to a sheet: Excel's
+1,048,576 rows less the header."""
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "code": ("编号", "代码", "指标代码", "指标编号", "指标编码"),
