@@ -60,6 +60,9 @@ def read_table(
         (合计, 总计, 小计, 平均): it is not an entity, and scored as one it
         would stand among them.
 
+    TypeError
+        If *path* is not a path.
+
     Warns
     -----
     HiddenCellsWarning

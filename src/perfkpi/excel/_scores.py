@@ -85,7 +85,8 @@ def write_table(
     ValueError
         If *lang* is not ``"zh"`` or ``"en"``.
     TypeError
-        If *result* is not a :class:`~perfkpi.batch.BatchResult`.
+        If *result* is not a :class:`~perfkpi.batch.BatchResult`, or *path*
+        not a path.
 
     Examples
     --------
