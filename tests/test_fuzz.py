@@ -133,10 +133,15 @@ def _expected(exc: BaseException) -> None:
 
 @contextlib.contextmanager
 def _only_perfkpi_errors() -> Any:  # noqa: ANN401 (a context manager)
-    try:
-        yield
-    except Exception as exc:  # noqa: BLE001 (sorted by _expected)
-        _expected(exc)
+    # perfkpi's warnings (a scheme that rounds a composite index at each node,
+    # a value that reads two ways) are answers to a drawn input, as its
+    # errors are; any other warning still fails the run
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", perfkpi.PerfKPIWarning)
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001 (sorted by _expected)
+            _expected(exc)
 
 
 # -- value pools -----------------------------------------------------------------------
