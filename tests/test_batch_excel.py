@@ -290,3 +290,20 @@ def test_cli_batch_writes_a_workbook(
     # writing over the table read is refused
     assert main(["batch", str(scheme), str(book), "-o", str(book)]) == 2
     assert "输出会覆盖输入文件" in capsys.readouterr().err
+
+
+def test_a_range_merged_over_rows_names_each_row(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [
+        ["区域", "单位", "1", "2"],
+        ["东区", "甲", "100%", 5],
+        [None, "乙", "50%", 5],
+    ]:
+        ws.append(row)
+    ws.merge_cells("A2:A3")
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    batch = evaluate_batch(_scheme(), path, id_column="单位")
+    assert batch.extra["区域"].tolist() == ["东区", "东区"]
+    assert batch.total.tolist() == [20.0, 15.0]  # 乙: 10 × 50/100 + 10
