@@ -599,6 +599,8 @@ def check_command_line(argv: list[str]) -> None:
         try:
             status = main(argv)
         except SystemExit as exc:
+            if exc.code == 0 and ("-h" in argv or "--help" in argv):
+                return  # help printed: argparse's own exit, status 0
             _expected(exc)
             return
     # 1: a target not met, a check or review that found something

@@ -691,3 +691,22 @@ def test_rule_helpers_refuse_what_is_not_a_target_or_rule() -> None:
         infer_rule("≥99%")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"the rule must be a RuleBase \(got 'sum'\)"):
         rule_to_dict("sum")  # type: ignore[arg-type]
+
+
+def test_per_step_past_so_far_that_the_steps_overflow() -> None:
+    import warnings
+
+    from perfkpi import _kernels
+
+    past = np.array([1e307, math.nan, 0.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning escapes
+        # 1e307 / 0.01 overflows: nothing per step still deducts nothing
+        # (0 · inf would be NaN), a NaN past stays NaN, 0.5 / 0.01 = 50 steps of 0
+        free = _kernels.per_step(past, np.ones(3), 0.0, 0.01, whole=True)
+        # 0.5 a step over that many steps takes every point
+        dear = _kernels.per_step(past, np.ones(3), 0.5, 0.01, whole=True)
+    assert free[[0, 2]].tolist() == [1.0, 1.0]
+    assert math.isnan(free[1])
+    assert dear[[0, 2]].tolist() == [0.0, 0.0]
+    assert math.isnan(dear[1])

@@ -96,11 +96,16 @@ def per_step(
     past: np.ndarray, points: np.ndarray, per: float, step: float, *, whole: bool
 ) -> np.ndarray:
     """Deduct *per* for each *step* past the line (whole steps only if asked)."""
-    steps = past / step
+    with np.errstate(over="ignore"):
+        steps = past / step
+    # a past so far that the count of steps overflows is still a count: the
+    # largest float, so that a deduction of 0 per step stays 0 (0 · inf is NaN)
+    steps = np.minimum(steps, np.finfo(np.float64).max)
     if whole:
         # 1e-9 absorbs float noise such as 100 − 95.00000000000001
         steps = np.floor(steps + 1e-9)
-    out: np.ndarray = np.maximum(points - per * steps, 0.0)
+    with np.errstate(over="ignore"):
+        out: np.ndarray = np.maximum(points - per * steps, 0.0)
     return out
 
 
