@@ -145,27 +145,30 @@ def _node_direction(
     return None
 
 
-def _ref_unit(raw: Mapping[str, Any]) -> str | None:
-    """Return the unit of the indicator a node names (its own or the library's)."""
+def _ref_field(raw: Mapping[str, Any], field: str) -> object:
+    """Return a field (``unit``, ``direction``) of the indicator a node names.
+
+    The node's own indicator table, or the library's by name; ``None`` when
+    there is none.
+    """
     ref = raw.get("indicator")
-    unit: object = None
     if isinstance(ref, str):
         found = _catalog_indicator(ref)
-        unit = None if found is None else found.unit
-    elif isinstance(ref, Mapping):
-        unit = ref.get("unit")
+        return None if found is None else getattr(found, field)
+    if isinstance(ref, Mapping):
+        return ref.get(field)
+    return None
+
+
+def _ref_unit(raw: Mapping[str, Any]) -> str | None:
+    """Return the unit of the indicator a node names (its own or the library's)."""
+    unit = _ref_field(raw, "unit")
     return unit if isinstance(unit, str) and unit else None
 
 
 def _ref_direction(raw: Mapping[str, Any]) -> Literal["higher", "lower"] | None:
-    """Return the direction of the library indicator a node names, if it has one."""
-    ref = raw.get("indicator")
-    direction: object = None
-    if isinstance(ref, str):
-        found = _catalog_indicator(ref)
-        direction = None if found is None else found.direction
-    elif isinstance(ref, Mapping):
-        direction = ref.get("direction")
+    """Return the direction of the indicator a node names, if it has one."""
+    direction = _ref_field(raw, "direction")
     if direction == "higher":
         return "higher"
     if direction == "lower":
