@@ -252,3 +252,54 @@ def test_unknown_mode_and_stage_name_the_choices() -> None:
         Rounding(mode="banker")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"a rounding stage must be one of .*'total'"):
         Rounding(stage=["total"])  # type: ignore[arg-type]
+
+
+def _near_boundaries(units: int, places: int, steps: int) -> list[float]:
+    """Values around the boundary ``units / 10**places`` and its half-step.
+
+    The boundary itself, its neighbours up to *steps* floats either way (noise
+    and genuine values alike), and the same around the half-way point.
+    """
+    out = []
+    for edge in (
+        float(decimal.Decimal(units).scaleb(-places)),
+        float(decimal.Decimal(2 * units + 1).scaleb(-places - 1)),
+    ):
+        value = edge
+        for _ in range(steps):
+            value = math.nextafter(value, -math.inf)
+        for _ in range(2 * steps + 1):
+            out.append(value)
+            value = math.nextafter(value, math.inf)
+    return out
+
+
+@given(
+    st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=8),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=8),
+    st.sampled_from(MODES),
+    st.integers(min_value=0, max_value=MAX_PLACES),
+    st.integers(min_value=1, max_value=12),
+)
+def test_an_array_of_near_boundary_values_agrees_with_decimal(
+    units: list[int],
+    others: list[float],
+    mode: ModeName,
+    places: int,
+    steps: int,
+) -> None:
+    # Every element of a mixed array (values on, just off and a few floats away
+    # from both kinds of boundary, beside arbitrary floats, NaN and infinities)
+    # is rounded as decimal rounds it one by one; one element never changes how
+    # another is decided.
+    values = [v for u in units for v in _near_boundaries(u, places, steps)] + others
+    out = round_array(np.array(values), places, RoundingMode(mode))
+    for value, got in zip(values, out.tolist(), strict=True):
+        if math.isnan(value):
+            assert math.isnan(got)
+        elif math.isinf(value):
+            assert got == value
+        else:
+            expected = _reference(value, places, mode)
+            assert got == expected, (value, got, expected)
+            assert math.copysign(1, got) == math.copysign(1, expected), value

@@ -23,6 +23,34 @@ __all__ = [
 ]
 
 
+def _plain_targets(target: np.ndarray | float) -> bool:
+    """Return whether every target is finite and non-zero (no ``0/0`` or ``x/0``)."""
+    t = np.asarray(target)
+    return bool(t.size) and bool(np.all(np.isfinite(t) & (t != 0)))
+
+
+def _ratio(
+    actual: np.ndarray, target: np.ndarray | float, higher: np.ndarray | bool
+) -> np.ndarray:
+    """Return ``B/A`` (higher is better) or ``A/B`` into a new array.
+
+    For finite, non-zero targets (see :func:`_plain_targets`); each element is
+    one correctly rounded division, whatever the mix of directions.
+    """
+    h = np.asarray(higher)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if bool(np.all(h)):
+            out: np.ndarray = np.divide(actual, target)
+        elif not bool(np.any(h)):
+            out = np.divide(target, actual)
+        else:  # both directions: the lower-is-better columns divided again
+            lower = ~h
+            out = np.divide(actual, target)
+            reference = np.broadcast_to(target, h.shape)[lower]
+            out[..., lower] = np.divide(reference, actual[..., lower])
+    return out
+
+
 def met(
     values: np.ndarray,
     lower: np.ndarray,
@@ -56,9 +84,19 @@ def attainment(
 def proportional(
     actual: np.ndarray, target: np.ndarray, points: np.ndarray, higher: np.ndarray
 ) -> np.ndarray:
-    """Score ``points · min(B/A, 1)`` (higher is better) or ``points · min(A/B, 1)``."""
-    out: np.ndarray = points * np.clip(attainment(actual, target, higher), 0.0, 1.0)
-    return out
+    """Score ``points · min(B/A, 1)`` (higher is better) or ``points · min(A/B, 1)``.
+
+    When every target is finite and non-zero, the ratio is clipped in place:
+    an infinite ratio (``A/0``, or an overflow) clips to what
+    :func:`attainment` maps it to, so the scores are the same.
+    """
+    if not _plain_targets(target):
+        out: np.ndarray = points * np.clip(attainment(actual, target, higher), 0.0, 1.0)
+        return out
+    ratio = _ratio(actual, target, higher)
+    np.clip(ratio, 0.0, 1.0, out=ratio)
+    np.multiply(points, ratio, out=ratio)
+    return ratio
 
 
 def shortfall(
@@ -67,17 +105,40 @@ def shortfall(
     points: np.ndarray | float,
     higher: np.ndarray,
 ) -> np.ndarray:
-    """Deduct ``points · (1 − attainment)`` for a shortfall, clipped to [0, points]."""
-    out: np.ndarray = points * np.clip(
-        1.0 - attainment(actual, target, higher), 0.0, 1.0
-    )
-    return out
+    """Deduct ``points · (1 − attainment)`` for a shortfall, clipped to [0, points].
+
+    In place when :func:`proportional` is (the same infinities clip the same way).
+    """
+    if not _plain_targets(target):
+        out: np.ndarray = points * np.clip(
+            1.0 - attainment(actual, target, higher), 0.0, 1.0
+        )
+        return out
+    ratio = _ratio(actual, target, higher)
+    np.subtract(1.0, ratio, out=ratio)
+    np.clip(ratio, 0.0, 1.0, out=ratio)
+    np.multiply(points, ratio, out=ratio)
+    return ratio
 
 
 def lower_linear(
     actual: np.ndarray, target: np.ndarray, points: np.ndarray
 ) -> np.ndarray:
-    """Score ``w`` at or under *A*, falling linearly to 0 at ``2A``."""
+    """Score ``w`` at or under *A*, falling linearly to 0 at ``2A``.
+
+    With every target finite and above zero, ``1 − (B − A)/A`` is at least 1
+    wherever ``B ≤ A`` (and NaN only where *B* is), so clipping alone gives
+    the full points there: computed in place.
+    """
+    t = np.asarray(target)
+    if t.size and bool(np.all(np.isfinite(t) & (t > 0))):
+        with np.errstate(invalid="ignore", over="ignore"):
+            quick: np.ndarray = np.subtract(actual, target)
+            np.divide(quick, target, out=quick)
+            np.subtract(1.0, quick, out=quick)
+        np.clip(quick, 0.0, 1.0, out=quick)
+        np.multiply(points, quick, out=quick)
+        return quick
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fraction = 1.0 - (actual - target) / target
     fraction = np.where(actual <= target, 1.0, fraction)
@@ -88,6 +149,14 @@ def lower_linear(
 
 def excess(actual: np.ndarray, line: np.ndarray, higher: np.ndarray) -> np.ndarray:
     """Return how far each actual is past its line (0 when on the good side)."""
+    h = np.asarray(higher)
+    if h.size and bool(np.all(h == h.flat[0])):  # one direction: no np.where
+        with np.errstate(invalid="ignore", over="ignore"):
+            past: np.ndarray = (
+                np.subtract(line, actual) if h.flat[0] else np.subtract(actual, line)
+            )
+        np.maximum(past, 0.0, out=past)
+        return past
     out: np.ndarray = np.maximum(np.where(higher, line - actual, actual - line), 0.0)
     return out
 
@@ -97,15 +166,18 @@ def per_step(
 ) -> np.ndarray:
     """Deduct *per* for each *step* past the line (whole steps only if asked)."""
     with np.errstate(over="ignore"):
-        steps = past / step
+        steps = np.divide(past, step)
     # a past so far that the count of steps overflows is still a count: the
     # largest float, so that a deduction of 0 per step stays 0 (0 · inf is NaN)
-    steps = np.minimum(steps, np.finfo(np.float64).max)
+    np.minimum(steps, np.finfo(np.float64).max, out=steps)
     if whole:
         # 1e-9 absorbs float noise such as 100 − 95.00000000000001
-        steps = np.floor(steps + 1e-9)
-    with np.errstate(over="ignore"):
-        out: np.ndarray = np.maximum(points - per * steps, 0.0)
+        steps += 1e-9
+        np.floor(steps, out=steps)
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.multiply(per, steps, out=steps)
+        out: np.ndarray = np.subtract(points, steps, out=steps)
+    np.maximum(out, 0.0, out=out)
     return out
 
 
@@ -119,12 +191,26 @@ def goalposts(
         lo, hi = np.log(low), np.log(high)
     else:
         x, lo, hi = actual, low, high
-    out: np.ndarray = points * np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out: np.ndarray = np.subtract(x, lo)
+        out /= hi - lo
+    np.clip(out, 0.0, 1.0, out=out)
+    np.multiply(points, out, out=out)
     return out
 
 
 def distance(actual: np.ndarray, target: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Score ``w · max(0, 1 − |B − A|/|A|)``; a zero target needs ``B = 0``."""
+    t = np.asarray(target)
+    if t.size and bool(np.all(np.isfinite(t) & (t != 0))):  # no zero target
+        with np.errstate(invalid="ignore", over="ignore"):
+            quick: np.ndarray = np.subtract(actual, target)
+            np.abs(quick, out=quick)
+            np.divide(quick, np.abs(target), out=quick)
+            np.subtract(1.0, quick, out=quick)
+        np.clip(quick, 0.0, 1.0, out=quick)
+        np.multiply(points, quick, out=quick)
+        return quick
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fraction = 1.0 - np.abs(actual - target) / np.abs(target)
     fraction = np.where(target == 0, np.where(actual == 0, 1.0, 0.0), fraction)

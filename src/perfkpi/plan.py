@@ -134,9 +134,9 @@ class Plan:
         rounding = self.scheme.rounding
         n = values.shape[0]
         width = len(self.codes) + 1
-        scores = np.zeros((n, width))
+        scores = np.zeros((n, width), order="F")  # a node's column is contiguous
         met = self._met(values)
-        full_na = np.zeros((n, width), dtype=bool)
+        full_na = np.zeros((n, width), dtype=bool, order="F")
         if na is not None:
             full_na[:, : len(self.codes)] = na
         for group in self.groups:

@@ -117,6 +117,11 @@ _FAST_BELOW = 2.0**44
 every element with float operations that are exact; above it (and for the rare
 element whose shortest form cannot be checked in floats) :mod:`decimal` does."""
 
+_SPREAD = tuple(
+    (10.0**p * (1 - 2.0**-40), 10.0**p * (1 + 2.0**-40)) for p in range(MAX_PLACES + 1)
+)
+"""Per number of places, ``10**places`` times 1 − 2**-40 and 1 + 2**-40."""
+
 _POW10 = np.array([float(f"1e{e}") for e in range(-330, 310)])
 """The float nearest to each power of ten from 1e-330 to 1e309."""
 _POW10_FIRST = -330
@@ -162,42 +167,48 @@ def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarr
 
     Notes
     -----
-    Most elements are decided by one scaled floor: the scaled binary value lies
-    clearly on one side of every boundary.  The others are settled exactly in
-    floats (see :func:`_settle`) or, when too large for that, by :mod:`decimal`.
+    Each element is scaled twice, by ``10**places`` made a little smaller and a
+    little larger (by a factor of 1 ± 2**-40, far more than the binary value's
+    and arithmetic noise's distance from the written number), and brought to a
+    whole number by the mode's step (``rint``, ``trunc`` or ``ceil``).  Where the
+    two agree, no rounding boundary lies between them, and that whole number is
+    the decimal answer: seven array passes in all.  The others (near a boundary,
+    too large, NaN) are settled exactly in floats (see :func:`_settle`) or, when
+    too large for that, by :mod:`decimal`.
     """
     _check_places(None, None, places)
     x = np.asarray(values, dtype=np.float64)
-    scale = 10.0**places
-    signed = bool(np.signbit(x).any())  # scores are seldom negative
+    if x.ndim == 0:
+        out0: np.ndarray = round_array(x.reshape(1), places, mode).reshape(())
+        return out0
+    low, high = _SPREAD[places]
     with np.errstate(over="ignore", invalid="ignore"):
-        y = np.abs(x) if signed else x * scale
-        if signed:
-            y *= scale
-        top = float(np.nanmax(y, initial=0.0)) if y.size else 0.0
-        # y is off the exact scaled value by at most y * 2**-53, and noise is
-        # within 8 units in the last place: the margin covers both.  From
-        # _FAST_BELOW on, every finite element is settled.
-        margin = 1e-9 + top * 2.0**-40
-        if mode in _HALVES:
-            rounded = y + 0.5
-            np.floor(rounded, out=rounded)
-            distance = np.subtract(y, rounded, out=y)  # y is not needed again
-            np.abs(distance, out=distance)
-            np.subtract(0.5, distance, out=distance)  # to the nearest half
-        else:
-            rounded = np.floor(y) if mode is RoundingMode.TRUNCATE else np.ceil(y)
-            distance = np.rint(y)
-            np.subtract(y, distance, out=distance)
-            np.abs(distance, out=distance)  # to the nearest whole
-        # never NaN or an infinity; above _FAST_BELOW a scaled value may have
-        # overflowed, and every finite element is settled
-        unclear = distance <= margin if top < _FAST_BELOW else np.isfinite(x)
-    rounded /= scale
-    out: np.ndarray = np.copysign(rounded, x, out=rounded) if signed else rounded
-    if unclear.any():
-        out[unclear] = _settle(x[unclear], places, mode)
-    return out
+        # "A": both come out C- or F-contiguous, so they flatten without a copy
+        if mode is RoundingMode.UP:  # away from zero: ceil of the magnitude
+            a = np.abs(x)
+            first = np.multiply(a, low, order="A")
+            second = np.multiply(a, high, order="A")
+            step: np.ufunc = np.ceil
+        else:  # rint (half modes: they differ only on ties) or trunc
+            first = np.multiply(x, low, order="A")
+            second = np.multiply(x, high, order="A")
+            step = np.trunc if mode is RoundingMode.TRUNCATE else np.rint
+        step(first, out=first)
+        step(second, out=second)
+        # 0 where the two agree; NaN where the value is NaN, infinite or
+        # overflowed when scaled; a whole number where a boundary lies between
+        np.subtract(second, first, out=second)
+    first /= 10.0**places
+    if mode is RoundingMode.UP:
+        np.copysign(first, x, out=first)
+    if second.any():  # seldom many: found by index, not by a mask of the whole
+        order: Literal["C", "F"] = (
+            "F" if first.flags.f_contiguous and x.ndim > 1 else "C"
+        )
+        unclear = np.flatnonzero(second.ravel(order=order))
+        where = np.unravel_index(unclear, x.shape, order=order)
+        first.ravel(order=order)[unclear] = _settle(x[where], places, mode)
+    return first
 
 
 def _settle(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
@@ -238,7 +249,7 @@ def _settle(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarray:
         else:
             result = whole + above
         out[:] = np.copysign(result / 10.0**places, values)
-    slow = ~small
+    slow = ~small & np.isfinite(values)  # NaN and infinities are kept as they are
     slow[np.flatnonzero(noise)[unknown]] = True
     for i in np.flatnonzero(slow):
         out[i] = _round_exact(float(values[i]), places, mode)

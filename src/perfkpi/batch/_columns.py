@@ -114,7 +114,9 @@ class _Reader:
         self.numeric = numeric
         self.cache: dict[object, float | int] = {}
         # cached per distinct value: a float, or -1 - problem id as an int
-        self.tallied = np.empty(0)  # the distinct ambiguous numbers met so far
+        self.worded: tuple[str, str] | None = None  # the two-way warning, once given
+        self.pending: list[np.ndarray] = []  # the two-way numbers met, to count
+        self.held = 0  # how many numbers pending holds
 
     def one(self, value: object) -> float | int:
         """Read one value: a float, or ``-1 - problem id`` (an int) if it is bad."""
@@ -174,27 +176,41 @@ class _Reader:
 
         A finite plain number that reads two ways 100× apart reads as itself,
         with one warning per column that gives the first such value and counts
-        the distinct ones: the first new value takes the full reading (which
-        words the warning), the others are counted with it, without a reading
-        each.  Under strict (or outside a table's run) every one takes the full
-        reading, and is an error.
+        the distinct ones: the first such value takes the full reading (which
+        words the warning), the others are kept to be counted once the table
+        is read (:meth:`finish`), without a reading each.  Under strict (or
+        outside a table's run) every one takes the full reading, and is an
+        error.
         """
         collected = _collected_quietly()
         finite = np.isfinite(out[rows])
         if collected is None or not finite.any():
             return rows
-        distinct = np.unique(values[rows[finite]])  # ints stay ints
-        new = np.setdiff1d(distinct, self.tallied, assume_unique=True)
-        if new.size:
-            self.tallied = np.union1d(self.tallied, new)
+        numbers = values[rows[finite]]  # ints stay ints
+        if self.worded is None:
             before = len(collected)
-            self.one(new[0].item())  # the value as the table holds it
-            if len(collected) > before:  # the reading words the warning once
-                collected.extend([collected[-1]] * (new.size - 1))
-            else:  # no warning after all: read each as evaluate() would
-                return rows
+            self.one(numbers[0].item())  # the value as the table holds it
+            if len(collected) == before:  # no warning after all: read each as
+                return rows  # evaluate() would
+            self.worded = collected[-1]
+        self.pending.append(numbers)
+        self.held += numbers.size
+        if self.held > _HELD_MOST:  # keep the distinct ones only
+            self.pending = [np.unique(np.concatenate(self.pending))]
+            self.held = self.pending[0].size
         left: np.ndarray = rows[~finite]
         return left
+
+    def finish(self, collected: list[tuple[str, str]]) -> None:
+        """Count the distinct two-way numbers met into *collected*, one entry each.
+
+        The first one's warning is there already; the others repeat it, for
+        :func:`~perfkpi.rules._warn_collected` to count.
+        """
+        if self.worded is not None and self.pending:
+            distinct = np.unique(np.concatenate(self.pending)).size
+            collected.extend([self.worded] * (distinct - 1))
+        self.pending, self.held, self.worded = [], 0, None
 
     @staticmethod
     def _settle(out: np.ndarray, rows: np.ndarray, found: list[float | int]) -> _Cells:
@@ -212,6 +228,10 @@ class _Reader:
 
 
 _EMPTY = np.empty(0, dtype=np.intp)
+
+
+_HELD_MOST = 1 << 20
+"""The most two-way numbers a reader keeps before it keeps the distinct ones only."""
 
 
 _NAN_KEY = ("nan",)

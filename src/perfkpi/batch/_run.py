@@ -24,6 +24,7 @@ from perfkpi.batch._columns import (
     _points_reader,
     _Problems,
     _Reader,
+    _TwoWays,
 )
 from perfkpi.batch._frames import _read_table
 from perfkpi.batch._inputs import _formula_columns
@@ -126,7 +127,11 @@ class _Run:
     findings: list[_Reader] = attrs.field(factory=list)
     adjust: list[_Reader] = attrs.field(factory=list)
     plain: frozenset[int] = frozenset()
-    """Inputs whose column holds numbers that are read as themselves if finite."""
+    """Inputs whose column holds numbers that are read as themselves if finite
+    (and, for a :class:`_TwoWays` check, outside its band): checked at once."""
+    bands: np.ndarray = attrs.field(factory=lambda: np.empty((0, 2)))
+    """Per input, shape ``(inputs, 2, 1)``: the ``low`` and ``high`` of its
+    two-way band (the largest float for both when it has none)."""
     computed: dict[str, np.ndarray] = attrs.field(factory=dict)
     """The formula nodes' columns of actuals, by code (see :func:`_formula_columns`)."""
     failed: list[Bad] = attrs.field(factory=list)
@@ -148,9 +153,15 @@ class _Run:
         self.plain = frozenset(
             j
             for j, reader in self.actuals.items()
-            if reader.check is _finite
+            if (reader.check is _finite or isinstance(reader.check, _TwoWays))
             and self.full(layout.actuals[j]).dtype.kind in "iuf"
         )
+        bands = np.full((len(self.plan.inputs), 2, 1), _LARGEST)
+        for j in self.plain:
+            check = self.actuals[j].check
+            if isinstance(check, _TwoWays):
+                bands[j, :, 0] = check.low, check.high
+        self.bands = bands
         self.flags = [_flag_reader(c, problems) for _, c in layout.na]
         self.findings = [
             _points_reader(c, problems, signed=False) for _, c in layout.findings
@@ -293,6 +304,8 @@ def _evaluate_table(
     run = _Run(prepared, data, layout, errors)
     with _strict(strict), _collecting() as ambiguous:
         array, grades, reason_ids = _score(run, progress)
+    for reader in run.actuals.values():
+        reader.finish(ambiguous)
     ids = None if id_column is None else data.columns[id_column]
     extra = {name: data.columns[name] for name in layout.ignored}
     if data.bad is not None:
@@ -468,10 +481,10 @@ def _read_actuals(
     values: np.ndarray = spare.values[:, : block.rows]
     for j in run.plain:  # numbers read as themselves: copy, then check at once
         values[j] = run.column(layout.actuals[j], lo, hi)
-    finite = np.logical_and.reduce(np.isfinite(values), axis=1) if run.plain else None
+    clean = _clean(values, run.bands) if run.plain else None
     for j, code in enumerate(plan.inputs):
         skip = None if skips is None else skips[:, j]
-        if finite is not None and j in run.plain and finite[j]:
+        if clean is not None and j in run.plain and clean[j]:
             if skip is not None and skip.any():
                 values[j] = np.where(skip, 0.0, values[j])
             continue
@@ -499,6 +512,27 @@ def _read_actuals(
             skip = graded if skip is None else skip | graded
         values[j] = read if skip is None else np.where(skip, 0.0, read)
     return values
+
+
+_LARGEST = np.finfo(np.float64).max
+
+
+def _clean(values: np.ndarray, bands: np.ndarray) -> np.ndarray:
+    """Return, per input (row of *values*), whether every value reads as itself.
+
+    A value does when it is finite and outside its input's two-way band
+    (``low < |x| <= high``); rows of inputs that are not plain hold anything
+    and their answer is not used.  One pass per operation for all inputs.
+    """
+    low, high = bands[:, 0], bands[:, 1]
+    with np.errstate(invalid="ignore"):
+        size = np.abs(values)
+        ok = size <= low
+        above = size > high
+        above &= size <= _LARGEST  # neither NaN nor an infinity
+        ok |= above
+    out: np.ndarray = ok.all(axis=1)
+    return out
 
 
 def _read_points(

@@ -441,9 +441,17 @@ class Target:
                 f"{type(values).__name__} of {x.dtype}"
             )
             raise TypeError(msg)
-        lo_ok = x >= lo if self.lower_closed else x > lo
-        hi_ok = x <= hi if self.upper_closed else x < hi
-        out: np.ndarray = lo_ok & hi_ok
+        out: np.ndarray
+        # a closed infinite end keeps every value but NaN, which the other end's
+        # comparison turns away anyway: one comparison does
+        if self.lower_closed and lo == -math.inf:
+            out = x <= hi if self.upper_closed else x < hi
+        elif self.upper_closed and hi == math.inf:
+            out = x >= lo if self.lower_closed else x > lo
+        else:
+            lo_ok = x >= lo if self.lower_closed else x > lo
+            hi_ok = x <= hi if self.upper_closed else x < hi
+            out = lo_ok & hi_ok
         return bool(out) if out.ndim == 0 else out
 
     def bounds(self) -> tuple[float, float]:
