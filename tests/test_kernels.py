@@ -9,6 +9,7 @@ overflowing ratios and values right on the target.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -157,3 +158,62 @@ def test_proportional_with_both_directions_in_one_group(
     )
     _same(got[:, 0], [full * _clip(_attainment(a, up, True)) for a in values])
     _same(got[:, 1], [full * _clip(_attainment(a, down, False)) for a in values])
+
+
+@given(
+    st.lists(
+        st.lists(st.floats(-1e6, 1e6), min_size=12, max_size=12),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(st.integers(1, 11), max_size=4, unique=True),
+)
+def test_a_parent_sums_its_children_left_to_right_whatever_the_rows(
+    rows: list[list[float]], cuts: list[int]
+) -> None:
+    from perfkpi.plan import _sums
+
+    # segments of 12 columns cut at *cuts*; a segment of 9 or more columns is
+    # where numpy's own sum of a single row goes pairwise
+    offsets = np.array(sorted({0, *cuts}))
+    block = np.array(rows)
+    bounds = [*offsets.tolist(), 12]
+    expected = []
+    for row in rows:
+        sums = []
+        for a, b in itertools.pairwise(bounds):
+            total = row[a]
+            for value in row[a + 1 : b]:
+                total += value  # as a person adds, one after the other
+            sums.append(total)
+        expected.append(sums)
+    assert _sums(block, offsets).tolist() == expected
+    # one entity alone gets the same bits as inside a block
+    for i, row in enumerate(rows):
+        assert _sums(np.array([row]), offsets).tolist() == [expected[i]]
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.sampled_from([0.0, 0.5, 1.0, math.nan])), min_size=1
+    ),
+    st.floats(min_value=-10, max_value=10),
+)
+def test_met_selections_are_the_wheres_they_stand_for(
+    cells: list[tuple[bool, float]], full: float
+) -> None:
+    # a score in [0, points] (a fraction of the points) or NaN, where NaN is
+    # never met; negative points take np.where itself
+    met = np.array([m and not math.isnan(f) for m, f in cells])
+    scores = np.array([f * full for _, f in cells])
+    points = np.array(full)
+    expected_full = [
+        full if m else s for m, s in zip(met, scores.tolist(), strict=True)
+    ]
+    _same(_kernels.full_where_met(met, points, scores.copy()), expected_full)
+    _same(
+        _kernels.zero_where_met(met, scores.copy(), points),
+        [0.0 if m else s for m, s in zip(met, scores.tolist(), strict=True)],
+    )
+    _same(_kernels.points_where(met, points), [full if m else 0.0 for m in met])
+    _same(_kernels.unmet_penalty(met, points), [0.0 if m else full for m in met])

@@ -221,5 +221,50 @@ def distance(actual: np.ndarray, target: np.ndarray, points: np.ndarray) -> np.n
 
 def unmet_penalty(is_met: np.ndarray, points: np.ndarray | float) -> np.ndarray:
     """Deduct *points* for each item whose target is not met."""
-    out: np.ndarray = np.where(is_met, 0.0, points)
+    if _non_negative(points):  # False · w is 0.0, True · w is w: one pass
+        out: np.ndarray = np.multiply(~is_met, points)
+        return out
+    return np.where(is_met, 0.0, points)
+
+
+def points_where(is_met: np.ndarray, points: np.ndarray | float) -> np.ndarray:
+    """Return *points* where met, else 0 (``np.where(is_met, points, 0.0)``)."""
+    if _non_negative(points):
+        out: np.ndarray = np.multiply(is_met, points)
+        return out
+    return np.where(is_met, points, 0.0)
+
+
+def full_where_met(
+    is_met: np.ndarray, points: np.ndarray | float, scores: np.ndarray
+) -> np.ndarray:
+    """Return ``np.where(is_met, points, scores)`` for *scores* in ``[0, points]``.
+
+    With every *points* at least 0, ``max(is_met · points, score)`` is the
+    same (NaN stays NaN: NaN meets nothing) in two passes without a
+    broadcast ``where``.
+    """
+    if _non_negative(points):
+        out: np.ndarray = np.multiply(is_met, points)
+        np.maximum(out, scores, out=out)
+        return out
+    return np.where(is_met, points, scores)
+
+
+def zero_where_met(
+    is_met: np.ndarray, scores: np.ndarray, points: np.ndarray | float
+) -> np.ndarray:
+    """Return ``np.where(is_met, 0.0, scores)`` for *scores* in ``[0, points]``.
+
+    With every *points* at least 0 the scores are multiplied by 0 or 1 in
+    place (NaN stays NaN: NaN meets nothing).
+    """
+    if _non_negative(points):
+        np.multiply(scores, ~is_met, out=scores)
+        return scores
+    out: np.ndarray = np.where(is_met, 0.0, scores)
     return out
+
+
+def _non_negative(points: np.ndarray | float) -> bool:
+    return bool(np.all(np.asarray(points) >= 0))

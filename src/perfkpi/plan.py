@@ -3,9 +3,10 @@
 The plan orders nodes breadth first behind a virtual root (the total), so that
 each level of the tree is one contiguous block of columns and the children of
 each parent are contiguous inside it.  Scoring is then one vectorised kernel
-call per distinct leaf rule, and a few :meth:`numpy.ufunc.reduceat` calls per
-level for the inner nodes.  The one-entity :func:`~perfkpi.evaluation.evaluate`
-and the many-entity :func:`~perfkpi.batch.evaluate_batch` run this same code.
+call per distinct leaf rule, and a sum of each parent's children's columns,
+added left to right as a person adds them, for the inner nodes.  The
+one-entity :func:`~perfkpi.evaluation.evaluate` and the many-entity
+:func:`~perfkpi.batch.evaluate_batch` run this same code.
 """
 
 from __future__ import annotations
@@ -203,6 +204,44 @@ def _lost(plan: Plan, findings: np.ndarray, parents: np.ndarray) -> np.ndarray:
     return out
 
 
+def _stops(offsets: np.ndarray, width: int) -> list[tuple[int, int]]:
+    """Return each segment's first and last-plus-one column (as ``reduceat``)."""
+    starts = offsets.tolist()
+    return list(zip(starts, [*starts[1:], width], strict=True))
+
+
+def _sums(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Return ``np.add.reduceat(values, offsets, axis=1)``, summed left to right.
+
+    The columns of each segment are added one after the other, whatever the
+    number of rows (numpy's own reductions sum a single row's many columns
+    pairwise, so one entity and a block could differ in the last bit), and a
+    column at a time is far quicker than ``reduceat`` across each row's few
+    columns.
+    """
+    out = np.empty((values.shape[0], offsets.size), order="F")
+    for s, (a, b) in enumerate(_stops(offsets, values.shape[1])):
+        column = out[:, s]
+        if b - a <= 1:  # a segment of one (or, as reduceat, an empty one)
+            column[:] = values[:, a]
+            continue
+        np.add(values[:, a], values[:, a + 1], out=column)
+        for j in range(a + 2, b):
+            column += values[:, j]
+    return out
+
+
+def _segments(ufunc: np.ufunc, values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Return ``ufunc.reduceat(values, offsets, axis=1)`` for an order-free *ufunc*."""
+    out = np.empty((values.shape[0], offsets.size), dtype=values.dtype, order="F")
+    for s, (a, b) in enumerate(_stops(offsets, values.shape[1])):
+        if b - a <= 1:
+            out[:, s] = values[:, a]
+        else:
+            ufunc.reduce(values[:, a:b], axis=1, out=out[:, s])
+    return out
+
+
 def _aggregate(  # noqa: PLR0915
     plan: Plan,
     level: _Level,
@@ -224,7 +263,7 @@ def _aggregate(  # noqa: PLR0915
         how = kind.how
         if how in ("sum", "sum-full", "deduct", "mean") and not any_na:
             if sums is None:
-                sums = np.add.reduceat(child, offsets, axis=1)
+                sums = _sums(child, offsets)
             total = sums[:, seg]
             if how == "deduct":
                 result = np.maximum(
@@ -237,12 +276,12 @@ def _aggregate(  # noqa: PLR0915
             all_na = None
         elif how == "sum-full":
             filled = np.where(child_na, weights, child)
-            result = np.add.reduceat(filled, offsets, axis=1)[:, seg]
-            all_na = np.logical_and.reduceat(child_na, offsets, axis=1)[:, seg]
+            result = _sums(filled, offsets)[:, seg]
+            all_na = _segments(np.logical_and, child_na, offsets)[:, seg]
         elif how in ("sum", "mean", "deduct"):
             applicable = np.where(child_na, 0.0, child)
-            total = np.add.reduceat(applicable, offsets, axis=1)[:, seg]
-            all_na = np.logical_and.reduceat(child_na, offsets, axis=1)[:, seg]
+            total = _sums(applicable, offsets)[:, seg]
+            all_na = _segments(np.logical_and, child_na, offsets)[:, seg]
             if how == "deduct":
                 result = np.maximum(
                     points - total - _lost(plan, findings, parents), 0.0
@@ -250,11 +289,11 @@ def _aggregate(  # noqa: PLR0915
                 all_na = None
             else:
                 w_app = np.where(child_na, 0.0, weights)
-                den = np.add.reduceat(w_app, offsets, axis=1)[:, seg]
+                den = _sums(w_app, offsets)[:, seg]
                 full = np.add.reduceat(weights, offsets)[seg]
                 with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                     scaled = points * total / den
-                some_na = np.logical_or.reduceat(child_na, offsets, axis=1)[:, seg]
+                some_na = _segments(np.logical_or, child_na, offsets)[:, seg]
                 if how == "sum":
                     result = np.where(some_na, scaled, total)
                 else:
@@ -266,25 +305,19 @@ def _aggregate(  # noqa: PLR0915
             w_app = np.where(child_na, 0.0, weights)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 logs = np.where(child_na, 0.0, w_app * np.log(child / weights))
-            den = np.add.reduceat(w_app, offsets, axis=1)[:, seg]
+            den = _sums(w_app, offsets)[:, seg]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                result = points * np.exp(
-                    np.add.reduceat(logs, offsets, axis=1)[:, seg] / den
-                )
+                result = points * np.exp(_sums(logs, offsets)[:, seg] / den)
             all_na = den == 0
         elif how == "weakest":
-            low = np.minimum.reduceat(
-                np.where(child_na, np.inf, child), offsets, axis=1
-            )
-            high = np.maximum.reduceat(
-                np.where(child_na, -np.inf, child), offsets, axis=1
-            )
+            low = _segments(np.minimum, np.where(child_na, np.inf, child), offsets)
+            high = _segments(np.maximum, np.where(child_na, -np.inf, child), offsets)
             low, high = low[:, seg], high[:, seg]
             result = np.where(np.isinf(low), np.nan, low + 0.5 * (high > low))
             all_na = np.isinf(low)
         else:  # "table"
             result = _table_lookup(kind, level, child, child_na, plan)
-            all_na = np.logical_and.reduceat(child_na, offsets, axis=1)[:, seg]
+            all_na = _segments(np.logical_and, child_na, offsets)[:, seg]
         if how in ("weakest", "table"):
             scores[:, parents] = result
         else:

@@ -205,7 +205,7 @@ def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarr
         order: Literal["C", "F"] = (
             "F" if first.flags.f_contiguous and x.ndim > 1 else "C"
         )
-        unclear = np.flatnonzero(second.ravel(order=order))
+        unclear = np.flatnonzero(second.ravel(order=order) != 0)  # NaN too
         where = np.unravel_index(unclear, x.shape, order=order)
         first.ravel(order=order)[unclear] = _settle(x[where], places, mode)
     return first

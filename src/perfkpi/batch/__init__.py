@@ -107,7 +107,7 @@ MAX_RAGGED_LISTED = 100
 The rows past these are bad rows all the same, with a reason that counts them.
 """
 
-_BLOCK_CELLS = 1 << 18
+_BLOCK_CELLS = 1 << 19
 """Rows are scored in blocks of about this many scores, to stay in cache."""
 
 

@@ -114,8 +114,7 @@ class Shortfall(RuleBase):
     def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:
         """Return the penalty ``points × (1 − attainment)``, clipped; 0 when met."""
         lost = _kernels.shortfall(values, cols.reference, self.points, cols.higher)
-        out: np.ndarray = np.where(cols.met, 0.0, lost)
-        return out
+        return _kernels.zero_where_met(cols.met, lost, self.points)
 
 
 # -- aggregation ------------------------------------------------------------------

@@ -86,8 +86,7 @@ class Proportional(RuleBase):
         zero or negative (``A/B`` would not be a share of anything).
         """
         ratio = _kernels.proportional(values, cols.reference, cols.points, cols.higher)
-        out: np.ndarray = np.where(cols.met, cols.points, ratio)
-        return out
+        return _kernels.full_where_met(cols.met, cols.points, ratio)
 
 
 @attrs.frozen
@@ -163,8 +162,7 @@ class AllOrNothing(RuleBase):
 
     def score(self, values: np.ndarray, cols: Columns) -> np.ndarray:  # noqa: ARG002
         """Score ``points`` where met, else 0."""
-        out: np.ndarray = np.where(cols.met, cols.points, 0.0)
-        return out
+        return _kernels.points_where(cols.met, cols.points)
 
 
 @attrs.frozen
