@@ -303,3 +303,29 @@ def test_an_array_of_near_boundary_values_agrees_with_decimal(
             expected = _reference(value, places, mode)
             assert got == expected, (value, got, expected)
             assert math.copysign(1, got) == math.copysign(1, expected), value
+
+
+def _layouts() -> list[np.ndarray]:
+    # values with three decimals: a tenth of them are exact halves at 2 places
+    base = np.arange(-360, 360, dtype=np.float64).reshape(4, 6, 30) * 7 / 1000 + 0.005
+    return [
+        base,  # C order
+        np.asfortranarray(base),  # F order
+        base.transpose(2, 0, 1),  # neither
+        base[:, ::-1, ::2],  # negative and doubled strides
+        np.asfortranarray(base[0])[:, 3:20],  # an F slice, as the engine's blocks
+        base.reshape(-1)[::-3],
+        np.empty((0, 4)),
+    ]
+
+
+@pytest.mark.parametrize("layout", range(len(_layouts())))
+@pytest.mark.parametrize("mode", MODES)
+def test_every_memory_layout_rounds_each_element_as_decimal(
+    layout: int, mode: ModeName
+) -> None:
+    values = _layouts()[layout]
+    out = round_array(values, 2, RoundingMode(mode))
+    assert out.shape == values.shape
+    expected = [_reference(v, 2, mode) for v in values.reshape(-1).tolist()]
+    assert out.reshape(-1).tolist() == expected
