@@ -1538,3 +1538,19 @@ def test_a_text_stream_that_kept_its_byte_order_mark() -> None:
     batch = evaluate_batch(_two_level(), io.StringIO(text))
     # 1.1 at 100 % of ≥100 %: 40; 1.2 at 2 h of ≤2 h: 20; 2.1 and 2.2 met: 40
     assert batch.total.tolist() == [100.0]
+
+
+def test_each_bad_number_of_a_column_gives_its_own_rows_their_reason() -> None:
+    # a numeric column: three kinds of bad number, repeated and interleaved with
+    # good ones; each bad row names its own value, each good row is scored
+    scheme = Scheme.from_nodes(
+        "n", "n", [Node("1", "x", points=100, target="≥100", rule=Proportional())]
+    )
+    column = np.array([50.0, math.nan, math.inf, 80.0, -math.inf, math.nan, math.inf])
+    batch = evaluate_batch(scheme, {"1": column})
+    assert batch.ok.tolist() == [True, False, False, True, False, False, False]
+    # 100 × 50/100 = 50; 100 × 80/100 = 80
+    assert batch.total[[0, 3]].tolist() == [50.0, 80.0]
+    values = {1: "nan", 2: "inf", 4: "-inf", 5: "nan", 6: "inf"}
+    for row, shown in values.items():
+        assert batch.reasons[row].startswith(f"column '1', value {shown}:"), row

@@ -207,7 +207,11 @@ def round_array(values: np.ndarray, places: int, mode: RoundingMode) -> np.ndarr
         )
         unclear = np.flatnonzero(second.ravel(order=order) != 0)  # NaN too
         where = np.unravel_index(unclear, x.shape, order=order)
-        first.ravel(order=order)[unclear] = _settle(x[where], places, mode)
+        near = x[where]
+        known = ~np.isnan(near)  # NaN is NaN already: nothing to settle
+        if not known.all():
+            unclear, near = unclear[known], near[known]
+        first.ravel(order=order)[unclear] = _settle(near, places, mode)
     return first
 
 
