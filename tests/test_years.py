@@ -164,3 +164,38 @@ def test_compare_years_checks_the_batch_options() -> None:
             year_column="年度",
             errors="x",  # type: ignore[arg-type]
         )
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["A01", "B02", "A01", "B02", "C03", "A01"],  # ASCII: compared as bytes
+        ["甲", "乙", "甲", "乙", "丙", "甲"],  # any other text as it is
+    ],
+)
+@pytest.mark.parametrize("base", [2020, -3000])  # a narrow and a very wide span
+def test_the_year_before_is_found_by_table_and_by_sort_alike(
+    ids: list[str], base: int
+) -> None:
+    from perfkpi.years import _prior
+
+    # rows: id0 in base+3, id1 in base+2, id0 in base+2, id1 in base+3,
+    # id2 in base+3, id0 in base; with base −3000 one more row in 3000 makes
+    # the span of years too wide for a table of every (entity, year)
+    years = [base + 3, base + 2, base + 2, base + 3, base + 3, base]
+    text = ids
+    if base < 0:
+        years, text = [*years, 3000], [*ids, ids[4]]
+    prior = _prior(np.array(text), np.array(years), "id")
+    # row 0 (id0, +3) ← row 2 (id0, +2); row 3 (id1, +3) ← row 1 (id1, +2);
+    # id0's +2 has no +1 (only base): none; the rest have no year before
+    assert prior.tolist()[:6] == [2, -1, -1, 1, -1, -1]
+    assert all(p == -1 for p in prior.tolist()[6:])
+
+
+def test_the_same_entity_twice_in_a_year_is_named_by_both_paths() -> None:
+    from perfkpi.years import _prior
+
+    for years in ([2021, 2022, 2022], [-3000, 3000, 3000]):
+        with pytest.raises(DataError, match=r"rows 2 and 3 are both 'A' in"):
+            _prior(np.array(["B", "A", "A"]), np.array(years), "id")

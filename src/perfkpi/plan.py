@@ -110,6 +110,8 @@ class Plan:
         findings: np.ndarray,
         na: np.ndarray | None = None,
         adjust: np.ndarray | None = None,
+        *,
+        scratch: _Scratch | None = None,
     ) -> PlanResult:
         """Score entities.
 
@@ -126,6 +128,10 @@ class Plan:
         adjust
             Shape ``(N, len(codes))``, optional: manual adjustments added to
             scored leaves (clipped to ``[0, points]``).
+        scratch
+            Buffers to score in, reused from call to call (see
+            ``_Scratch``); the result's arrays are then views of them,
+            good until the next call with the same scratch.
 
         Returns
         -------
@@ -135,17 +141,23 @@ class Plan:
         rounding = self.scheme.rounding
         n = values.shape[0]
         width = len(self.codes) + 1
-        scores = np.zeros((n, width), order="F")  # a node's column is contiguous
+        if scratch is None:
+            scratch = _Scratch(n, width)
+        scores, full_na = scratch.take(n, width)  # a node's column is contiguous
         met = self._met(values)
-        full_na = np.zeros((n, width), dtype=bool, order="F")
         if na is not None:
             full_na[:, : len(self.codes)] = na
         for group in self.groups:
-            block = values[:, group.cols]
-            cols = Columns(
-                group.points, group.reference, group.higher, met[:, group.cols]
-            )
-            scores[:, group.pos] = group.rule.score(block, cols)
+            # a few columns at a time: a rule's temporaries stay small
+            for part in _parts(group.cols.size, n):
+                at = group.cols[part]
+                cols = Columns(
+                    group.points[part],
+                    group.reference[part],
+                    group.higher[part],
+                    met[:, at],
+                )
+                scores[:, group.pos[part]] = group.rule.score(values[:, at], cols)
         if adjust is not None and self.scored_leaves.size:
             leaves = self.scored_leaves
             scores[:, leaves] = np.clip(
@@ -192,6 +204,39 @@ class Plan:
         if pos.size and bool(np.all(np.diff(pos) == 1)):
             return slice(int(pos[0]), int(pos[-1]) + 1)
         return pos
+
+
+_PART_CELLS = 1 << 16
+"""A rule scores about this many values at a time (512 KiB of floats)."""
+
+
+def _parts(columns: int, rows: int) -> list[slice]:
+    """Cut a group's *columns* into runs of about :data:`_PART_CELLS` values."""
+    step = max(1, _PART_CELLS // max(rows, 1))
+    return [slice(a, min(a + step, columns)) for a in range(0, columns, step)]
+
+
+class _Scratch:
+    """The buffers :meth:`Plan.run` scores in, for up to *rows* entities.
+
+    A batch scores block after block in the same buffers: fresh arrays of a
+    block's size each time cost the operating system's page faults (zeroed
+    memory is mapped afresh), which can take longer than the scoring.
+    """
+
+    def __init__(self, rows: int, width: int) -> None:
+        self.scores = np.empty((rows, width), order="F")
+        self.na = np.empty((rows, width), dtype=bool, order="F")
+
+    def take(self, rows: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return zeroed scores and not-applicable arrays of *rows* rows."""
+        if rows > self.scores.shape[0] or width != self.scores.shape[1]:
+            self.scores = np.empty((rows, width), order="F")
+            self.na = np.empty((rows, width), dtype=bool, order="F")
+        scores, na = self.scores[:rows], self.na[:rows]
+        scores.fill(0.0)
+        na.fill(False)
+        return scores, na
 
 
 def _lost(plan: Plan, findings: np.ndarray, parents: np.ndarray) -> np.ndarray:

@@ -34,7 +34,7 @@ from perfkpi.batch._result import BatchResult
 from perfkpi.batch._table import _Ragged, _Table
 from perfkpi.errors import DataError, PerfKPIError
 from perfkpi.evaluation import _plan
-from perfkpi.plan import Plan, effective_rule
+from perfkpi.plan import Plan, _Scratch, effective_rule
 from perfkpi.rules import (
     RuleBase,
     _collecting,
@@ -132,6 +132,8 @@ class _Run:
     bands: np.ndarray = attrs.field(factory=lambda: np.empty((0, 2)))
     """Per input, shape ``(inputs, 2, 1)``: the ``low`` and ``high`` of its
     two-way band (the largest float for both when it has none)."""
+    scratch: _Scratch = attrs.field(factory=lambda: _Scratch(0, 0))
+    """The buffers each block is scored in (``perfkpi.plan._Scratch``)."""
     computed: dict[str, np.ndarray] = attrs.field(factory=dict)
     """The formula nodes' columns of actuals, by code (see :func:`_formula_columns`)."""
     failed: list[Bad] = attrs.field(factory=list)
@@ -578,7 +580,7 @@ def _run_plan(
     rows = values.shape[0]
     width = out.shape[1]
     try:
-        result = plan.run(values, findings, na, adjust)
+        result = plan.run(values, findings, na, adjust, scratch=run.scratch)
     except PerfKPIError as exc:
         if rows == 1:
             out[:] = math.nan
