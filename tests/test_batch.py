@@ -1554,3 +1554,32 @@ def test_each_bad_number_of_a_column_gives_its_own_rows_their_reason() -> None:
     values = {1: "nan", 2: "inf", 4: "-inf", 5: "nan", 6: "inf"}
     for row, shown in values.items():
         assert batch.reasons[row].startswith(f"column '1', value {shown}:"), row
+
+
+def test_a_row_whose_table_lookup_fails_leaves_the_other_rows_overrides_alone() -> None:
+    # row 1 has no row in the conversion table: the block is halved until it is
+    # alone. Row 0's node 2 is not applicable, so its override must not apply,
+    # as evaluate() decides, however the block was split.
+    nodes = [
+        Node("1", "PEFA", points=4, rule=GradeTable({"A,A": "A", "A,B": "B+"})),
+        Node("1.1", "a", parent="1", points=4, rule=Grade()),
+        Node("1.2", "b", parent="1", points=4, rule=Grade()),
+        Node("2", "x", points=10, target="≥100%", rule=Proportional()),
+    ]
+    scheme = Scheme.from_nodes(
+        "t", "t", nodes, points=14, grades=CN_2020, overrides=[Override("2", "RND")]
+    )
+    table: dict[str, list[Any]] = {
+        "1.1": ["A", "C", "A"],
+        "1.2": ["A", "C", "B"],
+        "2": [50, 100, 50],
+        "na:2": [True, False, False],
+    }
+    batch = evaluate_batch(scheme, table)
+    assert batch.ok.tolist() == [True, False, True]
+    assert batch.reasons[1] == "conversion table has no row for C,C @ 1"
+    for i in (0, 2):
+        ev = evaluate(scheme, _row_data(table, i))
+        assert batch.grades[i] == ev.grade, i
+    assert batch.grades[0] != "RND"  # not applicable: no override
+    assert batch.grades[2] == "RND"  # 50 % of ≥100 %: not met

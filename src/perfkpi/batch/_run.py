@@ -615,7 +615,10 @@ def _run_plan(
         error = DataError("", "every node is not applicable: there is nothing to score")
         problem = run.problems.add(None, _NO_VALUE, error)
         bad.append((nothing, np.full(nothing.size, problem), np.arange(width)))
-    return result.met, result.na
+    # the not-applicable matrix is a view of the run's scratch buffers, which
+    # the next call overwrites (the other half of a split block, or the next
+    # block): return a copy the caller owns
+    return result.met, result.na.copy()
 
 
 def _grade(
