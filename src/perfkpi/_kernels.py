@@ -29,6 +29,13 @@ def _plain_targets(target: np.ndarray | float) -> bool:
     return bool(t.size) and bool(np.all(np.isfinite(t) & (t != 0)))
 
 
+def _points_of(fraction: np.ndarray, points: np.ndarray | float) -> np.ndarray:
+    """Return ``points · clip(fraction, 0, 1)``, computed in *fraction* itself."""
+    np.clip(fraction, 0.0, 1.0, out=fraction)
+    np.multiply(points, fraction, out=fraction)
+    return fraction
+
+
 def _ratio(
     actual: np.ndarray, target: np.ndarray | float, higher: np.ndarray | bool
 ) -> np.ndarray:
@@ -93,10 +100,7 @@ def proportional(
     if not _plain_targets(target):
         out: np.ndarray = points * np.clip(attainment(actual, target, higher), 0.0, 1.0)
         return out
-    ratio = _ratio(actual, target, higher)
-    np.clip(ratio, 0.0, 1.0, out=ratio)
-    np.multiply(points, ratio, out=ratio)
-    return ratio
+    return _points_of(_ratio(actual, target, higher), points)
 
 
 def shortfall(
@@ -115,10 +119,7 @@ def shortfall(
         )
         return out
     ratio = _ratio(actual, target, higher)
-    np.subtract(1.0, ratio, out=ratio)
-    np.clip(ratio, 0.0, 1.0, out=ratio)
-    np.multiply(points, ratio, out=ratio)
-    return ratio
+    return _points_of(np.subtract(1.0, ratio, out=ratio), points)
 
 
 def lower_linear(
@@ -136,9 +137,7 @@ def lower_linear(
             quick: np.ndarray = np.subtract(actual, target)
             np.divide(quick, target, out=quick)
             np.subtract(1.0, quick, out=quick)
-        np.clip(quick, 0.0, 1.0, out=quick)
-        np.multiply(points, quick, out=quick)
-        return quick
+        return _points_of(quick, points)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fraction = 1.0 - (actual - target) / target
     fraction = np.where(actual <= target, 1.0, fraction)
@@ -192,25 +191,20 @@ def goalposts(
     else:
         x, lo, hi = actual, low, high
     with np.errstate(invalid="ignore", over="ignore"):
-        out: np.ndarray = np.subtract(x, lo)
-        out /= hi - lo
-    np.clip(out, 0.0, 1.0, out=out)
-    np.multiply(points, out, out=out)
-    return out
+        fraction: np.ndarray = np.subtract(x, lo)
+        fraction /= hi - lo
+    return _points_of(fraction, points)
 
 
 def distance(actual: np.ndarray, target: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Score ``w · max(0, 1 − |B − A|/|A|)``; a zero target needs ``B = 0``."""
-    t = np.asarray(target)
-    if t.size and bool(np.all(np.isfinite(t) & (t != 0))):  # no zero target
+    if _plain_targets(target):  # no zero target
         with np.errstate(invalid="ignore", over="ignore"):
             quick: np.ndarray = np.subtract(actual, target)
             np.abs(quick, out=quick)
             np.divide(quick, np.abs(target), out=quick)
             np.subtract(1.0, quick, out=quick)
-        np.clip(quick, 0.0, 1.0, out=quick)
-        np.multiply(points, quick, out=quick)
-        return quick
+        return _points_of(quick, points)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fraction = 1.0 - np.abs(actual - target) / np.abs(target)
     fraction = np.where(target == 0, np.where(actual == 0, 1.0, 0.0), fraction)
